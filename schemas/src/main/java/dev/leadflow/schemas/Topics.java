@@ -1,0 +1,26 @@
+package dev.leadflow.schemas;
+
+/** Kafka topic names of the LeadFlow contract and the registry subjects derived from them. */
+public final class Topics {
+
+    public static final String CLICKSTREAM = "leadflow.clickstream";
+    public static final String CAMPAIGN = "leadflow.campaign-engagement";
+    public static final String SALES = "leadflow.sales-activity";
+    public static final String HANDOFFS = "leadflow.handoffs";
+    public static final String SCORING_MODEL = "leadflow.scoring-model";
+    public static final String DLQ = "leadflow.dlq";
+
+    private Topics() {
+    }
+
+    /**
+     * The registry subject of a topic's values under Confluent's default TopicNameStrategy,
+     * so that our subjects match what any Confluent serializer registers for the same topic.
+     */
+    public static String valueSubject(String topic) {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("topic must not be blank");
+        }
+        return topic + "-value";
+    }
+}
