@@ -1,0 +1,279 @@
+package dev.leadflow.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * The prioritized seller queues in Redis (layout: {@link QueueKeys}). Every write is one Lua script,
+ * so each is atomic; all times that decide leases come from the Redis server clock.
+ *
+ * <p>Thread-safe as far as the client is: {@link redis.clients.jedis.RedisClient} (pooled) and
+ * {@link redis.clients.jedis.RedisClusterClient} are.
+ */
+public final class HandoffQueue implements AutoCloseable {
+
+    /**
+     * @param changeStreamCap  approximate length kept of each queue's change stream ({@code MAXLEN ~}:
+     *                         Redis trims whole stream nodes, so it can run up to ~100 entries over)
+     * @param versionRetention how long the version of a lead that left the queue (withdrawn, accepted,
+     *                         rejected) is kept. Within it a replayed older action stays a no-op; after
+     *                         it the lead's entry is pruned (by later writes to that queue, 64 a call),
+     *                         so the meta hash holds the leads in the queue plus those that left within
+     *                         the retention.
+     */
+    public record Options(int changeStreamCap, Duration versionRetention) {
+
+        public static final int DEFAULT_CHANGE_STREAM_CAP = 10_000;
+        public static final Duration DEFAULT_VERSION_RETENTION = Duration.ofDays(7);
+
+        public Options {
+            if (changeStreamCap <= 0) {
+                throw new IllegalArgumentException("changeStreamCap must be positive");
+            }
+            if (versionRetention.isNegative() || versionRetention.isZero()) {
+                throw new IllegalArgumentException("versionRetention must be positive");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(DEFAULT_CHANGE_STREAM_CAP, DEFAULT_VERSION_RETENTION);
+        }
+
+        public Options withChangeStreamCap(int cap) {
+            return new Options(cap, versionRetention);
+        }
+
+        public Options withVersionRetention(Duration retention) {
+            return new Options(changeStreamCap, retention);
+        }
+    }
+
+    private static final LuaScript APPLY = LuaScript.named("apply");
+    private static final LuaScript CLAIM = LuaScript.named("claim");
+    private static final LuaScript SETTLE = LuaScript.named("settle");
+    private static final LuaScript RECLAIM = LuaScript.named("reclaim");
+    private static final LuaScript PEEK = LuaScript.named("peek");
+    private static final LuaScript GET = LuaScript.named("get");
+
+    private final UnifiedJedis redis;
+    private final boolean ownsClient;
+    /** ARGV[1..2] of every script: stream cap and retention. */
+    private final List<String> header;
+
+    /** Uses {@code redis} without taking ownership: {@link #close()} leaves it open. */
+    public HandoffQueue(UnifiedJedis redis) {
+        this(redis, Options.defaults());
+    }
+
+    /** Uses {@code redis} without taking ownership: {@link #close()} leaves it open. */
+    public HandoffQueue(UnifiedJedis redis, Options options) {
+        this(redis, options, false);
+    }
+
+    private HandoffQueue(UnifiedJedis redis, Options options, boolean ownsClient) {
+        this.redis = redis;
+        this.ownsClient = ownsClient;
+        this.header = List.of(Integer.toString(options.changeStreamCap()),
+                Long.toString(options.versionRetention().toMillis()));
+    }
+
+    /** Connects with a pooled client that {@link #close()} closes. */
+    public static HandoffQueue connect(RedisConfig config, Options options) {
+        return new HandoffQueue(config.connect(), options, true);
+    }
+
+    public ApplyResult apply(QueueAction action) {
+        return applyAll(List.of(action)).get(0);
+    }
+
+    /**
+     * Applies the actions in order in one round trip (a pipeline). Idempotent: sending the same batch
+     * again yields STALE for each and changes nothing, so a sink can retry a failed flush whole.
+     */
+    public List<ApplyResult> applyAll(List<QueueAction> actions) {
+        if (actions.isEmpty()) {
+            return List.of();
+        }
+        Set<String> queues = new LinkedHashSet<>();
+        actions.forEach(action -> queues.add(action.queue()));
+        List<Response<Object>> responses = new ArrayList<>(actions.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            queues.forEach(queue -> pipeline.sadd(QueueKeys.QUEUES, queue));
+            for (QueueAction action : actions) {
+                responses.add(APPLY.queue(pipeline, QueueKeys.of(action.queue()).all(), applyArgs(action)));
+            }
+            pipeline.sync();
+        }
+        List<ApplyResult> results = new ArrayList<>(actions.size());
+        for (int i = 0; i < actions.size(); i++) {
+            results.add(applyResult(responses.get(i), actions.get(i)));
+        }
+        return results;
+    }
+
+    /** The best ready leads (priority desc, then enqueuedAt asc), at most {@code limit}. */
+    public List<QueuedLead> peek(String queue, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        List<?> rows = (List<?>) run(PEEK, queue, Integer.toString(limit));
+        List<QueuedLead> leads = new ArrayList<>(rows.size());
+        rows.forEach(row -> leads.add(queuedLead((List<?>) row)));
+        return leads;
+    }
+
+    /** The lead if it is in the queue, ready or claimed. */
+    public Optional<QueuedLead> get(String queue, String leadId) {
+        QueueAction.requireNonEmpty(leadId, "leadId");
+        Object row = run(GET, queue, leadId);
+        return row == null ? Optional.empty() : Optional.of(queuedLead((List<?>) row));
+    }
+
+    /** Number of ready leads. */
+    public long depth(String queue) {
+        return redis.zcard(QueueKeys.of(queue).ready());
+    }
+
+    /** Number of leads under a lease (including lapsed leases not yet returned). */
+    public long claimedCount(String queue) {
+        return redis.zcard(QueueKeys.of(queue).claims());
+    }
+
+    /** Enqueue time (epoch ms) of the ready lead that has waited longest. */
+    public Optional<Long> oldestEnqueuedAt(String queue) {
+        List<Tuple> oldest = redis.zrangeWithScores(QueueKeys.of(queue).waiting(), 0, 0);
+        return oldest.isEmpty() ? Optional.empty() : Optional.of((long) oldest.get(0).getScore());
+    }
+
+    /** Names of every queue that an action was ever applied to. */
+    public Set<String> queues() {
+        return redis.smembers(QueueKeys.QUEUES);
+    }
+
+    /**
+     * Takes the best ready lead for {@code claimant} until the lease ends. Lapsed leases of the queue
+     * are returned to ready first. Empty when no lead is ready.
+     */
+    public Optional<Claim> claim(String queue, String claimant, Duration lease) {
+        QueueAction.requireNonEmpty(claimant, "claimant");
+        if (lease.toMillis() <= 0) {
+            throw new IllegalArgumentException("lease must be at least 1 ms: " + lease);
+        }
+        String token = LeaseToken.create(queue);
+        List<?> reply = (List<?>) run(CLAIM, queue, claimant, Long.toString(lease.toMillis()), token);
+        if (reply == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Claim(text(reply, 0), queue, text(reply, 6), number(reply, 7), text(reply, 1),
+                text(reply, 2), (Long) reply.get(3), number(reply, 4), Double.parseDouble(text(reply, 5))));
+    }
+
+    /** The claimant takes the lead: it leaves the queue and its handoff is closed. */
+    public Outcome accept(String queue, String leadId, String leaseToken) {
+        return settle(queue, leadId, leaseToken, "accept", null);
+    }
+
+    /** The claimant turns the lead down: it leaves the queue and its handoff is closed. */
+    public Outcome reject(String queue, String leadId, String leaseToken, String reason) {
+        return settle(queue, leadId, leaseToken, "reject", reason);
+    }
+
+    /** The claimant gives the lead back: ready again, in its original place in line. */
+    public Outcome release(String queue, String leadId, String leaseToken) {
+        return settle(queue, leadId, leaseToken, "release", null);
+    }
+
+    /** Returns every lapsed lease of the queue to ready; the count returned. */
+    public int reclaimExpired(String queue) {
+        return Math.toIntExact((Long) run(RECLAIM, queue));
+    }
+
+    /**
+     * Up to {@code count} changes after stream id {@code afterStreamId} (exclusive; null for the oldest
+     * kept), oldest first. Pass the last {@link QueueChange#id()} to continue.
+     */
+    public List<QueueChange> changes(String queue, String afterStreamId, int count) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("count must be positive: " + count);
+        }
+        String start = afterStreamId == null ? "-" : "(" + afterStreamId;
+        List<StreamEntry> entries = redis.xrange(QueueKeys.of(queue).events(), start, "+", count);
+        List<QueueChange> changes = new ArrayList<>(entries.size());
+        for (StreamEntry entry : entries) {
+            Map<String, String> f = entry.getFields();
+            changes.add(new QueueChange(entry.getID().toString(),
+                    QueueChange.Type.valueOf(f.get("type").toUpperCase(Locale.ROOT)),
+                    f.get("leadId"), Long.parseLong(f.get("version")), Double.parseDouble(f.get("priority")),
+                    entry.getID().getTime(), f.get("claimant"), f.get("reason")));
+        }
+        return changes;
+    }
+
+    /** Closes the client if this queue created it ({@link #connect}). */
+    @Override
+    public void close() {
+        if (ownsClient) {
+            redis.close();
+        }
+    }
+
+    private Outcome settle(String queue, String leadId, String leaseToken, String op, String reason) {
+        QueueAction.requireNonEmpty(leadId, "leadId");
+        QueueAction.requireNonEmpty(leaseToken, "leaseToken");
+        return Outcome.valueOf((String) run(SETTLE, queue, leadId, leaseToken, op, reason == null ? "" : reason));
+    }
+
+    private Object run(LuaScript script, String queue, String... args) {
+        List<String> argv = new ArrayList<>(header);
+        argv.addAll(List.of(args));
+        return script.eval(redis, QueueKeys.of(queue).all(), argv);
+    }
+
+    private List<String> applyArgs(QueueAction action) {
+        List<String> argv = new ArrayList<>(header);
+        argv.addAll(List.of(action.leadId(), action.handoffId(), action.kind().name(),
+                Long.toString(action.version()), Double.toString(action.priority()),
+                action.payload() == null ? "" : action.payload(), Long.toString(action.enqueuedAt())));
+        return argv;
+    }
+
+    /** A NOSCRIPT inside the batch (the server lost its script cache) is repaired by a direct call. */
+    private ApplyResult applyResult(Response<Object> response, QueueAction action) {
+        Object reply;
+        try {
+            reply = response.get();
+        } catch (JedisDataException e) {
+            if (!LuaScript.isNoScript(e)) {
+                throw e;
+            }
+            reply = APPLY.eval(redis, QueueKeys.of(action.queue()).all(), applyArgs(action));
+        }
+        return ApplyResult.valueOf((String) reply);
+    }
+
+    private static QueuedLead queuedLead(List<?> row) {
+        String claimant = text(row, 6);
+        return new QueuedLead(text(row, 0), text(row, 1), number(row, 2), Double.parseDouble(text(row, 3)),
+                number(row, 4), text(row, 5), claimant.isEmpty() ? null : claimant);
+    }
+
+    private static String text(List<?> reply, int index) {
+        return (String) reply.get(index);
+    }
+
+    private static long number(List<?> reply, int index) {
+        return Long.parseLong(text(reply, index));
+    }
+}

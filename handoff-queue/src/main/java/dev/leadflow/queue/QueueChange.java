@@ -1,0 +1,15 @@
+package dev.leadflow.queue;
+
+/**
+ * One entry of a queue's change stream.
+ *
+ * @param id       the stream entry id, to resume after
+ * @param at       epoch ms of the change (the time part of the id, Redis server clock)
+ * @param claimant who claimed, settled or lost the lease; null for the job's actions
+ * @param reason   the reject reason, else null
+ */
+public record QueueChange(String id, Type type, String leadId, long version, double priority, long at,
+                          String claimant, String reason) {
+
+    public enum Type { ENQUEUE, UPDATE, WITHDRAW, CLAIM, ACCEPT, REJECT, RELEASE, EXPIRE }
+}

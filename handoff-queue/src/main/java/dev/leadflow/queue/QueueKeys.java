@@ -1,0 +1,100 @@
+package dev.leadflow.queue;
+
+import java.util.List;
+
+/**
+ * The Redis key names of one queue. Every key carries the hash tag {@code {<queue>}}, so all keys of a
+ * queue live in one Redis Cluster slot and each Lua script touches exactly one slot.
+ *
+ * <ul>
+ *   <li>{@code leadflow:{q}:ready} ZSET, member {@code <enqueuedAt, 19 digits>:<leadId>}, score
+ *       {@code -priority}: ascending order is "highest priority first, then earliest enqueued".</li>
+ *   <li>{@code leadflow:{q}:waiting} ZSET leadId &rarr; enqueuedAt of ready leads (oldest wait).</li>
+ *   <li>{@code leadflow:{q}:payload} HASH leadId &rarr; payload JSON of leads in the queue.</li>
+ *   <li>{@code leadflow:{q}:meta} HASH {@code <leadId>:handoff|version|priority|enqueuedAt|outcome}.
+ *       Handoff, version and outcome outlive the lead for the version retention.</li>
+ *   <li>{@code leadflow:{q}:claims} ZSET leadId &rarr; lease deadline (epoch ms, server clock).</li>
+ *   <li>{@code leadflow:{q}:leases} HASH {@code <leadId>:claimant|token|claimedAt|expiredToken}.</li>
+ *   <li>{@code leadflow:{q}:closed} ZSET leadId &rarr; when it left the queue; drives retention.</li>
+ *   <li>{@code leadflow:{q}:events} STREAM of changes, capped with {@code MAXLEN ~}.</li>
+ * </ul>
+ *
+ * {@link #QUEUES} lists the known queue names; it lies outside every queue's slot, so it is written
+ * with its own command and never from a script.
+ */
+public final class QueueKeys {
+
+    public static final String QUEUES = "leadflow:queues";
+
+    private final String queue;
+    private final String prefix;
+
+    private QueueKeys(String queue) {
+        this.queue = queue;
+        this.prefix = "leadflow:{" + queue + "}:";
+    }
+
+    /**
+     * @throws IllegalArgumentException if the name is empty or has braces (they would move the hash
+     *                                  tag) or whitespace (it would not survive URLs and logs)
+     */
+    public static QueueKeys of(String queue) {
+        if (queue == null || queue.isEmpty()) {
+            throw new IllegalArgumentException("queue name must not be empty");
+        }
+        for (int i = 0; i < queue.length(); i++) {
+            char c = queue.charAt(i);
+            if (c == '{' || c == '}' || Character.isWhitespace(c)) {
+                throw new IllegalArgumentException(
+                        "queue name must not contain '{', '}' or whitespace: \"" + queue + "\"");
+            }
+        }
+        return new QueueKeys(queue);
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    public String ready() {
+        return prefix + "ready";
+    }
+
+    public String waiting() {
+        return prefix + "waiting";
+    }
+
+    public String payload() {
+        return prefix + "payload";
+    }
+
+    public String meta() {
+        return prefix + "meta";
+    }
+
+    public String claims() {
+        return prefix + "claims";
+    }
+
+    public String leases() {
+        return prefix + "leases";
+    }
+
+    public String closed() {
+        return prefix + "closed";
+    }
+
+    public String events() {
+        return prefix + "events";
+    }
+
+    /** Every key of the queue, in the order the Lua scripts expect them as KEYS. */
+    public List<String> all() {
+        return List.of(ready(), waiting(), payload(), meta(), claims(), leases(), closed(), events());
+    }
+
+    @Override
+    public String toString() {
+        return "QueueKeys[" + queue + "]";
+    }
+}

@@ -1,0 +1,47 @@
+-- apply: one handoff action from the scoring job. ARGV[3..9]: leadId, handoffId,
+-- kind (ENQUEUE|UPDATE|WITHDRAW), version, priority, payload, enqueuedAt.
+-- Returns APPLIED, STALE (version not newer than the stored one) or CLOSED (the seller already
+-- accepted or rejected this handoff, so the job's late update must not bring it back).
+local id, handoff, kind, version = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local priority, payload, enqueued_at = ARGV[7], ARGV[8], ARGV[9]
+
+local m = lead(id)
+if m.version and not is_newer(version, m.version) then
+  return 'STALE'
+end
+local now = now_ms()
+prune(now)
+
+if m.handoff ~= handoff then
+  redis.call('HDEL', META, id .. ':outcome')
+end
+redis.call('HSET', META, id .. ':version', version, id .. ':handoff', handoff)
+
+if kind == 'WITHDRAW' then
+  close(id, m, now)
+  emit('withdraw', id, version, m.priority or priority)
+  return 'APPLIED'
+end
+
+if m.outcome and m.handoff == handoff then
+  return 'CLOSED'
+end
+
+-- An open handoff keeps its place in line: its original enqueue time survives updates. An UPDATE
+-- for a lead that is not in the queue (say its ENQUEUE was lost with a Redis restart) enqueues it.
+local in_queue = m.enqueued_at
+if in_queue and m.handoff == handoff then
+  enqueued_at = m.enqueued_at
+end
+-- A claimed lead keeps its claim; only its payload and priority change.
+if not redis.call('ZSCORE', CLAIMS, id) then
+  if in_queue then
+    remove_ready(id, m.enqueued_at)
+  end
+  add_ready(id, enqueued_at, priority)
+end
+redis.call('HSET', META, id .. ':priority', priority, id .. ':enqueuedAt', enqueued_at)
+redis.call('HSET', PAYLOAD, id, payload)
+redis.call('ZREM', CLOSED, id)
+emit(string.lower(kind), id, version, priority)
+return 'APPLIED'
