@@ -1,0 +1,188 @@
+package dev.leadflow.job;
+
+import dev.leadflow.scoring.AccountPriority;
+import dev.leadflow.scoring.ScoringModel;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by account. Counts the account's engaged leads (its buying committee), gives each lead
+ * wanting a handoff its queue priority, and turns each lead's handoff lifecycle into queue
+ * actions: ENQUEUE when a handoff opens, UPDATE when its priority or reasons change while it
+ * waits (including when a colleague's engagement changes the committee), WITHDRAW when it
+ * closes. A queue change is a WITHDRAW from the old queue and an ENQUEUE into the new one.
+ *
+ * <p>Versions: {@code max(previous + 1, at * 4096)}. The floor from the lead's event-time clock
+ * keeps versions growing even after this state forgot the lead (it forgets leads that are
+ * neither engaged nor queued, and the scorer drops inactive leads), so Redis never mistakes a
+ * new action for a replay of an old one.
+ */
+public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate, HandoffCommand> {
+
+    private static final long serialVersionUID = 1L;
+    static final long VERSIONS_PER_MS = 4096;
+
+    private final ScoringModel model;
+
+    private transient MapState<String, AccountMember> members;
+    private transient ValueState<Integer> engagedCount;
+    private transient Map<HandoffCommand.Action, Counter> actions;
+
+    public AccountPrioritizer(ScoringModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        members = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "members", Types.STRING, TypeInformation.of(AccountMember.class)));
+        engagedCount = getRuntimeContext().getState(new ValueStateDescriptor<>("engaged-count", Types.INT));
+        actions = new EnumMap<>(HandoffCommand.Action.class);
+        for (HandoffCommand.Action a : HandoffCommand.Action.values()) {
+            actions.put(a, getRuntimeContext().getMetricGroup()
+                    .addGroup("action", a.name().toLowerCase(java.util.Locale.ROOT))
+                    .counter(JobMetrics.HANDOFF_ACTIONS));
+        }
+    }
+
+    @Override
+    public void processElement(LeadUpdate u, Context ctx, Collector<HandoffCommand> out) throws Exception {
+        AccountMember m = members.get(u.leadId);
+        if (m == null) {
+            m = new AccountMember();
+        }
+        int before = engagedCount.value() == null ? 0 : engagedCount.value();
+        int after = before + (u.engaged ? 1 : 0) - (m.engaged ? 1 : 0);
+        m.engaged = u.engaged;
+        m.last = u;
+        decide(m, u, after, out);
+        if (!m.engaged && !m.open) {
+            members.remove(u.leadId);
+        } else {
+            members.put(u.leadId, m);
+        }
+        if (after != before) {
+            engagedCount.update(after);
+            reprioritizeColleagues(u, after, out);
+        }
+    }
+
+    private void decide(AccountMember m, LeadUpdate u, int engaged, Collector<HandoffCommand> out) {
+        if (!u.wantsHandoff) {
+            if (m.open) {
+                emit(m, u, HandoffCommand.Action.WITHDRAW, m.priority, engaged, out);
+                m.open = false;
+            }
+            return;
+        }
+        double priority = AccountPriority.priority(model, u.readiness, u.engaged, u.handRaised, engaged);
+        boolean moved = m.open && (!Objects.equals(m.queue, u.queue) || !Objects.equals(m.handoffId, u.handoffId));
+        if (moved) {
+            emit(m, u, HandoffCommand.Action.WITHDRAW, m.priority, engaged, out);
+            m.open = false;
+        }
+        if (!m.open) {
+            m.open = true;
+            m.handoffId = u.handoffId;
+            m.queue = u.queue;
+            m.enqueuedAt = u.at;
+            m.priority = priority;
+            emit(m, u, HandoffCommand.Action.ENQUEUE, priority, engaged, out);
+        } else {
+            m.priority = priority;
+            emit(m, u, HandoffCommand.Action.UPDATE, priority, engaged, out);
+        }
+    }
+
+    /** The committee changed size: every queued colleague's priority changes with it. */
+    private void reprioritizeColleagues(LeadUpdate trigger, int engaged, Collector<HandoffCommand> out) throws Exception {
+        List<Map.Entry<String, AccountMember>> changed = new ArrayList<>();
+        for (Map.Entry<String, AccountMember> e : members.entries()) {
+            AccountMember m = e.getValue();
+            if (e.getKey().equals(trigger.leadId) || !m.open) {
+                continue;
+            }
+            double priority = AccountPriority.priority(model, m.last.readiness, m.last.engaged, m.last.handRaised, engaged);
+            if (priority != m.priority) {
+                m.priority = priority;
+                LeadUpdate basis = m.last;
+                // Attribute the change to the event that caused it, at its time.
+                LeadUpdate u = copyWithTrigger(basis, trigger);
+                emit(m, u, HandoffCommand.Action.UPDATE, priority, engaged, out);
+                changed.add(e);
+            }
+        }
+        for (Map.Entry<String, AccountMember> e : changed) {
+            members.put(e.getKey(), e.getValue());
+        }
+    }
+
+    private static LeadUpdate copyWithTrigger(LeadUpdate basis, LeadUpdate trigger) {
+        LeadUpdate u = new LeadUpdate();
+        u.leadId = basis.leadId;
+        u.accountKey = basis.accountKey;
+        u.accountDomain = basis.accountDomain;
+        u.at = Math.max(basis.at, trigger.at);
+        u.triggerEventId = trigger.triggerEventId;
+        u.triggerIngestedAt = trigger.triggerIngestedAt;
+        u.fit = basis.fit;
+        u.engagement = basis.engagement;
+        u.readiness = basis.readiness;
+        u.grade = basis.grade;
+        u.handRaised = basis.handRaised;
+        u.wantsHandoff = basis.wantsHandoff;
+        u.handoffId = basis.handoffId;
+        u.queue = basis.queue;
+        u.engaged = basis.engaged;
+        u.reasons = basis.reasons;
+        u.name = basis.name;
+        u.title = basis.title;
+        u.company = basis.company;
+        u.email = basis.email;
+        u.modelVersion = basis.modelVersion;
+        return u;
+    }
+
+    private void emit(AccountMember m, LeadUpdate u, HandoffCommand.Action action, double priority, int engaged,
+            Collector<HandoffCommand> out) {
+        m.version = Math.max(m.version + 1, u.at * VERSIONS_PER_MS);
+        HandoffCommand c = new HandoffCommand();
+        c.action = action;
+        c.handoffId = m.handoffId;
+        c.leadId = u.leadId;
+        c.queue = m.queue;
+        c.version = m.version;
+        c.priority = priority;
+        c.enqueuedAt = m.enqueuedAt;
+        c.at = u.at;
+        c.readiness = u.readiness;
+        c.fit = u.fit;
+        c.engagement = u.engagement;
+        c.grade = u.grade;
+        c.reasons = u.reasons;
+        c.accountDomain = u.accountDomain;
+        c.engagedLeads = engaged;
+        c.name = u.name;
+        c.title = u.title;
+        c.company = u.company;
+        c.email = u.email;
+        c.modelVersion = u.modelVersion;
+        c.triggerEventId = u.triggerEventId;
+        c.triggerIngestedAt = u.triggerIngestedAt;
+        actions.get(action).inc();
+        out.collect(c);
+    }
+}

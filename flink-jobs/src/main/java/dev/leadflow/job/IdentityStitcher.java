@@ -1,0 +1,109 @@
+package dev.leadflow.job;
+
+import dev.leadflow.scoring.LeadEvent;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Identity stitching, keyed by anonymous id. Clicks that carry only an anonymous id are kept
+ * (bounded in time and count) until an event links that anonymous id to a lead; then they are
+ * released with the lead id set and their original event time and id, so the lead is credited
+ * with what the person did before identifying, exactly once (the scorer also drops a repeated
+ * event id). Later anonymous clicks of a linked id go straight to the lead. A later IDENTIFY
+ * with another lead id relinks (a shared computer).
+ */
+public class IdentityStitcher extends KeyedProcessFunction<String, LeadEvent, LeadEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long retentionMs;
+    private final int maxBuffered;
+
+    private transient ValueState<String> linkedLead;
+    private transient ListState<LeadEvent> buffer;
+    private transient ValueState<Integer> buffered;
+    private transient ValueState<Long> lastSeen;
+    private transient Counter dropped;
+
+    public IdentityStitcher(long retentionMs, int maxBuffered) {
+        this.retentionMs = retentionMs;
+        this.maxBuffered = maxBuffered;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        linkedLead = getRuntimeContext().getState(new ValueStateDescriptor<>("linked-lead", Types.STRING));
+        buffer = getRuntimeContext().getListState(new ListStateDescriptor<>("anonymous-events", LeadEvent.class));
+        buffered = getRuntimeContext().getState(new ValueStateDescriptor<>("anonymous-count", Types.INT));
+        lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
+        dropped = getRuntimeContext().getMetricGroup().counter(JobMetrics.ANONYMOUS_DROPPED);
+    }
+
+    @Override
+    public void processElement(LeadEvent event, Context ctx, Collector<LeadEvent> out) throws Exception {
+        touch(event.occurredAt, ctx);
+        if (event.leadId != null) {
+            linkedLead.update(event.leadId);
+            releaseBuffered(event.leadId, out);
+            out.collect(event);
+            return;
+        }
+        String lead = linkedLead.value();
+        if (lead != null) {
+            LeadEvent linked = event.copy();
+            linked.leadId = lead;
+            out.collect(linked);
+            return;
+        }
+        int count = buffered.value() == null ? 0 : buffered.value();
+        if (count >= maxBuffered) {
+            // A bot or a very long anonymous session: keep the oldest, count what is dropped.
+            dropped.inc();
+            return;
+        }
+        buffer.add(event);
+        buffered.update(count + 1);
+    }
+
+    private void releaseBuffered(String leadId, Collector<LeadEvent> out) throws Exception {
+        Iterable<LeadEvent> held = buffer.get();
+        if (held == null) {
+            return;
+        }
+        for (LeadEvent e : held) {
+            LeadEvent linked = e.copy();
+            linked.leadId = leadId;
+            out.collect(linked);
+        }
+        buffer.clear();
+        buffered.clear();
+    }
+
+    /** Keeps state alive for {@code retentionMs} of event time after the last event of this id. */
+    private void touch(long eventTime, Context ctx) throws Exception {
+        Long previous = lastSeen.value();
+        if (previous == null || eventTime > previous) {
+            if (previous != null) {
+                ctx.timerService().deleteEventTimeTimer(previous + retentionMs);
+            }
+            lastSeen.update(eventTime);
+            ctx.timerService().registerEventTimeTimer(eventTime + retentionMs);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LeadEvent> out) {
+        // Nothing has happened on this anonymous id for the retention period: forget it.
+        linkedLead.clear();
+        buffer.clear();
+        buffered.clear();
+        lastSeen.clear();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.leadflow.job;
+
+import dev.leadflow.avro.CampaignEngagement;
+import dev.leadflow.avro.ClickEvent;
+import dev.leadflow.avro.SalesActivity;
+import dev.leadflow.schemas.AvroWireDeserializer;
+import dev.leadflow.schemas.RegistryConfig;
+import dev.leadflow.schemas.SchemaRegistryClient;
+import dev.leadflow.schemas.SchemaRegistryException;
+import dev.leadflow.schemas.Topics;
+import dev.leadflow.scoring.LeadEvent;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Decodes one input topic's Confluent-framed Avro records into {@link LeadEvent}s. A record that
+ * cannot be decoded (garbage, wrong magic byte, unknown schema id, truncated Avro, a writer schema
+ * that cannot be read, a missing id) becomes a {@link DeadLetter} with its position instead of
+ * failing the job. Registry outages are different: they are retried with backoff here and, if
+ * they last, fail the source so that Flink restarts it from the checkpoint — a valid record must
+ * never be dead-lettered just because the registry was briefly unreachable.
+ */
+public final class InputDeserializer implements KafkaRecordDeserializationSchema<DecodedRecord> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Duration REGISTRY_RETRY_LIMIT = Duration.ofSeconds(60);
+
+    private final String topic;
+    private final RegistryConfig registry;
+
+    private transient AvroWireDeserializer<?> decoder;
+    private transient Counter eventsIn;
+    private transient Counter deadLetters;
+
+    public InputDeserializer(String topic, RegistryConfig registry) {
+        if (!Topics.CLICKSTREAM.equals(topic) && !Topics.CAMPAIGN.equals(topic) && !Topics.SALES.equals(topic)) {
+            throw new IllegalArgumentException("not an input topic: " + topic);
+        }
+        this.topic = topic;
+        this.registry = registry;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        SchemaRegistryClient client = SchemaRegistryClient.create(registry);
+        decoder = decoderFor(client, recordClass(topic));
+        var group = context.getMetricGroup().addGroup("stream", streamName(topic));
+        eventsIn = group.counter(JobMetrics.EVENTS_IN);
+        deadLetters = group.counter(JobMetrics.DLQ_RECORDS);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedRecord> out) throws IOException {
+        eventsIn.inc();
+        try {
+            Object value = decodeWithRetry(record.value());
+            LeadEvent event = map(value, record.timestamp());
+            validate(event);
+            out.collect(DecodedRecord.of(event));
+        } catch (SchemaRegistryException e) {
+            // Only an id the registry does not know is the record's fault. Anything else (down,
+            // rate-limited, wrong credentials) is the job's: fail and restart rather than
+            // dead-letter good records.
+            if (!e.isSchemaNotFound()) {
+                throw new IOException("schema registry error while decoding " + position(record), e);
+            }
+            deadLetter(record, e, out);
+        } catch (RuntimeException e) {
+            // Any other failure to decode or map is a property of this record, not of the job.
+            deadLetter(record, e, out);
+        }
+    }
+
+    private Object decodeWithRetry(byte[] value) throws IOException {
+        long deadline = System.nanoTime() + REGISTRY_RETRY_LIMIT.toNanos();
+        long backoffMs = 100;
+        while (true) {
+            try {
+                return decoder.deserialize(value);
+            } catch (SchemaRegistryException e) {
+                if (!e.isRetriable() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the schema registry");
+            }
+            backoffMs = Math.min(backoffMs * 2, 5_000);
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Exception e, Collector<DecodedRecord> out) {
+        deadLetters.inc();
+        out.collect(DecodedRecord.dead(new DeadLetter(record.topic(), record.partition(), record.offset(),
+                record.timestamp(), record.key(), record.value(), e)));
+    }
+
+    private static LeadEvent map(Object value, long ingestedAt) {
+        if (value instanceof ClickEvent) {
+            return EventMapper.fromClick((ClickEvent) value, ingestedAt);
+        }
+        if (value instanceof CampaignEngagement) {
+            return EventMapper.fromCampaign((CampaignEngagement) value, ingestedAt);
+        }
+        return EventMapper.fromSales((SalesActivity) value, ingestedAt);
+    }
+
+    private static void validate(LeadEvent e) {
+        if (e.eventId == null || e.eventId.isBlank()) {
+            throw new InvalidEventException("event_id is empty");
+        }
+        if (e.leadId == null && e.anonymousId == null) {
+            throw new InvalidEventException("event " + e.eventId + " has neither lead_id nor anonymous_id");
+        }
+    }
+
+    private static <T extends SpecificRecord> AvroWireDeserializer<T> decoderFor(SchemaRegistryClient c, Class<T> type) {
+        return new AvroWireDeserializer<>(c, type);
+    }
+
+    private static Class<? extends SpecificRecord> recordClass(String topic) {
+        switch (topic) {
+            case Topics.CLICKSTREAM: return ClickEvent.class;
+            case Topics.CAMPAIGN: return CampaignEngagement.class;
+            default: return SalesActivity.class;
+        }
+    }
+
+    static String streamName(String topic) {
+        return topic.startsWith("leadflow.") ? topic.substring("leadflow.".length()) : topic;
+    }
+
+    private static String position(ConsumerRecord<?, ?> r) {
+        return r.topic() + "/" + r.partition() + "@" + r.offset();
+    }
+
+    @Override
+    public TypeInformation<DecodedRecord> getProducedType() {
+        return TypeInformation.of(DecodedRecord.class);
+    }
+
+    /** A record that decoded but breaks the contract (e.g. no id to key it by). */
+    static final class InvalidEventException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidEventException(String message) {
+            super(message);
+        }
+    }
+}

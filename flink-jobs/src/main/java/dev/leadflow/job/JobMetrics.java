@@ -1,0 +1,27 @@
+package dev.leadflow.job;
+
+/**
+ * Names of the job's own metrics, registered on Flink's metric groups. With Flink's Prometheus
+ * reporter they appear as {@code flink_taskmanager_job_task_operator_leadflow_<name>} with the
+ * user variables (stream, action) as labels.
+ */
+public final class JobMetrics {
+    /** Counter per input stream (label {@code stream}): records read, valid or not. */
+    public static final String EVENTS_IN = "leadflow_events_in";
+    /** Counter per input stream: records sent to the dead-letter topic. */
+    public static final String DLQ_RECORDS = "leadflow_dlq_records";
+    /** Counter: events older than the model's horizon, counted and skipped. */
+    public static final String STALE_EVENTS = "leadflow_stale_events";
+    /** Counter: duplicate event ids, counted once. */
+    public static final String DUPLICATE_EVENTS = "leadflow_duplicate_events";
+    /** Counter per action (label {@code action}: enqueue, update, withdraw). */
+    public static final String HANDOFF_ACTIONS = "leadflow_handoff_actions";
+    /** Histogram: ms from the triggering event's Kafka timestamp to Redis acknowledging the write. */
+    public static final String EVENT_TO_QUEUE_MS = "leadflow_event_to_queue_latency_ms";
+    /** Counter: Redis write attempts that failed and were retried. */
+    public static final String QUEUE_WRITE_RETRIES = "leadflow_queue_write_retries";
+    /** Counter: anonymous events dropped from a full stitching buffer. */
+    public static final String ANONYMOUS_DROPPED = "leadflow_anonymous_dropped";
+
+    private JobMetrics() {}
+}

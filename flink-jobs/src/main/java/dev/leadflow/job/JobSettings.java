@@ -1,0 +1,239 @@
+package dev.leadflow.job;
+
+import dev.leadflow.schemas.RegistryConfig;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every setting of the scoring job, from command-line flags with environment variables as
+ * fallback ({@code --redis-uri} or {@code LEADFLOW_REDIS_URI}) and defaults. Built once in
+ * {@code main}, validated, and passed down; nothing else reads the environment. Secrets may be
+ * given as {@code *-file} flags pointing at a mounted file so that they never appear on a
+ * command line; {@link #toString()} never prints them.
+ */
+public final class JobSettings implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Where sources start when the job has no checkpoint or committed offsets. */
+    public enum StartFrom { EARLIEST, LATEST }
+
+    public String bootstrapServers = "localhost:9092";
+    /** Extra Kafka client properties (security.protocol, sasl.*, ssl.*) for sources and sinks. */
+    public Map<String, String> kafkaProperties = new HashMap<>();
+    public String groupId = "leadflow-scoring";
+    public StartFrom startFrom = StartFrom.EARLIEST;
+    public String registryUrl = "http://localhost:8081";
+    public String registryUser;
+    public String registryPassword;
+    public String redisUri = "redis://localhost:6379";
+    /** Scoring model location: null for the default that ships in the jar, a path or a URL. */
+    public String modelLocation;
+    public Duration checkpointInterval = Duration.ofSeconds(10);
+    /** Checkpoint storage directory (file:// or object storage URI); null keeps Flink's config. */
+    public String checkpointDir;
+    public Duration maxOutOfOrderness = Duration.ofSeconds(5);
+    /**
+     * After a source split has seen no event for this long its watermark follows wall-clock time,
+     * so that queued leads still cool when every stream is quiet.
+     */
+    public Duration idleAfter = Duration.ofSeconds(30);
+    public Duration bufferTimeout = Duration.ofMillis(5);
+    /** -1 keeps the cluster's default parallelism. */
+    public int parallelism = -1;
+    public int queueBatchSize = 500;
+    /** How long an action may wait in the sink's buffer before it is written. */
+    public Duration queueFlushInterval = Duration.ofMillis(5);
+    /** How long the sink keeps retrying a failing Redis write before it fails the checkpoint. */
+    public Duration queueRetryTimeout = Duration.ofSeconds(60);
+    public boolean auditExactlyOnce = false;
+
+    public JobSettings() {}
+
+    /** Reads flags ({@code --name value}) with {@code LEADFLOW_NAME} environment fallbacks. */
+    public static JobSettings fromArgs(String[] args, Map<String, String> env) {
+        Map<String, String> flags = parseFlags(args);
+        Function<String, String> get = name -> {
+            String v = flags.remove(name);
+            if (v == null) {
+                v = env.get("LEADFLOW_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+            }
+            return v == null || v.isBlank() ? null : v.trim();
+        };
+        JobSettings s = new JobSettings();
+        s.bootstrapServers = or(get.apply("bootstrap-servers"), s.bootstrapServers);
+        s.groupId = or(get.apply("group-id"), s.groupId);
+        String start = get.apply("start-from");
+        if (start != null) {
+            s.startFrom = parseEnum(StartFrom.class, "start-from", start);
+        }
+        s.registryUrl = or(get.apply("registry-url"), s.registryUrl);
+        s.registryUser = get.apply("registry-user");
+        s.registryPassword = secret(get.apply("registry-password"), get.apply("registry-password-file"), "registry-password-file");
+        s.redisUri = or(secret(get.apply("redis-uri"), get.apply("redis-uri-file"), "redis-uri-file"), s.redisUri);
+        s.modelLocation = get.apply("model");
+        s.checkpointInterval = duration("checkpoint-interval", get.apply("checkpoint-interval"), s.checkpointInterval);
+        s.checkpointDir = get.apply("checkpoint-dir");
+        s.maxOutOfOrderness = duration("max-out-of-orderness", get.apply("max-out-of-orderness"), s.maxOutOfOrderness);
+        s.idleAfter = duration("idle-after", get.apply("idle-after"), s.idleAfter);
+        s.bufferTimeout = duration("buffer-timeout", get.apply("buffer-timeout"), s.bufferTimeout);
+        s.parallelism = integer("parallelism", get.apply("parallelism"), s.parallelism);
+        s.queueBatchSize = integer("queue-batch-size", get.apply("queue-batch-size"), s.queueBatchSize);
+        s.queueFlushInterval = duration("queue-flush-interval", get.apply("queue-flush-interval"), s.queueFlushInterval);
+        s.queueRetryTimeout = duration("queue-retry-timeout", get.apply("queue-retry-timeout"), s.queueRetryTimeout);
+        String eos = get.apply("audit-exactly-once");
+        if (eos != null) {
+            s.auditExactlyOnce = Boolean.parseBoolean(eos);
+        }
+        // Kafka client security and tuning: --kafka.security.protocol=SASL_SSL etc.
+        flags.entrySet().removeIf(e -> {
+            if (e.getKey().startsWith("kafka.")) {
+                s.kafkaProperties.put(e.getKey().substring("kafka.".length()), e.getValue());
+                return true;
+            }
+            return false;
+        });
+        env.forEach((k, v) -> {
+            if (k.startsWith("LEADFLOW_KAFKA_PROP_")) {
+                String prop = k.substring("LEADFLOW_KAFKA_PROP_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                s.kafkaProperties.putIfAbsent(prop, v);
+            }
+        });
+        if (!flags.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", flags.keySet()));
+        }
+        s.validate();
+        return s;
+    }
+
+    /** Checks ranges; the message names the offending option. */
+    public JobSettings validate() {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers must not be empty");
+        require(registryUrl != null && !registryUrl.isBlank(), "registry-url must not be empty");
+        require(redisUri != null && (redisUri.startsWith("redis://") || redisUri.startsWith("rediss://")),
+                "redis-uri must start with redis:// or rediss://");
+        require(!checkpointInterval.isNegative() && !checkpointInterval.isZero(), "checkpoint-interval must be positive");
+        require(!maxOutOfOrderness.isNegative(), "max-out-of-orderness must not be negative");
+        require(!idleAfter.isNegative() && !idleAfter.isZero(), "idle-after must be positive");
+        require(!bufferTimeout.isNegative(), "buffer-timeout must not be negative");
+        require(parallelism == -1 || parallelism >= 1, "parallelism must be -1 (cluster default) or >= 1");
+        require(queueBatchSize >= 1, "queue-batch-size must be >= 1");
+        require(!queueFlushInterval.isNegative() && !queueFlushInterval.isZero(), "queue-flush-interval must be positive");
+        require(!queueRetryTimeout.isNegative(), "queue-retry-timeout must not be negative");
+        return this;
+    }
+
+    public RegistryConfig registryConfig() {
+        RegistryConfig c = RegistryConfig.of(registryUrl);
+        return registryUser == null ? c : c.withBasicAuth(registryUser, registryPassword);
+    }
+
+    private static Map<String, String> parseFlags(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "': options look like --name value");
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                value = "true";
+            }
+            flags.put(name, value);
+        }
+        return flags;
+    }
+
+    private static String secret(String inline, String file, String fileOption) {
+        if (file == null) {
+            return inline;
+        }
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(fileOption + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Duration duration(String option, String value, Duration fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            long n = Long.parseLong(v.substring(0, v.length() - 1));
+            switch (v.charAt(v.length() - 1)) {
+                case 's': return Duration.ofSeconds(n);
+                case 'm': return Duration.ofMinutes(n);
+                case 'h': return Duration.ofHours(n);
+                case 'd': return Duration.ofDays(n);
+                default: break;
+            }
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException(option + ": expected a duration like 500ms, 10s, 5m, 2h or 3d, was '" + value + "'");
+    }
+
+    private static int integer(String option, String value, int fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": expected an integer, was '" + value + "'", e);
+        }
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String option, String value) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": unknown value '" + value + "'", e);
+        }
+    }
+
+    private static String or(String v, String fallback) {
+        return v == null ? fallback : v;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JobSettings{bootstrapServers=" + bootstrapServers
+                + ", kafkaProperties=" + kafkaProperties.keySet()
+                + ", groupId=" + groupId + ", startFrom=" + startFrom
+                + ", registryUrl=" + registryUrl + ", registryUser=" + registryUser
+                + ", redisUri=" + redisUri.replaceAll("//[^@/]*@", "//***@")
+                + ", model=" + (modelLocation == null ? "(default)" : modelLocation)
+                + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
+                + ", maxOutOfOrderness=" + maxOutOfOrderness + ", idleAfter=" + idleAfter
+                + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
+                + ", queueBatchSize=" + queueBatchSize + ", queueFlushInterval=" + queueFlushInterval
+                + ", queueRetryTimeout=" + queueRetryTimeout + ", auditExactlyOnce=" + auditExactlyOnce + '}';
+    }
+}

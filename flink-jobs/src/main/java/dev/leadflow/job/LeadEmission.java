@@ -1,0 +1,11 @@
+package dev.leadflow.job;
+
+/** What lead scoring last told the prioritizer about a lead. A Flink POJO. */
+public class LeadEmission {
+    public String accountKey;
+    public String accountDomain;
+    public boolean engaged;
+    public boolean wantsHandoff;
+
+    public LeadEmission() {}
+}

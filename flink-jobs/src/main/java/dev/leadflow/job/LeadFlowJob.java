@@ -1,0 +1,104 @@
+package dev.leadflow.job;
+
+import dev.leadflow.schemas.Topics;
+import dev.leadflow.scoring.ScoringModel;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the scoring job ({@code flink run leadflow-flink-jobs.jar --bootstrap-servers …}).
+ * Builds the Kafka sources and sinks from {@link JobSettings} and hands them to
+ * {@link LeadFlowPipeline#defineWorkflow}.
+ */
+public final class LeadFlowJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeadFlowJob.class);
+    public static final String JOB_NAME = "leadflow-scoring";
+
+    private LeadFlowJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings = JobSettings.fromArgs(args, System.getenv());
+        ScoringModel model = ScoringModel.load(settings.modelLocation);
+        LOG.info("Starting {} with {} and scoring model {}", JOB_NAME, settings, model.version());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig(settings));
+        configure(env, settings);
+        LeadFlowPipeline.defineWorkflow(env, kafkaInputs(settings), kafkaOutputs(settings), model, settings);
+        env.execute(JOB_NAME);
+    }
+
+    /** Job-level Flink configuration: checkpoints are always on. */
+    public static Configuration flinkConfig(JobSettings s) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, s.checkpointInterval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (s.checkpointDir != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir);
+        }
+        return conf;
+    }
+
+    public static void configure(StreamExecutionEnvironment env, JobSettings s) {
+        env.enableCheckpointing(s.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setBufferTimeout(s.bufferTimeout.toMillis());
+        if (s.parallelism > 0) {
+            env.setParallelism(s.parallelism);
+        }
+    }
+
+    public static LeadFlowPipeline.Inputs kafkaInputs(JobSettings s) {
+        return new LeadFlowPipeline.Inputs(source(s, Topics.CLICKSTREAM), source(s, Topics.CAMPAIGN), source(s, Topics.SALES));
+    }
+
+    public static KafkaSource<DecodedRecord> source(JobSettings s, String topic) {
+        OffsetsInitializer start = s.startFrom == JobSettings.StartFrom.LATEST
+                ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST)
+                : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        return KafkaSource.<DecodedRecord>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(s.groupId)
+                .setStartingOffsets(start)
+                .setDeserializer(new InputDeserializer(topic, s.registryConfig()))
+                .setProperties(kafkaProperties(s))
+                .setProperty("client.id.prefix", s.groupId + "-" + InputDeserializer.streamName(topic))
+                .build();
+    }
+
+    public static LeadFlowPipeline.Outputs kafkaOutputs(JobSettings s) {
+        KafkaSink<HandoffCommand> audit = KafkaSink.<HandoffCommand>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setKafkaProducerConfig(kafkaProperties(s))
+                .setRecordSerializer(new HandoffAuditSerializer(s.registryConfig()))
+                .setDeliveryGuarantee(s.auditExactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(s.groupId + "-audit")
+                .build();
+        KafkaSink<DeadLetter> dlq = KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setKafkaProducerConfig(kafkaProperties(s))
+                .setRecordSerializer(new DeadLetterSerializer())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        return new LeadFlowPipeline.Outputs(RedisQueueSink.from(s), audit, dlq);
+    }
+
+    private static Properties kafkaProperties(JobSettings s) {
+        Properties p = new Properties();
+        for (Map.Entry<String, String> e : s.kafkaProperties.entrySet()) {
+            p.setProperty(e.getKey(), e.getValue());
+        }
+        return p;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.leadflow.job;
+
+import dev.leadflow.scoring.Evaluation;
+import dev.leadflow.scoring.LeadEvent;
+import dev.leadflow.scoring.LeadScorer;
+import dev.leadflow.scoring.LeadState;
+import dev.leadflow.scoring.ScoringModel;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Lead scoring, keyed by lead id. Moves the lead's state in and out of Flink and calls the plain
+ * Java {@link LeadScorer}; all scoring maths lives there.
+ *
+ * <p>One event-time timer per lead, at the earlier of two times the scorer predicts: when the
+ * outcome changes with no new event (decay below the exit threshold, a touch window or cooldown
+ * ending) and when the lead's state may be dropped for inactivity. Without the first, a queued
+ * lead that goes quiet would never be withdrawn; without the second, state of leads that went
+ * cold would grow forever.
+ */
+public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent, LeadUpdate> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ScoringModel model;
+
+    private transient LeadScorer scorer;
+    private transient ValueState<LeadState> leadState;
+    private transient ValueState<LeadEmission> emitted;
+    private transient ValueState<Long> timer;
+    private transient Counter stale;
+    private transient Counter duplicates;
+
+    public LeadScoringFunction(ScoringModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        scorer = new LeadScorer(model);
+        leadState = getRuntimeContext().getState(new ValueStateDescriptor<>("lead", LeadState.class));
+        emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted", LeadEmission.class));
+        timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
+        stale = getRuntimeContext().getMetricGroup().counter(JobMetrics.STALE_EVENTS);
+        duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATE_EVENTS);
+    }
+
+    @Override
+    public void processElement(LeadEvent event, Context ctx, Collector<LeadUpdate> out) throws Exception {
+        LeadState s = leadState.value();
+        if (s == null) {
+            s = new LeadState();
+            s.leadId = event.leadId;
+        }
+        Evaluation ev = scorer.apply(s, event);
+        if (ev.isStale()) {
+            stale.inc();
+            return;
+        }
+        if (ev.isDuplicate()) {
+            duplicates.inc();
+            return;
+        }
+        leadState.update(s);
+        publish(s, ev, event.eventId, event.ingestedAt, out);
+        schedule(s, ctx);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LeadUpdate> out) throws Exception {
+        timer.clear();
+        LeadState s = leadState.value();
+        if (s == null) {
+            return;
+        }
+        if (timestamp >= scorer.expiresAt(s)) {
+            // Inactive for the TTL: tell the account the lead is gone, then forget it.
+            LeadEmission last = emitted.value();
+            if (last != null && (last.wantsHandoff || last.engaged)) {
+                out.collect(LeadUpdate.leaving(s.leadId, last.accountKey, last.accountDomain, timestamp, model.version()));
+            }
+            leadState.clear();
+            emitted.clear();
+            return;
+        }
+        Evaluation ev = scorer.evaluate(s, timestamp);
+        leadState.update(s);
+        publish(s, ev, null, 0L, out);
+        schedule(s, ctx);
+    }
+
+    /** Tells the prioritizer what changed for it: handoff wanted or not, scores while wanted, committee membership. */
+    private void publish(LeadState s, Evaluation ev, String triggerEventId, long triggerIngestedAt,
+            Collector<LeadUpdate> out) throws Exception {
+        LeadEmission last = emitted.value();
+        String accountKey = LeadUpdate.accountKey(ev.accountDomain, ev.leadId);
+        boolean wasWanted = last != null && last.wantsHandoff;
+        boolean wasEngaged = last != null && last.engaged;
+        boolean accountMoved = last != null && !accountKey.equals(last.accountKey);
+        if (accountMoved && (wasWanted || wasEngaged)) {
+            out.collect(LeadUpdate.leaving(ev.leadId, last.accountKey, last.accountDomain, ev.at, model.version()));
+            wasWanted = false;
+            wasEngaged = false;
+        }
+        boolean relevant = ev.wantsHandoff || wasWanted || ev.engaged != wasEngaged;
+        if (!relevant || !(ev.changed || accountMoved)) {
+            return;
+        }
+        out.collect(toUpdate(s, ev, accountKey, triggerEventId, triggerIngestedAt));
+        LeadEmission now = last == null ? new LeadEmission() : last;
+        now.accountKey = accountKey;
+        now.accountDomain = ev.accountDomain;
+        now.engaged = ev.engaged;
+        now.wantsHandoff = ev.wantsHandoff;
+        emitted.update(now);
+    }
+
+    private LeadUpdate toUpdate(LeadState s, Evaluation ev, String accountKey, String triggerEventId, long triggerIngestedAt) {
+        LeadUpdate u = new LeadUpdate();
+        u.leadId = ev.leadId;
+        u.accountKey = accountKey;
+        u.accountDomain = ev.accountDomain;
+        u.at = ev.at;
+        u.triggerEventId = triggerEventId;
+        u.triggerIngestedAt = triggerIngestedAt;
+        u.fit = ev.fit;
+        u.engagement = ev.engagement;
+        u.readiness = ev.readiness;
+        u.grade = ev.grade;
+        u.handRaised = ev.handRaised;
+        u.wantsHandoff = ev.wantsHandoff;
+        u.handoffId = ev.handoffId;
+        u.queue = ev.queue;
+        u.engaged = ev.engaged;
+        // Reasons allocate and format text: only worth it for a lead that goes to a queue.
+        u.reasons = ev.wantsHandoff ? scorer.reasons(s, ev.at) : List.of();
+        if (ev.contact != null) {
+            u.name = ev.contactName();
+            u.title = ev.contact.title;
+            u.company = ev.contact.company;
+            u.email = ev.contact.email;
+        }
+        u.modelVersion = ev.modelVersion;
+        return u;
+    }
+
+    private void schedule(LeadState s, Context ctx) throws Exception {
+        long next = Math.min(scorer.nextCheckAt(s), scorer.expiresAt(s));
+        Long current = timer.value();
+        if (current != null && current == next) {
+            return;
+        }
+        if (current != null) {
+            ctx.timerService().deleteEventTimeTimer(current);
+        }
+        if (next != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(next);
+            timer.update(next);
+        } else {
+            timer.clear();
+        }
+    }
+}

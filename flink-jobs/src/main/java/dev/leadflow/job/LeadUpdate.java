@@ -1,0 +1,60 @@
+package dev.leadflow.job;
+
+import dev.leadflow.scoring.Reason;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What lead scoring tells the account prioritizer about one lead: its scores, whether it wants a
+ * handoff now and where to, and whether it counts as engaged for its account's buying
+ * committee. Emitted only when one of those changes. A Flink POJO.
+ */
+public class LeadUpdate {
+    public String leadId;
+    /** Account key: the account domain, or {@code lead:<id>} for a lead without an account. */
+    public String accountKey;
+    public String accountDomain;
+    /** The lead's event-time clock when this was decided, epoch millis. */
+    public long at;
+    public String triggerEventId;
+    /** Kafka timestamp of the triggering event (0 for timer-driven changes). */
+    public long triggerIngestedAt;
+    public int fit;
+    public int engagement;
+    public int readiness;
+    public String grade;
+    public boolean handRaised;
+    public boolean wantsHandoff;
+    public String handoffId;
+    public String queue;
+    public boolean engaged;
+    public List<Reason> reasons = new ArrayList<>();
+    public String name;
+    public String title;
+    public String company;
+    public String email;
+    public String modelVersion;
+
+    public LeadUpdate() {}
+
+    /** Tells the account this lead no longer wants a handoff nor counts as engaged. */
+    public static LeadUpdate leaving(String leadId, String accountKey, String accountDomain, long at, String modelVersion) {
+        LeadUpdate u = new LeadUpdate();
+        u.leadId = leadId;
+        u.accountKey = accountKey;
+        u.accountDomain = accountDomain;
+        u.at = at;
+        u.modelVersion = modelVersion;
+        return u;
+    }
+
+    public static String accountKey(String accountDomain, String leadId) {
+        return accountDomain != null ? accountDomain : "lead:" + leadId;
+    }
+
+    @Override
+    public String toString() {
+        return "LeadUpdate{" + leadId + " account=" + accountKey + " at=" + at + " readiness=" + readiness
+                + " wants=" + wantsHandoff + " handoff=" + handoffId + " queue=" + queue + " engaged=" + engaged + '}';
+    }
+}

@@ -1,0 +1,122 @@
+package dev.leadflow.job;
+
+import dev.leadflow.queue.HandoffQueue;
+import dev.leadflow.queue.QueueAction;
+import dev.leadflow.queue.RedisConfig;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The writer of {@link RedisQueueSink}; runs in the sink task's mailbox thread only. */
+final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisQueueWriter.class);
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    private final int batchSize;
+    private final long flushIntervalMs;
+    private final long retryTimeoutNanos;
+    private final ProcessingTimeService timers;
+    private final HandoffQueue queue;
+    private final List<HandoffCommand> pending = new ArrayList<>();
+    private final Histogram latency;
+    private final Counter retries;
+    private boolean flushScheduled;
+
+    RedisQueueWriter(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout,
+            WriterInitContext context) {
+        this.batchSize = batchSize;
+        this.flushIntervalMs = flushInterval.toMillis();
+        this.retryTimeoutNanos = retryTimeout.toNanos();
+        this.timers = context.getProcessingTimeService();
+        this.queue = HandoffQueue.connect(RedisConfig.fromUri(redisUri), HandoffQueue.Options.defaults());
+        this.latency = context.metricGroup().histogram(JobMetrics.EVENT_TO_QUEUE_MS,
+                new DescriptiveStatisticsHistogram(10_000));
+        this.retries = context.metricGroup().counter(JobMetrics.QUEUE_WRITE_RETRIES);
+    }
+
+    @Override
+    public void write(HandoffCommand command, Context context) throws IOException, InterruptedException {
+        pending.add(command);
+        if (pending.size() >= batchSize) {
+            writePending();
+        } else if (!flushScheduled) {
+            // Bound the time an action waits for company: sellers should see it within ms.
+            flushScheduled = true;
+            timers.registerTimer(timers.getCurrentProcessingTime() + flushIntervalMs, t -> {
+                flushScheduled = false;
+                writePending();
+            });
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException {
+        // Called before every checkpoint barrier: nothing buffered may be left behind a checkpoint.
+        writePending();
+    }
+
+    private void writePending() throws IOException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<QueueAction> actions = new ArrayList<>(pending.size());
+        for (HandoffCommand c : pending) {
+            actions.add(toAction(c));
+        }
+        long deadline = System.nanoTime() + retryTimeoutNanos;
+        long backoffMs = 50;
+        while (true) {
+            try {
+                queue.applyAll(actions);
+                break;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("Redis writes kept failing for " + Duration.ofNanos(retryTimeoutNanos)
+                            + "; failing so that the job restarts from its last checkpoint", e);
+                }
+                retries.inc();
+                LOG.warn("Redis write of {} actions failed ({}); retrying in {} ms", actions.size(), e.toString(), backoffMs);
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (HandoffCommand c : pending) {
+            if (c.triggerIngestedAt > 0) {
+                latency.update(Math.max(0, now - c.triggerIngestedAt));
+            }
+        }
+        pending.clear();
+    }
+
+    static QueueAction toAction(HandoffCommand c) {
+        QueueAction.Kind kind = QueueAction.Kind.valueOf(c.action.name());
+        String payload = c.action == HandoffCommand.Action.WITHDRAW ? null : LeadPayloads.toJson(c);
+        return new QueueAction(c.queue, c.leadId, c.handoffId, kind, c.version, c.priority, payload, c.enqueuedAt);
+    }
+
+    private static void sleep(long ms) throws InterruptedIOException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while retrying a Redis write");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        queue.close();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.leadflow.job;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+
+/**
+ * Bounded out-of-orderness watermarks that keep moving when a split goes quiet.
+ *
+ * <p>While events flow, the watermark trails the highest event time seen by the allowed
+ * out-of-orderness, exactly like {@code forBoundedOutOfOrderness}. Once the split has seen no
+ * event for {@code idleAfter}, its watermark advances with wall-clock time from there on. That is
+ * what makes queued leads cool down (event-time decay timers fire) when every stream is silent;
+ * an idle split also no longer holds back the others. A split that has never seen an event is
+ * marked idle so it does not hold back the job either. Events arriving after such an advance are
+ * late but never dropped: the scoring functions accept them and decay is computed from their own
+ * event time.
+ */
+public final class WallClockIdleWatermarks<T> implements WatermarkGenerator<T> {
+
+    private final long outOfOrdernessMs;
+    private final long idleAfterMs;
+    private final LongSupplier clock;
+
+    private long maxTimestamp = Long.MIN_VALUE;
+    private long lastEventWallClock;
+    private long lastEmitted = Long.MIN_VALUE;
+
+    public WallClockIdleWatermarks(Duration outOfOrderness, Duration idleAfter, LongSupplier clock) {
+        this.outOfOrdernessMs = outOfOrderness.toMillis();
+        this.idleAfterMs = idleAfter.toMillis();
+        this.clock = clock;
+    }
+
+    @Override
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+        if (eventTimestamp == Long.MIN_VALUE) {
+            return; // dead letters carry no event time
+        }
+        maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+        lastEventWallClock = clock.getAsLong();
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+        if (maxTimestamp == Long.MIN_VALUE) {
+            output.markIdle();
+            return;
+        }
+        long watermark = maxTimestamp - outOfOrdernessMs - 1;
+        long quietFor = clock.getAsLong() - lastEventWallClock;
+        if (quietFor > idleAfterMs) {
+            watermark += quietFor - idleAfterMs;
+        }
+        if (watermark > lastEmitted) {
+            lastEmitted = watermark;
+            output.emitWatermark(new Watermark(watermark));
+        }
+    }
+}

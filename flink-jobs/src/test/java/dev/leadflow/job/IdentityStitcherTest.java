@@ -1,0 +1,78 @@
+package dev.leadflow.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.leadflow.scoring.LeadEvent;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class IdentityStitcherTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long MINUTE = 60_000L;
+    private static final long RETENTION = 30L * 24 * 60 * MINUTE;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LeadEvent, LeadEvent> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new IdentityStitcher(RETENTION, 3), e -> e.anonymousId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void anonymousEventsAreReleasedOnceToTheLeadWithTheirOriginalTimes() throws Exception {
+        harness.processElement(click("e1", null, "anon-1", "page:pricing", T0), T0);
+        harness.processElement(click("e2", null, "anon-1", "page:docs", T0 + MINUTE), T0 + MINUTE);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processElement(click("e3", "lead-1", "anon-1", "identify", T0 + 2 * MINUTE), T0 + 2 * MINUTE);
+        List<LeadEvent> out = harness.extractOutputValues();
+        assertThat(out).extracting(e -> e.eventId + "@" + e.occurredAt + ">" + e.leadId)
+                .containsExactly("e1@" + T0 + ">lead-1", "e2@" + (T0 + MINUTE) + ">lead-1",
+                        "e3@" + (T0 + 2 * MINUTE) + ">lead-1");
+
+        // Later anonymous clicks of the linked id go straight to the lead; nothing is re-released.
+        harness.processElement(click("e4", null, "anon-1", "page:pricing", T0 + 3 * MINUTE), T0 + 3 * MINUTE);
+        assertThat(harness.extractOutputValues()).extracting(e -> e.eventId + ">" + e.leadId)
+                .containsExactly("e1>lead-1", "e2>lead-1", "e3>lead-1", "e4>lead-1");
+    }
+
+    @Test
+    void theBufferIsBoundedAndStateIsForgottenAfterRetention() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            harness.processElement(click("b" + i, null, "anon-2", "page:blog", T0 + i), T0 + i);
+        }
+        harness.processElement(click("id", "lead-2", "anon-2", "identify", T0 + 10), T0 + 10);
+        assertThat(harness.extractOutputValues()).extracting(e -> e.eventId)
+                .as("only the first three anonymous events are kept").containsExactly("b0", "b1", "b2", "id");
+
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(T0 + 10 + RETENTION);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    static LeadEvent click(String id, String leadId, String anonymousId, String signal, long at) {
+        LeadEvent e = new LeadEvent();
+        e.eventId = id;
+        e.source = LeadEvent.Source.CLICKSTREAM;
+        e.leadId = leadId;
+        e.anonymousId = anonymousId;
+        e.signal = signal;
+        e.occurredAt = at;
+        return e;
+    }
+}

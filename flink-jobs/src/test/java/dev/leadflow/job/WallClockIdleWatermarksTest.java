@@ -1,0 +1,79 @@
+package dev.leadflow.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
+
+class WallClockIdleWatermarksTest {
+
+    private final AtomicLong wallClock = new AtomicLong(1_000_000);
+    private final Recorder out = new Recorder();
+    private final WallClockIdleWatermarks<String> generator =
+            new WallClockIdleWatermarks<>(Duration.ofSeconds(5), Duration.ofSeconds(30), wallClock::get);
+
+    @Test
+    void aSplitWithoutEventsIsIdleAndDoesNotHoldBackOthers() {
+        generator.onPeriodicEmit(out);
+        assertThat(out.idle).isTrue();
+        assertThat(out.watermarks).isEmpty();
+    }
+
+    @Test
+    void trailsTheHighestEventTimeByTheOutOfOrderness() {
+        generator.onEvent("a", 100_000, out);
+        generator.onEvent("b", 90_000, out);
+        generator.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(100_000L - 5_000 - 1);
+    }
+
+    @Test
+    void followsWallClockOnceQuietForLongerThanIdleAfter() {
+        generator.onEvent("a", 100_000, out);
+        wallClock.addAndGet(30_000);
+        generator.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(94_999L);
+
+        wallClock.addAndGet(60_000);
+        generator.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(94_999L, 94_999L + 60_000);
+
+        // A late event does not move the watermark back.
+        generator.onEvent("late", 50_000, out);
+        generator.onPeriodicEmit(out);
+        assertThat(out.watermarks).hasSize(2);
+    }
+
+    @Test
+    void deadLettersDoNotMoveTheWatermark() {
+        generator.onEvent("dead", Long.MIN_VALUE, out);
+        generator.onPeriodicEmit(out);
+        assertThat(out.idle).isTrue();
+    }
+
+    private static final class Recorder implements WatermarkOutput {
+        final List<Long> watermarks = new ArrayList<>();
+        boolean idle;
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            watermarks.add(watermark.getTimestamp());
+            idle = false;
+        }
+
+        @Override
+        public void markIdle() {
+            idle = true;
+        }
+
+        @Override
+        public void markActive() {
+            idle = false;
+        }
+    }
+}
