@@ -7,6 +7,7 @@ import static dev.leadflow.scoring.Events.T0_MIDNIGHT;
 import static dev.leadflow.scoring.Events.campaign;
 import static dev.leadflow.scoring.Events.page;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class DailyCapTest {
         for (int i = 0; i < 3; i++) {
             threeViews += 8 * Math.pow(2, -(double) (end - (T0 + i * MINUTE)) / (3 * DAY));
         }
-        assertThat(lead.signalPoints("page:pricing", end)).isEqualTo(threeViews);
+        assertThat(lead.signalPoints("page:pricing", end)).isCloseTo(threeViews, within(1e-9));
         assertThat(lead.last.engagement).isEqualTo(24);
     }
 
@@ -37,10 +38,10 @@ class DailyCapTest {
             lead.apply(page("pricing", T0_MIDNIGHT - 10 * MINUTE + i));
         }
         lead.apply(page("pricing", T0_MIDNIGHT - 1)); // still the same UTC day: capped
-        assertThat(lead.signalPoints("page:pricing", T0_MIDNIGHT)).isCloseTo(24, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(lead.signalPoints("page:pricing", T0_MIDNIGHT)).isCloseTo(24, within(0.1));
 
         lead.apply(page("pricing", T0_MIDNIGHT)); // first millisecond of the next day
-        assertThat(lead.signalPoints("page:pricing", T0_MIDNIGHT)).isCloseTo(32, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(lead.signalPoints("page:pricing", T0_MIDNIGHT)).isCloseTo(32, within(0.1));
     }
 
     @Test
@@ -64,7 +65,7 @@ class DailyCapTest {
             lead.apply(page("careers", T0 + i)); // -5 each, cap 10
         }
 
-        assertThat(lead.signalPoints("page:careers", T0 + 10)).isCloseTo(-10, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(lead.signalPoints("page:careers", T0 + 10)).isCloseTo(-10, within(1e-6));
     }
 
     @Test
@@ -76,11 +77,11 @@ class DailyCapTest {
         lead.apply(page("pricing", T0)); // re-stitched view from two days earlier: its day is empty
 
         assertThat(lead.signalPoints("page:pricing", T0 + 2 * DAY + 3))
-                .isCloseTo(24 + 8 * Math.pow(2, -2.0 / 3), org.assertj.core.data.Offset.offset(1e-6));
+                .isCloseTo(24 + 8 * Math.pow(2, -2.0 / 3), within(1e-6));
 
         lead.apply(page("pricing", T0 + 2 * DAY + 10)); // day T0+2d is still full
         assertThat(lead.signalPoints("page:pricing", T0 + 2 * DAY + 10))
-                .isCloseTo(24 + 8 * Math.pow(2, -2.0 / 3), org.assertj.core.data.Offset.offset(1e-6));
+                .isCloseTo(24 + 8 * Math.pow(2, -2.0 / 3), within(1e-6));
     }
 
     @Test

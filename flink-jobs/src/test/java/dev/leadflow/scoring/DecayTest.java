@@ -8,6 +8,7 @@ import static dev.leadflow.scoring.Events.T0_PLUS_6D;
 import static dev.leadflow.scoring.Events.campaign;
 import static dev.leadflow.scoring.Events.page;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,14 +82,14 @@ class DecayTest {
         for (long t : times) {
             expected += 8 * Math.pow(2, -(double) (end - t) / (3 * DAY));
         }
-        assertThat(reference.signalPoints("page:pricing", end)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(reference.signalPoints("page:pricing", end)).isCloseTo(expected, within(1e-9));
 
         Random random = new Random(42);
         for (int round = 0; round < 20; round++) {
             Collections.shuffle(times, random);
             TestLead shuffled = TestLead.withDefaultModel();
             times.forEach(t -> shuffled.apply(page("pricing", t)));
-            assertThat(shuffled.signalPoints("page:pricing", end)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(shuffled.signalPoints("page:pricing", end)).isCloseTo(expected, within(1e-9));
             assertThat(shuffled.at(end).engagement).isEqualTo(reference.at(end).engagement);
         }
     }

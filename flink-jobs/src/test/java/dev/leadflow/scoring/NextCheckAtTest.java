@@ -71,8 +71,9 @@ class NextCheckAtTest {
                 "    'track:up':   {points: 80,  halfLife: 30d, dailyCap: 80, label: Up}",
                 "    'track:down': {points: -30, halfLife: 1d,  dailyCap: 30, label: Down}",
                 ""));
-        mixed.apply(track("up", T0), track("down", T0));
+        mixed.apply(track("down", T0), track("up", T0)); // never above 50 so far: not qualified
         assertThat(mixed.last.readiness).isEqualTo(50);
+        assertThat(mixed.last.qualified).isFalse();
 
         long rises = mixed.nextCheckAt();
         assertThat(mixed.at(rises - 1).qualified).isFalse();

@@ -114,8 +114,8 @@ class SalesFeedbackTest {
         assertThat(ev.closedBySeller).isTrue();
         assertThat(ev.handoffId).isEqualTo("lead-1-1");
         assertThat(ev.cooldownReason).isEqualTo("No budget until Q3");
+        assertThat(lead.at(T1 + 30 * DAY - 2).cooldownReason).isEqualTo("No budget until Q3");
         assertCooldownWindow(SalesType.HANDOFF_REJECTED, 30);
-        assertThat(lead.at(T1 + 30 * DAY - 1).cooldownReason).isEqualTo("No budget until Q3");
     }
 
     @Test

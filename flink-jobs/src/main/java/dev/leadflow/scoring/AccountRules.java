@@ -1,0 +1,11 @@
+package dev.leadflow.scoring;
+
+import java.io.Serializable;
+
+/**
+ * The buying committee: a lead with engagement of at least {@code engagedAt} counts as engaged;
+ * each other engaged lead of the same account adds {@code bonusPerEngagedLead} to the priority,
+ * up to {@code maxBonus}; hand-raisers get {@code handRaiserBoost} on top so they sort first.
+ */
+record AccountRules(int engagedAt, int bonusPerEngagedLead, int maxBonus, int handRaiserBoost)
+        implements Serializable {}

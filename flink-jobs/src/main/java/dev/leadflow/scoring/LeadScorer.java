@@ -1,0 +1,357 @@
+package dev.leadflow.scoring;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Scores one lead at a time: applies events to its {@link LeadState} and says whether it should be
+ * handed off. Plain Java with no Flink in it; the Flink operator only moves state in and out,
+ * registers a timer at {@link #nextCheckAt} and publishes what {@link Evaluation}s say.
+ *
+ * <p>Everything follows event time, so a replay gives the same scores. {@link #apply} is the hot
+ * path: apart from IDENTIFY (traits, regexes) it allocates only the returned evaluation and,
+ * rarely, grows small arrays of the state.
+ *
+ * <p>Boundaries, all half-open: a touch at t suppresses on [t, t + touchWindow); a cooldown until u
+ * holds while evaluation time < u; a hand-raise at t counts on [t, t + handRaiseWindow); an event at
+ * exactly clock - horizon is still applied, 1 ms older is stale.
+ *
+ * <p>A scorer is bound to one model; build a new one when the model changes. State computed under
+ * another model is reused: credits keep their values and decay with the new half-lives, fit is
+ * recomputed.
+ */
+public final class LeadScorer {
+
+    static final String IDENTIFY = "identify";
+    private static final long DAY = Durations.DAY;
+
+    private final ScoringModel model;
+    private final SignalRules signals;
+    private final FitRules fitRules;
+    private final SalesRules sales;
+    private final Routing routing;
+    private final Grades grades;
+    private final Set<String> handRaisers;
+    private final long fingerprint;
+    private final long horizon;
+    private final long handRaiseWindow;
+    private final long touchWindow;
+    private final int recentEventIds;
+    private final int qualify;
+    private final int exit;
+    private final int engagementMax;
+    private final int engagedAt;
+
+    public LeadScorer(ScoringModel model) {
+        this.model = model;
+        this.signals = model.signals();
+        this.fitRules = model.fit();
+        this.sales = model.sales();
+        this.routing = model.routing();
+        this.grades = model.grades();
+        this.handRaisers = model.handRaisers();
+        this.fingerprint = model.fingerprint();
+        this.horizon = model.horizonMillis();
+        this.handRaiseWindow = model.handRaiseWindowMillis();
+        this.touchWindow = model.touchWindowMillis();
+        this.recentEventIds = model.recentEventIds();
+        this.qualify = model.qualifyThreshold();
+        this.exit = model.exitThreshold();
+        this.engagementMax = model.engagementMax();
+        this.engagedAt = model.engagedThreshold();
+    }
+
+    public ScoringModel model() {
+        return model;
+    }
+
+    /**
+     * Applies one event of the lead and evaluates it at the lead's clock. A duplicate event id or a
+     * stale event changes nothing and is reported as {@link Outcome#DUPLICATE} / {@link Outcome#STALE}.
+     * Sales activities are never stale: their effects (cooldowns up to a year) outlast the horizon.
+     */
+    public Evaluation apply(LeadState s, LeadEvent e) {
+        if (s.leadId == null) {
+            s.leadId = e.leadId;
+        }
+        long t = e.occurredAt;
+        long idHash = 0;
+        if (e.eventId != null) {
+            idHash = Hashing.hash64(e.eventId);
+            if (s.seenEvent(idHash)) {
+                return snapshot(s, Outcome.DUPLICATE, e.eventId);
+            }
+        }
+        if (e.source != LeadEvent.Source.SALES && s.clock != Long.MIN_VALUE && t < s.clock - horizon) {
+            return snapshot(s, Outcome.STALE, e.eventId);
+        }
+        if (e.eventId != null) {
+            s.rememberEvent(idHash, recentEventIds);
+        }
+        s.clock = Math.max(s.clock, t);
+        s.lastEventAt = Math.max(s.lastEventAt, t);
+        boolean sellerAnswered = false;
+        SalesType salesType = e.source == LeadEvent.Source.SALES ? SalesType.ofSignal(e.signal) : null;
+        if (salesType != null) {
+            sellerAnswered = SalesFeedback.apply(s, salesType, e, sales);
+        } else if (IDENTIFY.equals(e.signal)) {
+            identify(s, e);
+        }
+        SignalRule rule = signals.resolve(e.signal);
+        if (rule != null) {
+            credit(s, rule, t);
+        }
+        if (e.signal != null && handRaisers.contains(e.signal)) {
+            s.lastHandRaiseAt = Math.max(s.lastHandRaiseAt, t);
+        }
+        return commit(s, s.clock, Outcome.APPLIED, e.eventId, sellerAnswered);
+    }
+
+    /**
+     * Re-evaluates the lead at event time {@code at} without an event (an event-time timer). A time
+     * at or after the clock advances it; an earlier one evaluates at the clock.
+     */
+    public Evaluation evaluate(LeadState s, long at) {
+        s.clock = Math.max(s.clock, at);
+        return commit(s, s.clock, Outcome.TIMER, null, false);
+    }
+
+    /**
+     * The earliest event time after the lead's clock at which the outcome can change with no new
+     * event: qualified readiness falling below the exit threshold (or, with negative signals that
+     * decay, readiness rising to the qualify threshold), the engaged flag flipping, a hand-raise,
+     * touch window or cooldown ending. Long.MAX_VALUE if none. Exact to the millisecond:
+     * evaluating 1 ms earlier gives the old outcome.
+     */
+    public long nextCheckAt(LeadState s) {
+        if (s.clock == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long now = s.clock;
+        long next = Long.MAX_VALUE;
+        if (s.lastHandRaiseAt != Long.MIN_VALUE) {
+            next = earliestAfter(now, next, s.lastHandRaiseAt + handRaiseWindow);
+        }
+        if (s.lastTouchAt != Long.MIN_VALUE) {
+            next = earliestAfter(now, next, s.lastTouchAt + touchWindow);
+        }
+        next = earliestAfter(now, next, s.cooldownUntil);
+        Crossing crossing = Crossing.of(s, signals);
+        if (crossing.isEmpty()) {
+            return next;
+        }
+        refreshDerived(s);
+        int fit = s.fit;
+        if (s.qualified) {
+            next = Math.min(next, crossing.first(now, true, e -> readiness(fit, engagementScore(e)), exit,
+                    t -> readinessAt(s, t) < exit));
+        } else if (crossing.canRise()) {
+            next = Math.min(next, crossing.first(now, false, e -> readiness(fit, engagementScore(e)), qualify,
+                    t -> readinessAt(s, t) >= qualify));
+        }
+        boolean engaged = engagementScore(engagementPoints(s, now)) >= engagedAt;
+        if (engaged || crossing.canRise()) {
+            next = Math.min(next, crossing.first(now, engaged, this::engagementScore, engagedAt,
+                    t -> (engagementScore(engagementPoints(s, t)) >= engagedAt) != engaged));
+        }
+        return next;
+    }
+
+    /**
+     * The lead's top contributing signals at {@code at} (not before its clock), fit parts included,
+     * each with its current points and a sentence; as many as the model's {@code reasons.count}.
+     */
+    public List<Reason> reasons(LeadState s, long at) {
+        refreshDerived(s);
+        return ReasonWriter.reasons(model, s, Math.max(at, s.clock), model.reasonsCount());
+    }
+
+    /**
+     * When the lead's state may be dropped: its last event plus the inactivity TTL, but not while a
+     * cooldown runs (dropping it would let a lead sales turned down come straight back) and never
+     * while an opportunity is open. If a handoff is still open then, withdraw it with the state.
+     */
+    public long expiresAt(LeadState s) {
+        if (s.opportunityOpen) {
+            return Long.MAX_VALUE;
+        }
+        long lastEvent = s.lastEventAt == Long.MIN_VALUE ? s.clock : s.lastEventAt;
+        long expiry = lastEvent == Long.MIN_VALUE ? Long.MIN_VALUE : lastEvent + model.inactiveTtlMillis();
+        return Math.max(expiry, s.cooldownUntil);
+    }
+
+    /** Engagement points before rounding and clamping: the sum of all signals decayed to {@code at}. */
+    public double engagementPoints(LeadState s, long at) {
+        double sum = 0;
+        for (Map.Entry<String, SignalState> e : s.signals.entrySet()) {
+            SignalRule rule = signals.byKey(e.getKey());
+            if (rule != null) {
+                sum += e.getValue().decayedAt(at, rule.halfLifeMillis());
+            }
+        }
+        return sum;
+    }
+
+    /** Points of one signal state (keyed by the model's signal key) decayed to {@code at}; 0 if none. */
+    public double signalPoints(LeadState s, String signalKey, long at) {
+        SignalRule rule = signals.byKey(signalKey);
+        SignalState st = s.signals.get(signalKey);
+        return rule == null || st == null ? 0 : st.decayedAt(at, rule.halfLifeMillis());
+    }
+
+    private void identify(LeadState s, LeadEvent e) {
+        Profile merged = Traits.merge(s.profile, e.traits, e.occurredAt);
+        if (merged != s.profile) {
+            if (s.profile == null || !s.profile.sameTraits(merged)) {
+                s.profileRev++;
+            }
+            s.profile = merged;
+        }
+    }
+
+    /** Credits one event within its signal's daily cap (absolute points per UTC day). */
+    private void credit(LeadState s, SignalRule rule, long t) {
+        SignalState st = s.signals.get(rule.key());
+        if (st == null) {
+            st = new SignalState();
+            s.signals.put(rule.key(), st);
+        }
+        st.seen(t);
+        long day = Math.floorDiv(t, DAY);
+        int amount = Math.min(Math.abs(rule.points()), rule.dailyCap() - st.creditedOn(day));
+        if (amount <= 0) {
+            return;
+        }
+        st.addDayCredit(day, amount, Math.floorDiv(s.clock - horizon, DAY));
+        st.credit(rule.points() < 0 ? -amount : amount, t, rule.halfLifeMillis());
+    }
+
+    /** Fit, gate and account domain depend on profile and model only; recompute when either changed. */
+    private void refreshDerived(LeadState s) {
+        if (s.derivedModel == fingerprint && s.derivedRev == s.profileRev) {
+            return;
+        }
+        s.fit = fitRules.points(s.profile);
+        s.fitGate = fitRules.domains.gate(s.profile);
+        s.accountDomain = fitRules.domains.accountDomain(s.profile);
+        s.derivedModel = fingerprint;
+        s.derivedRev = s.profileRev;
+    }
+
+    /** The outcome at {@code at} from the state as it stands, without changing decisions. */
+    private Evaluation compute(LeadState s, long at, Outcome outcome, String eventId) {
+        refreshDerived(s);
+        Evaluation ev = new Evaluation();
+        ev.leadId = s.leadId;
+        ev.at = at;
+        ev.eventId = eventId;
+        ev.outcome = outcome;
+        ev.modelVersion = model.version();
+        ev.fit = s.fit;
+        ev.engagement = engagementScore(engagementPoints(s, at));
+        ev.readiness = readiness(ev.fit, ev.engagement);
+        ev.grade = grades.grade(ev.fit, ev.engagement);
+        ev.qualified = s.qualified ? ev.readiness >= exit : ev.readiness >= qualify;
+        ev.handRaised = s.lastHandRaiseAt != Long.MIN_VALUE && at < s.lastHandRaiseAt + handRaiseWindow;
+        ev.engaged = ev.engagement >= engagedAt;
+        ev.fitGate = s.fitGate;
+        suppression(s, at, ev);
+        ev.wantsHandoff = (ev.qualified || ev.handRaised) && ev.fitGate == FitGate.OK
+                && ev.suppression == Suppression.NONE;
+        ev.queue = routing.queueFor(s.profile, s.ownerSellerId);
+        ev.accountDomain = s.accountDomain;
+        ev.contact = s.profile;
+        ev.handoffId = s.handoffOpen ? s.handoffId : null;
+        ev.transition = Transition.NONE;
+        ev.version = s.updateSeq;
+        return ev;
+    }
+
+    private Evaluation snapshot(LeadState s, Outcome outcome, String eventId) {
+        return compute(s, s.clock, outcome, eventId);
+    }
+
+    /** Evaluates, then records hysteresis, the handoff lifecycle and whether the outcome changed. */
+    private Evaluation commit(LeadState s, long at, Outcome outcome, String eventId, boolean sellerAnswered) {
+        Evaluation ev = compute(s, at, outcome, eventId);
+        s.qualified = ev.qualified;
+        if (sellerAnswered) {
+            s.handoffOpen = false;
+            ev.transition = Transition.CLOSED;
+            ev.closedBySeller = true;
+            ev.handoffId = s.handoffId;
+        } else if (ev.wantsHandoff && !s.handoffOpen) {
+            s.handoffSeq++;
+            s.handoffId = s.leadId + "-" + s.handoffSeq;
+            s.handoffOpen = true;
+            s.handoffOpenedAt = at;
+            ev.transition = Transition.OPENED;
+            ev.handoffId = s.handoffId;
+        } else if (!ev.wantsHandoff && s.handoffOpen) {
+            s.handoffOpen = false;
+            ev.transition = Transition.CLOSED;
+            ev.handoffId = s.handoffId;
+        }
+        long scores = packScores(ev, s.handoffOpen);
+        if (scores != s.publishedScores || ev.suppressedUntil != s.publishedUntil || s.profileRev != s.publishedRev
+                || !ev.queue.equals(s.publishedQueue)) {
+            s.updateSeq++;
+            s.publishedScores = scores;
+            s.publishedUntil = ev.suppressedUntil;
+            s.publishedRev = s.profileRev;
+            s.publishedQueue = ev.queue;
+            ev.changed = true;
+        }
+        ev.version = s.updateSeq;
+        return ev;
+    }
+
+    /** Open opportunity first, then a cooldown, then a recent touch. */
+    private void suppression(LeadState s, long at, Evaluation ev) {
+        ev.suppression = Suppression.NONE;
+        ev.suppressedUntil = Long.MIN_VALUE;
+        if (s.opportunityOpen) {
+            ev.suppression = Suppression.OPPORTUNITY_OPEN;
+            ev.suppressedUntil = Long.MAX_VALUE;
+        } else if (at < s.cooldownUntil) {
+            ev.suppression = Suppression.COOLDOWN;
+            ev.suppressedUntil = s.cooldownUntil;
+            ev.cooldownCause = s.cooldownCause;
+            ev.cooldownReason = s.cooldownReason;
+        } else if (s.lastTouchAt != Long.MIN_VALUE && at < s.lastTouchAt + touchWindow) {
+            ev.suppression = Suppression.OWNER_WORKING;
+            ev.suppressedUntil = s.lastTouchAt + touchWindow;
+        }
+    }
+
+    /** Scores and flags in one long (each score is at most 100, so 8 bits each). */
+    private static long packScores(Evaluation ev, boolean handoffOpen) {
+        return ev.readiness
+                | (long) ev.fit << 8
+                | (long) ev.engagement << 16
+                | (ev.qualified ? 1L : 0) << 24
+                | (ev.handRaised ? 1L : 0) << 25
+                | (ev.engaged ? 1L : 0) << 26
+                | (ev.wantsHandoff ? 1L : 0) << 27
+                | (handoffOpen ? 1L : 0) << 28
+                | (long) ev.fitGate.ordinal() << 29
+                | (long) ev.suppression.ordinal() << 32;
+    }
+
+    private int readinessAt(LeadState s, long t) {
+        return readiness(s.fit, engagementScore(engagementPoints(s, t)));
+    }
+
+    int engagementScore(double points) {
+        return (int) Math.max(0, Math.min(engagementMax, Math.round(points)));
+    }
+
+    private static int readiness(int fit, int engagement) {
+        return Math.max(0, Math.min(100, fit + engagement));
+    }
+
+    private static long earliestAfter(long now, long best, long candidate) {
+        return candidate > now ? Math.min(best, candidate) : best;
+    }
+}

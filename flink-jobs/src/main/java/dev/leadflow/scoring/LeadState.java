@@ -1,0 +1,112 @@
+package dev.leadflow.scoring;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Everything the scorer remembers about one lead; the Flink operator keeps one per lead id in
+ * keyed state and hands it to {@link LeadScorer}. A Flink POJO: public no-arg constructor, public
+ * fields, interface-typed collections and primitive arrays, nested POJOs; no Kryo.
+ *
+ * <p>Times are event-time epoch millis; {@code Long.MIN_VALUE} means "never".
+ */
+public class LeadState {
+
+    public String leadId;
+
+    // --- who: traits and what the model derives from them (cached; recomputed when either changes)
+    /** Null until the first IDENTIFY. Replaced, never mutated, when traits change. */
+    public Profile profile;
+    /** Grows whenever the traits change. */
+    public int profileRev;
+    /** Fingerprint of the model that computed {@link #fit}, {@link #fitGate}, {@link #accountDomain}; 0 = none. */
+    public long derivedModel;
+    public int derivedRev;
+    public int fit;
+    public FitGate fitGate = FitGate.OK;
+    public String accountDomain;
+
+    // --- sales feedback
+    public String ownerSellerId;
+    public long ownerAssignedAt = Long.MIN_VALUE;
+    public long lastTouchAt = Long.MIN_VALUE;
+    public boolean opportunityOpen;
+    /** Event time of the newest OPPORTUNITY_OPENED / CLOSED_* applied: a later one wins, whatever the arrival order. */
+    public long opportunityChangedAt = Long.MIN_VALUE;
+    public long cooldownUntil = Long.MIN_VALUE;
+    public SalesType cooldownCause;
+    /** Free text of the activity that set the cooldown, e.g. the seller's HANDOFF_REJECTED reason. */
+    public String cooldownReason;
+    public long lastHandRaiseAt = Long.MIN_VALUE;
+
+    // --- decisions
+    /** Hysteresis: becomes true at the qualify threshold, false only below the exit threshold. */
+    public boolean qualified;
+    public boolean handoffOpen;
+    /** Grows by one for every handoff opened; the handoff id is {@code leadId + "-" + handoffSeq}. */
+    public long handoffSeq;
+    /** Id of the open (or last) handoff, null before the first. */
+    public String handoffId;
+    /** Event time the open (or last) handoff was opened: a seller's answer older than that is about an earlier one. */
+    public long handoffOpenedAt = Long.MIN_VALUE;
+    /** Grows by one for every evaluation that changes the outcome; use it as the version of what is published. */
+    public long updateSeq;
+
+    // --- the last published outcome, to tell whether an evaluation changed it
+    /** Scores and flags packed by {@link LeadScorer}; -1 before the first evaluation. */
+    public long publishedScores = -1;
+    public String publishedQueue;
+    public long publishedUntil;
+    public int publishedRev;
+
+    // --- engagement
+    /** Keyed by the model's signal key (a wildcard rule has one entry for all its channels). */
+    public Map<String, SignalState> signals = new HashMap<>();
+
+    // --- de-duplication: 64-bit hashes of the newest event ids, a ring
+    public long[] recentEventIds;
+    public int recentEventIdCount;
+    /** Slot the next id overwrites once {@link #recentEventIdCount} reached the model's limit. */
+    public int recentEventIdNext;
+
+    // --- clocks
+    /** Newest event time applied or evaluated at. */
+    public long clock = Long.MIN_VALUE;
+    /** Newest event time applied (timers do not move it); drives the inactivity TTL. */
+    public long lastEventAt = Long.MIN_VALUE;
+
+    public LeadState() {}
+
+    boolean seenEvent(long idHash) {
+        for (int i = 0; i < recentEventIdCount; i++) {
+            if (recentEventIds[i] == idHash) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Remembers an event id; beyond {@code max} ids the oldest is forgotten. */
+    void rememberEvent(long idHash, int max) {
+        if (recentEventIdCount < max) {
+            if (recentEventIds == null || recentEventIdCount == recentEventIds.length) {
+                recentEventIds = recentEventIds == null
+                        ? new long[Math.min(8, max)]
+                        : Arrays.copyOf(recentEventIds, Math.min(max, recentEventIds.length * 2));
+            }
+            recentEventIds[recentEventIdCount++] = idHash;
+            return;
+        }
+        if (recentEventIdNext >= max) {
+            recentEventIdNext = 0;
+        }
+        recentEventIds[recentEventIdNext++] = idHash;
+    }
+
+    @Override
+    public String toString() {
+        return "LeadState{" + leadId + " clock=" + clock + " qualified=" + qualified + " handoff="
+                + (handoffOpen ? handoffId : "none") + " signals=" + signals.keySet() + '}';
+    }
+}

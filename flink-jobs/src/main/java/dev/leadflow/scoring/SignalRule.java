@@ -1,0 +1,16 @@
+package dev.leadflow.scoring;
+
+import java.io.Serializable;
+
+/**
+ * Points of one engagement signal. {@code key} is the model's key, which is also the key of the
+ * lead's {@link SignalState}: a wildcard rule such as {@code campaign:*:UNSUBSCRIBED} keeps one state
+ * (and one daily cap) for all channels.
+ *
+ * @param points credited per event (negative subtracts), before the daily cap
+ * @param halfLifeMillis time after which a credit counts half
+ * @param dailyCap most points (in absolute value) credited per UTC day
+ * @param label a verb phrase for reasons, e.g. "Viewed pricing"
+ */
+record SignalRule(String key, int points, long halfLifeMillis, int dailyCap, String label)
+        implements Serializable {}

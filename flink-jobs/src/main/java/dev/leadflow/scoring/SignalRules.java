@@ -1,0 +1,74 @@
+package dev.leadflow.scoring;
+
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * Finds the rule of an event's signal: the exact key first, then a {@code campaign:*:<ACTION>}
+ * wildcard. Matching the wildcard compares regions of the signal instead of building the
+ * wildcard key, so the hot path allocates nothing.
+ */
+final class SignalRules implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** A rule whose one {@code *} segment stands for any channel. */
+    private static final class Wildcard implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final String prefix;
+        final String suffix;
+        final SignalRule rule;
+
+        Wildcard(SignalRule rule) {
+            int star = rule.key().indexOf('*');
+            this.prefix = rule.key().substring(0, star);
+            this.suffix = rule.key().substring(star + 1);
+            this.rule = rule;
+        }
+
+        boolean matches(String signal) {
+            int end = signal.length() - suffix.length();
+            return end > prefix.length()
+                    && signal.startsWith(prefix)
+                    && signal.endsWith(suffix)
+                    && signal.indexOf(':', prefix.length()) == end;
+        }
+    }
+
+    private final Map<String, SignalRule> byKey;
+    private final Wildcard[] wildcards;
+
+    SignalRules(Map<String, SignalRule> byKey) {
+        this.byKey = Map.copyOf(byKey);
+        this.wildcards = byKey.values().stream()
+                .filter(r -> r.key().indexOf('*') >= 0)
+                .map(Wildcard::new)
+                .toArray(Wildcard[]::new);
+    }
+
+    /** The rule for an event's signal, or null when the model gives it no points. */
+    SignalRule resolve(String signal) {
+        if (signal == null) {
+            return null;
+        }
+        SignalRule exact = byKey.get(signal);
+        if (exact != null) {
+            return exact;
+        }
+        for (Wildcard w : wildcards) {
+            if (w.matches(signal)) {
+                return w.rule;
+            }
+        }
+        return null;
+    }
+
+    /** The rule with exactly this key (a state key), or null if the model no longer has it. */
+    SignalRule byKey(String key) {
+        return byKey.get(key);
+    }
+
+    Map<String, SignalRule> all() {
+        return byKey;
+    }
+}
