@@ -18,7 +18,7 @@ public final class AccountPriority {
         return priority(m, lead.readiness, lead.engaged, lead.handRaised, engagedLeadsInAccount);
     }
 
-    /** The same from the lead's published numbers (the account prioritizer keeps no Evaluation). */
+    /** The same from the fields an account operator keeps per lead. */
     public static double priority(ScoringModel m, int readiness, boolean engaged, boolean handRaised,
             int engagedLeadsInAccount) {
         int others = Math.max(0, engagedLeadsInAccount - (engaged ? 1 : 0));
