@@ -75,7 +75,11 @@ public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate,
             members.put(u.leadId, m);
         }
         if (after != before) {
-            engagedCount.update(after);
+            if (after == 0) {
+                engagedCount.clear(); // nothing of a fully cold account stays in state
+            } else {
+                engagedCount.update(after);
+            }
             reprioritizeColleagues(u, after, out);
         }
     }

@@ -1,0 +1,120 @@
+package dev.leadflow.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.leadflow.scoring.LeadEvent;
+import dev.leadflow.scoring.ScoringModel;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Lead scoring in Flink's operator harness, with watermarks driving event time. */
+class LeadScoringFunctionTest {
+
+    private static final long T0 = 1_780_000_000_000L;
+    private static final long MINUTE = 60_000L;
+    private static final long DAY = 24 * 60 * MINUTE;
+
+    private final ScoringModel model = ScoringModel.defaults();
+    private KeyedOneInputStreamOperatorTestHarness<String, LeadEvent, LeadUpdate> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new LeadScoringFunction(model), e -> e.leadId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    /** A VP at a large US software company who viewed pricing three times: qualified, no hand-raise. */
+    private void qualifyByEngagement() throws Exception {
+        LeadEvent identify = event("id-1", "identify", T0);
+        identify.traits = Map.of("email", "ada@acme.io", "title", "VP Marketing", "company", "Acme",
+                "company_domain", "acme.io", "company_size", "5000", "industry", "software", "country", "US");
+        harness.processElement(identify, T0);
+        for (int i = 1; i <= 3; i++) {
+            harness.processElement(event("p-" + i, "page:pricing", T0 + i * MINUTE), T0 + i * MINUTE);
+        }
+    }
+
+    @Test
+    void aQueuedLeadThatGoesQuietIsWithdrawnWhenDecayTakesItBelowTheExitThreshold() throws Exception {
+        qualifyByEngagement();
+        LeadUpdate queued = last();
+        assertThat(queued.wantsHandoff).isTrue();
+        assertThat(queued.readiness).isGreaterThanOrEqualTo(60);
+        assertThat(queued.reasons).extracting(r -> r.signal).contains("page:pricing");
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        // Two days on, readiness has decayed but is still at or above 45: still wanted.
+        harness.processWatermark(T0 + 2 * DAY);
+        assertThat(last().wantsHandoff).isTrue();
+
+        // Long enough for the pricing points to halve twice: below 45, withdrawn by the timer alone.
+        int before = harness.extractOutputValues().size();
+        harness.processWatermark(T0 + 10 * DAY);
+        List<LeadUpdate> after = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
+        assertThat(after).isNotEmpty();
+        LeadUpdate withdrawn = after.get(after.size() - 1);
+        assertThat(withdrawn.wantsHandoff).isFalse();
+        assertThat(withdrawn.readiness).isLessThan(45);
+        assertThat(withdrawn.at).isLessThan(T0 + 10 * DAY).isGreaterThan(T0 + 2 * DAY);
+    }
+
+    @Test
+    void stateAndTimersOfALeadThatWentColdAreCleanedUp() throws Exception {
+        qualifyByEngagement();
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.processWatermark(T0 + model.inactiveTtlMillis() + DAY);
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void duplicateAndStaleEventsChangeNothing() throws Exception {
+        qualifyByEngagement();
+        int before = harness.extractOutputValues().size();
+        harness.processElement(event("p-1", "page:pricing", T0 + MINUTE), T0 + MINUTE);
+        harness.processElement(event("old", "page:pricing", T0 - model.horizonMillis() - DAY), T0);
+        assertThat(harness.extractOutputValues()).hasSize(before);
+    }
+
+    @Test
+    void aSalesTouchWithdrawsAQueuedLead() throws Exception {
+        qualifyByEngagement();
+        assertThat(last().wantsHandoff).isTrue();
+        LeadEvent call = event("call-1", "sales:CALL", T0 + 10 * MINUTE);
+        call.source = LeadEvent.Source.SALES;
+        call.sellerId = "s7";
+        harness.processElement(call, T0 + 10 * MINUTE);
+        assertThat(last().wantsHandoff).isFalse();
+    }
+
+    private LeadUpdate last() {
+        List<LeadUpdate> out = harness.extractOutputValues();
+        assertThat(out).isNotEmpty();
+        return out.get(out.size() - 1);
+    }
+
+    private static LeadEvent event(String id, String signal, long at) {
+        LeadEvent e = new LeadEvent();
+        e.eventId = id;
+        e.source = LeadEvent.Source.CLICKSTREAM;
+        e.leadId = "lead-1";
+        e.signal = signal;
+        e.occurredAt = at;
+        e.ingestedAt = at;
+        return e;
+    }
+}
