@@ -1,0 +1,83 @@
+package dev.leadflow.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+
+/**
+ * A metric reporter for tests: remembers every metric the job registers, with its variables
+ * (labels), so a test can read the job's own counters and histograms as a Prometheus scrape would.
+ */
+public final class CollectingMetricReporter implements MetricReporter {
+
+    /** One registered metric with its name and variables. */
+    public record Registered(String name, Map<String, String> variables, Metric metric) {}
+
+    private static final List<Registered> METRICS = new CopyOnWriteArrayList<>();
+
+    public static void configure(Configuration conf) {
+        conf.setString("metrics.reporter.collect.factory.class", Factory.class.getName());
+    }
+
+    /** Sum of every counter of that name whose variables include {@code labels}. */
+    public static long counter(String name, Map<String, String> labels) {
+        long sum = 0;
+        for (Registered r : find(name, labels)) {
+            sum += ((Counter) r.metric()).getCount();
+        }
+        return sum;
+    }
+
+    public static long histogramCount(String name) {
+        long n = 0;
+        for (Registered r : find(name, Map.of())) {
+            n += ((Histogram) r.metric()).getCount();
+        }
+        return n;
+    }
+
+    public static List<Registered> find(String name, Map<String, String> labels) {
+        List<Registered> out = new ArrayList<>();
+        for (Registered r : METRICS) {
+            if (r.name().equals(name) && labels.entrySet().stream()
+                    .allMatch(l -> l.getValue().equals(r.variables().get("<" + l.getKey() + ">")))) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void open(MetricConfig config) {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
+        METRICS.add(new Registered(metricName, Map.copyOf(group.getAllVariables()), metric));
+    }
+
+    @Override
+    public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
+        // keep it: tests read the final values after the job is cancelled
+    }
+
+    /** Referenced by class name in the cluster configuration. */
+    public static final class Factory implements MetricReporterFactory {
+        @Override
+        public MetricReporter createMetricReporter(Properties properties) {
+            return new CollectingMetricReporter();
+        }
+    }
+}
