@@ -62,6 +62,8 @@ public final class LeadFlowJob {
         return new LeadFlowPipeline.Inputs(source(s, Topics.CLICKSTREAM), source(s, Topics.CAMPAIGN), source(s, Topics.SALES));
     }
 
+    // The connector's committedOffsets(...) still takes Kafka's deprecated OffsetResetStrategy.
+    @SuppressWarnings("deprecation")
     public static KafkaSource<DecodedRecord> source(JobSettings s, String topic) {
         OffsetsInitializer start = s.startFrom == JobSettings.StartFrom.LATEST
                 ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST)

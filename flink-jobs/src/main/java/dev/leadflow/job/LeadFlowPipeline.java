@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.ScoringModel;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class LeadFlowPipeline {
                 .process(new SplitDeadLetters())
                 .uid(Uids.DECODE).name("decode + DLQ");
         decoded.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS)
-                .sinkTo(out.deadLetters()).uid(Uids.SINK_DLQ).name("dead letters → " + "leadflow.dlq");
+                .sinkTo(out.deadLetters()).uid(Uids.SINK_DLQ).name("dead letters → " + Topics.DLQ);
 
         DataStream<LeadEvent> stitched = decoded.getSideOutput(SplitDeadLetters.Tags.TO_STITCH)
                 .keyBy(e -> e.anonymousId)

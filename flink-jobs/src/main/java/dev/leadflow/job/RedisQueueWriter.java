@@ -116,7 +116,7 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         queue.close();
     }
 }
