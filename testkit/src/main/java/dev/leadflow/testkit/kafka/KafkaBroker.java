@@ -1,5 +1,7 @@
 package dev.leadflow.testkit.kafka;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,32 +34,100 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    private final KafkaClusterTestKit cluster;
+    /**
+     * How to run the broker.
+     *
+     * @param port          a fixed client port on 127.0.0.1 (an extra {@code FIXED} listener), or 0 for
+     *                      the test kit's ephemeral port
+     * @param baseDirectory where the node's log and metadata directories go, or null for a temp dir
+     * @param deleteOnClose whether {@link #close()} deletes the base directory
+     */
+    public record Options(int port, Path baseDirectory, boolean deleteOnClose) {
 
-    private KafkaBroker(KafkaClusterTestKit cluster) {
+        public Options {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(0, null, true);
+        }
+
+        public Options withPort(int newPort) {
+            return new Options(newPort, baseDirectory, deleteOnClose);
+        }
+
+        /**
+         * Keeps the broker's files in {@code dir}. The test kit formats its node directories on every
+         * start and cannot reopen a formatted one, so {@code dir} must not hold a previous broker's
+         * files: callers that want a fixed place delete it (or use a fresh sub-directory) first.
+         */
+        public Options withBaseDirectory(Path dir, boolean deleteWhenClosed) {
+            return new Options(port, dir, deleteWhenClosed);
+        }
+    }
+
+    private static final String FIXED_LISTENER = "FIXED";
+
+    private final KafkaClusterTestKit cluster;
+    private final String bootstrapServers;
+
+    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrapServers) {
         this.cluster = cluster;
+        this.bootstrapServers = bootstrapServers;
     }
 
     /** Formats and starts a single-node KRaft cluster and waits until its broker is ready. */
     public static KafkaBroker start() {
+        return start(Options.defaults());
+    }
+
+    /**
+     * Formats and starts a single-node KRaft cluster with {@code options} and waits until its
+     * broker is ready. With a fixed port, clients use that port ({@link #bootstrapServers()}).
+     */
+    public static KafkaBroker start(Options options) {
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder()
+            TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build();
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+                    .setNumControllerNodes(1);
+            if (options.baseDirectory() != null) {
+                Files.createDirectories(options.baseDirectory());
+                nodesBuilder.setBaseDirectory(options.baseDirectory());
+            }
+            TestKitNodes nodes = nodesBuilder.build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
                     // one node: internal topics cannot have more replicas than that
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("num.partitions", "1")
-                    .build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            return new KafkaBroker(cluster);
+                    .setDeleteOnClose(options.deleteOnClose());
+            String bootstrap = null;
+            if (options.port() > 0) {
+                // The test kit pre-binds ephemeral ports for its own listeners whatever they are
+                // configured to, so a fixed port needs a listener of its own.
+                String broker = nodes.brokerListenerName().value();
+                String controller = nodes.controllerListenerName().value();
+                bootstrap = "127.0.0.1:" + options.port();
+                builder.setConfigProp("listeners", broker + "://localhost:0," + controller + "://localhost:0,"
+                                + FIXED_LISTENER + "://" + bootstrap)
+                        .setConfigProp("listener.security.protocol.map", broker + ":PLAINTEXT,"
+                                + controller + ":PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT");
+            }
+            KafkaClusterTestKit cluster = builder.build();
+            try {
+                cluster.format();
+                cluster.startup();
+                cluster.waitForReadyBrokers();
+            } catch (Exception e) {
+                closeQuietly(cluster);
+                throw e;
+            }
+            return new KafkaBroker(cluster, bootstrap);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting Kafka", e);
@@ -66,8 +136,16 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(KafkaClusterTestKit cluster) {
+        try {
+            cluster.close();
+        } catch (Exception ignored) {
+            // the start failure is what the caller needs to see
+        }
+    }
+
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers != null ? bootstrapServers : cluster.bootstrapServers();
     }
 
     /** Creates the topics (idempotent) with the given partition count. */

@@ -52,15 +52,27 @@ public final class RedisServer implements AutoCloseable {
      * @param extraArgs      further {@code --name value} arguments, appended last so they win
      * @param binary         a specific redis-server, or null to search (see {@link #start(Options)})
      * @param startupTimeout how long to wait for the first PONG
+     * @param port           a fixed port, or 0 for a free one
+     * @param dir            a fixed working directory (created if missing, kept on {@link #close()}),
+     *                       or null for a temp directory that {@link #close()} deletes
      */
     public record Options(boolean appendOnly, String password, List<String> extraArgs, Path binary,
-                          Duration startupTimeout) {
+                          Duration startupTimeout, int port, Path dir) {
 
         public Options {
             extraArgs = List.copyOf(extraArgs);
             if (startupTimeout.isNegative() || startupTimeout.isZero()) {
                 throw new IllegalArgumentException("startupTimeout must be positive");
             }
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+        }
+
+        /** The options without a fixed port or directory (as before those existed). */
+        public Options(boolean appendOnly, String password, List<String> extraArgs, Path binary,
+                       Duration startupTimeout) {
+            this(appendOnly, password, extraArgs, binary, startupTimeout, 0, null);
         }
 
         public static Options defaults() {
@@ -68,23 +80,33 @@ public final class RedisServer implements AutoCloseable {
         }
 
         public Options withAppendOnly(boolean on) {
-            return new Options(on, password, extraArgs, binary, startupTimeout);
+            return new Options(on, password, extraArgs, binary, startupTimeout, port, dir);
         }
 
         public Options withPassword(String newPassword) {
-            return new Options(appendOnly, newPassword, extraArgs, binary, startupTimeout);
+            return new Options(appendOnly, newPassword, extraArgs, binary, startupTimeout, port, dir);
         }
 
         public Options withExtraArgs(String... args) {
-            return new Options(appendOnly, password, List.of(args), binary, startupTimeout);
+            return new Options(appendOnly, password, List.of(args), binary, startupTimeout, port, dir);
         }
 
         public Options withBinary(Path path) {
-            return new Options(appendOnly, password, extraArgs, path, startupTimeout);
+            return new Options(appendOnly, password, extraArgs, path, startupTimeout, port, dir);
         }
 
         public Options withStartupTimeout(Duration timeout) {
-            return new Options(appendOnly, password, extraArgs, binary, timeout);
+            return new Options(appendOnly, password, extraArgs, binary, timeout, port, dir);
+        }
+
+        /** Listens on this port; a port in use fails the start instead of trying another. */
+        public Options withPort(int fixedPort) {
+            return new Options(appendOnly, password, extraArgs, binary, startupTimeout, fixedPort, dir);
+        }
+
+        /** Works in this directory (AOF files survive a new server on the same directory). */
+        public Options withDir(Path workingDir) {
+            return new Options(appendOnly, password, extraArgs, binary, startupTimeout, port, workingDir);
         }
     }
 
@@ -112,7 +134,20 @@ public final class RedisServer implements AutoCloseable {
      */
     public static RedisServer start(Options options) {
         Path binary = RedisBinary.resolve(options.binary());
-        Path dir = createDir();
+        Path dir = options.dir() != null ? createDir(options.dir()) : createDir();
+        if (options.port() > 0) {
+            // Checked first: PING would otherwise be answered by whoever holds the port.
+            if (!isFree(options.port())) {
+                throw new IllegalStateException("port " + options.port() + " is already in use");
+            }
+            RedisServer server = new RedisServer(binary, options, dir, options.port());
+            try {
+                server.launch();
+                return server;
+            } catch (PortTakenException e) {
+                throw new IllegalStateException("port " + options.port() + " is already in use", e);
+            }
+        }
         // A port found free can be taken before redis binds it; another port is the cure.
         for (int attempt = 1; ; attempt++) {
             RedisServer server = new RedisServer(binary, options, dir, freePort());
@@ -125,6 +160,11 @@ public final class RedisServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The process id of the running server, or -1 when it is not running. */
+    public synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
     }
 
     public String host() {
@@ -206,10 +246,13 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server and deletes its directory. */
+    /** Stops the server and deletes its directory, unless the directory was given in the options. */
     @Override
     public void close() {
         stop();
+        if (options.dir() != null) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
@@ -321,6 +364,14 @@ public final class RedisServer implements AutoCloseable {
         return tail.toString();
     }
 
+    private static Path createDir(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + " for redis-server", e);
+        }
+    }
+
     private static Path createDir() {
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
@@ -328,6 +379,16 @@ public final class RedisServer implements AutoCloseable {
             return Files.createTempDirectory(base, "leadflow-redis-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for redis-server", e);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(HOST), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -37,6 +37,27 @@ class RedisServerTest {
     }
 
     @Test
+    void aFixedPortAndDirectoryServeANewServerWithTheOldData(@org.junit.jupiter.api.io.TempDir Path temp) throws IOException {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        RedisServer.Options options = RedisServer.Options.defaults().withAppendOnly(true)
+                .withPort(port).withDir(temp.resolve("redis"));
+        try (RedisServer server = RedisServer.start(options)) {
+            assertThat(server.port()).isEqualTo(port);
+            assertThat(call(server, "SET", "k", "v")).isEqualTo("+OK");
+            // the port is taken now: a second server on it fails instead of moving elsewhere
+            assertThatThrownBy(() -> RedisServer.start(options.withDir(temp.resolve("other"))))
+                    .hasMessageContaining("port " + port + " is already in use");
+        }
+        assertThat(temp.resolve("redis")).isDirectory();
+        try (RedisServer again = RedisServer.start(options)) {
+            assertThat(call(again, "EXISTS", "k")).isEqualTo(":1");
+        }
+    }
+
+    @Test
     void flushAllDeletesEveryKey() throws IOException {
         try (RedisServer server = RedisServer.start()) {
             assertThat(call(server, "SET", "k", "v")).isEqualTo("+OK");
