@@ -7,16 +7,17 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * Bounded out-of-orderness watermarks that keep moving when a split goes quiet.
+ * Bounded out-of-orderness watermarks that catch up with the wall clock when a split goes quiet.
  *
  * <p>While events flow, the watermark trails the highest event time seen by the allowed
- * out-of-orderness, exactly like {@code forBoundedOutOfOrderness}. Once the split has seen no
- * event for {@code idleAfter}, its watermark advances with wall-clock time from there on. That is
- * what makes queued leads cool down (event-time decay timers fire) when every stream is silent;
- * an idle split also no longer holds back the others. A split that has never seen an event is
- * marked idle so it does not hold back the job either. Events arriving after such an advance are
- * late but never dropped: the scoring functions accept them and decay is computed from their own
- * event time.
+ * out-of-orderness, exactly like {@code forBoundedOutOfOrderness}; a replay of old data therefore
+ * runs in its own event time. Once the split has seen no event for {@code idleAfter}, its
+ * watermark moves to the wall clock (minus the out-of-orderness) and follows it: nothing older is
+ * expected any more. The job's watermark is the minimum over all splits, so it follows the wall
+ * clock only once every stream is quiet — and then queued leads still cool down, because their
+ * event-time decay timers fire, up to the present. A split that has never seen an event is marked
+ * idle so it does not hold back the job. Events that arrive after such an advance are late but
+ * never dropped: the scoring functions accept them and decay is computed from their own time.
  */
 public final class WallClockIdleWatermarks<T> implements WatermarkGenerator<T> {
 
@@ -50,9 +51,9 @@ public final class WallClockIdleWatermarks<T> implements WatermarkGenerator<T> {
             return;
         }
         long watermark = maxTimestamp - outOfOrdernessMs - 1;
-        long quietFor = clock.getAsLong() - lastEventWallClock;
-        if (quietFor > idleAfterMs) {
-            watermark += quietFor - idleAfterMs;
+        long now = clock.getAsLong();
+        if (now - lastEventWallClock > idleAfterMs) {
+            watermark = Math.max(watermark, now - outOfOrdernessMs - 1);
         }
         if (watermark > lastEmitted) {
             lastEmitted = watermark;

@@ -33,20 +33,25 @@ class WallClockIdleWatermarksTest {
     }
 
     @Test
-    void followsWallClockOnceQuietForLongerThanIdleAfter() {
+    void catchesUpWithTheWallClockOnceQuietForLongerThanIdleAfter() {
+        // Replaying old data: event time is far behind the wall clock (1,000,000).
         generator.onEvent("a", 100_000, out);
         wallClock.addAndGet(30_000);
         generator.onPeriodicEmit(out);
-        assertThat(out.watermarks).containsExactly(94_999L);
+        assertThat(out.watermarks).as("not quiet for longer than idleAfter yet").containsExactly(94_999L);
+
+        wallClock.addAndGet(1);
+        generator.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(94_999L, 1_030_001L - 5_000 - 1);
 
         wallClock.addAndGet(60_000);
         generator.onPeriodicEmit(out);
-        assertThat(out.watermarks).containsExactly(94_999L, 94_999L + 60_000);
+        assertThat(out.watermarks).last().isEqualTo(1_090_001L - 5_000 - 1);
 
         // A late event does not move the watermark back.
         generator.onEvent("late", 50_000, out);
         generator.onPeriodicEmit(out);
-        assertThat(out.watermarks).hasSize(2);
+        assertThat(out.watermarks).hasSize(3);
     }
 
     @Test
