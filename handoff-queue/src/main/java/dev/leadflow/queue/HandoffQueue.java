@@ -10,8 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.Tuple;
 
@@ -66,6 +68,7 @@ public final class HandoffQueue implements AutoCloseable {
     private static final LuaScript RECLAIM = LuaScript.named("reclaim");
     private static final LuaScript PEEK = LuaScript.named("peek");
     private static final LuaScript GET = LuaScript.named("get");
+    private static final LuaScript CHECK = LuaScript.named("check");
 
     private final UnifiedJedis redis;
     private final boolean ownsClient;
@@ -195,6 +198,17 @@ public final class HandoffQueue implements AutoCloseable {
         return settle(queue, leadId, leaseToken, "release", null);
     }
 
+    /**
+     * What accepting, rejecting or releasing with {@code leaseToken} would return now, without changing
+     * anything; for callers that must act elsewhere before they settle.
+     */
+    public LeaseCheck checkLease(String queue, String leadId, String leaseToken) {
+        QueueAction.requireNonEmpty(leadId, "leadId");
+        QueueAction.requireNonEmpty(leaseToken, "leaseToken");
+        List<?> reply = (List<?>) run(CHECK, queue, leadId, leaseToken);
+        return new LeaseCheck(Outcome.valueOf(text(reply, 0)), (Long) reply.get(1));
+    }
+
     /** Returns every lapsed lease of the queue to ready; the count returned. */
     public int reclaimExpired(String queue) {
         return Math.toIntExact((Long) run(RECLAIM, queue));
@@ -205,20 +219,35 @@ public final class HandoffQueue implements AutoCloseable {
      * kept), oldest first. Pass the last {@link QueueChange#id()} to continue.
      */
     public List<QueueChange> changes(String queue, String afterStreamId, int count) {
-        if (count <= 0) {
-            throw new IllegalArgumentException("count must be positive: " + count);
-        }
+        requirePositive(count);
         String start = afterStreamId == null ? "-" : "(" + afterStreamId;
-        List<StreamEntry> entries = redis.xrange(QueueKeys.of(queue).events(), start, "+", count);
-        List<QueueChange> changes = new ArrayList<>(entries.size());
-        for (StreamEntry entry : entries) {
-            Map<String, String> f = entry.getFields();
-            changes.add(new QueueChange(entry.getID().toString(),
-                    QueueChange.Type.valueOf(f.get("type").toUpperCase(Locale.ROOT)),
-                    f.get("leadId"), Long.parseLong(f.get("version")), Double.parseDouble(f.get("priority")),
-                    entry.getID().getTime(), f.get("claimant"), f.get("reason")));
+        return toChanges(redis.xrange(QueueKeys.of(queue).events(), start, "+", count));
+    }
+
+    /**
+     * Like {@link #changes} after {@code afterStreamId} ({@code 0-0} for the oldest kept), but when there
+     * is none yet, waits up to {@code block} for one ({@code XREAD BLOCK}); empty if none came. The
+     * connection is held while it waits, so a live view should share one waiting caller per queue,
+     * and keep {@code block} below the client's socket timeout.
+     */
+    public List<QueueChange> awaitChanges(String queue, String afterStreamId, int count, Duration block) {
+        requirePositive(count);
+        QueueAction.requireNonEmpty(afterStreamId, "afterStreamId");
+        if (block.toMillis() <= 0) {
+            // XREAD BLOCK 0 would wait forever
+            throw new IllegalArgumentException("block must be at least 1 ms: " + block);
         }
-        return changes;
+        String key = QueueKeys.of(queue).events();
+        XReadParams params = XReadParams.xReadParams().count(count).block(Math.toIntExact(block.toMillis()));
+        List<Map.Entry<String, List<StreamEntry>>> reply =
+                redis.xread(params, Map.of(key, new StreamEntryID(afterStreamId)));
+        return reply == null || reply.isEmpty() ? List.of() : toChanges(reply.get(0).getValue());
+    }
+
+    /** The id of the queue's newest change, to start following the stream from now on. */
+    public Optional<String> lastChangeId(String queue) {
+        List<StreamEntry> last = redis.xrevrange(QueueKeys.of(queue).events(), "+", "-", 1);
+        return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).getID().toString());
     }
 
     /** Closes the client if this queue created it ({@link #connect}). */
@@ -261,6 +290,24 @@ public final class HandoffQueue implements AutoCloseable {
             reply = APPLY.eval(redis, QueueKeys.of(action.queue()).all(), applyArgs(action));
         }
         return ApplyResult.valueOf((String) reply);
+    }
+
+    private static List<QueueChange> toChanges(List<StreamEntry> entries) {
+        List<QueueChange> changes = new ArrayList<>(entries.size());
+        for (StreamEntry entry : entries) {
+            Map<String, String> f = entry.getFields();
+            changes.add(new QueueChange(entry.getID().toString(),
+                    QueueChange.Type.valueOf(f.get("type").toUpperCase(Locale.ROOT)),
+                    f.get("leadId"), Long.parseLong(f.get("version")), Double.parseDouble(f.get("priority")),
+                    entry.getID().getTime(), f.get("claimant"), f.get("reason")));
+        }
+        return changes;
+    }
+
+    private static void requirePositive(int count) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("count must be positive: " + count);
+        }
     }
 
     private static QueuedLead queuedLead(List<?> row) {
