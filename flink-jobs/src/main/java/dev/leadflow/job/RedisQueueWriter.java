@@ -13,6 +13,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +36,20 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
 
     RedisQueueWriter(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout,
             WriterInitContext context) {
+        this(HandoffQueue.connect(RedisConfig.fromUri(redisUri), HandoffQueue.Options.defaults()), batchSize,
+                flushInterval, retryTimeout, context.getProcessingTimeService(), context.metricGroup());
+    }
+
+    /** Takes its collaborators directly, so tests can drive time and read the metrics. */
+    RedisQueueWriter(HandoffQueue queue, int batchSize, Duration flushInterval, Duration retryTimeout,
+            ProcessingTimeService timers, MetricGroup metrics) {
+        this.queue = queue;
         this.batchSize = batchSize;
         this.flushIntervalMs = flushInterval.toMillis();
         this.retryTimeoutNanos = retryTimeout.toNanos();
-        this.timers = context.getProcessingTimeService();
-        this.queue = HandoffQueue.connect(RedisConfig.fromUri(redisUri), HandoffQueue.Options.defaults());
-        this.latency = context.metricGroup().histogram(JobMetrics.EVENT_TO_QUEUE_MS,
-                new DescriptiveStatisticsHistogram(10_000));
-        this.retries = context.metricGroup().counter(JobMetrics.QUEUE_WRITE_RETRIES);
+        this.timers = timers;
+        this.latency = metrics.histogram(JobMetrics.EVENT_TO_QUEUE_MS, new DescriptiveStatisticsHistogram(10_000));
+        this.retries = metrics.counter(JobMetrics.QUEUE_WRITE_RETRIES);
     }
 
     @Override
@@ -82,6 +89,7 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
                 break;
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
+                    // The actions stay pending: nothing is dropped, the checkpoint (or the task) fails.
                     throw new IOException("Redis writes kept failing for " + Duration.ofNanos(retryTimeoutNanos)
                             + "; failing so that the job restarts from its last checkpoint", e);
                 }

@@ -106,6 +106,9 @@ public record RedisConfig(String host, int port, String username, String passwor
         pool.setMaxIdle(poolSize);
         // a borrower waits for a free connection at most as long as for one reply
         pool.setMaxWait(socketTimeout);
+        // After a Redis restart every idle pooled connection is dead; validating on borrow (one
+        // PING) replaces it instead of failing the caller's next command.
+        pool.setTestOnBorrow(true);
         return RedisClient.builder()
                 .hostAndPort(host, port)
                 .clientConfig(clientConfig())
