@@ -206,7 +206,8 @@ public final class HandoffQueue implements AutoCloseable {
         QueueAction.requireNonEmpty(leadId, "leadId");
         QueueAction.requireNonEmpty(leaseToken, "leaseToken");
         List<?> reply = (List<?>) run(CHECK, queue, leadId, leaseToken);
-        return new LeaseCheck(Outcome.valueOf(text(reply, 0)), (Long) reply.get(1));
+        String claimant = text(reply, 2);
+        return new LeaseCheck(Outcome.valueOf(text(reply, 0)), (Long) reply.get(1), claimant.isEmpty() ? null : claimant);
     }
 
     /** Returns every lapsed lease of the queue to ready; the count returned. */
