@@ -1,114 +1,239 @@
 package dev.leadflow.scoring;
 
-import java.util.Map;
-import java.util.function.DoubleToIntFunction;
-import java.util.function.LongPredicate;
-
 /**
- * Finds the first millisecond at which a score derived from a lead's decaying signals crosses a
- * threshold with no new events, e.g. when a qualified lead's readiness falls below 45.
+ * Finds the first millisecond at which a lead's engagement points E(t) cross a level with no new
+ * events, e.g. when a qualified lead's readiness falls below 45. The scorer turns every integer
+ * threshold into a level on E (the rounded engagement reaches k exactly when E reaches k - 0.5),
+ * and each answer is settled with the very sum the evaluation uses ({@link DecayGroups#valueAt}),
+ * so evaluating 1 ms before the answer gives the old outcome and at it the new one.
  *
- * <p>Engagement is E(t) = P(t) - N(t), the positive and the negative credits, each a sum of
- * decaying exponentials and so non-increasing. On [a, b] therefore E lies within
- * [P(b) - N(a), P(a) - N(b)]. A leftmost branch-and-bound over time uses these bounds to drop
- * intervals where the crossing cannot happen and to split the others, down to single
- * milliseconds, where the scorer's own evaluation decides. This is exact for any mix of
- * positive and negative signals (which may make engagement rise for a while), and takes about
- * log2(range) steps when all signals are positive. The bounds carry a small slack so that
- * rounding never drops the interval holding the answer.
+ * <p>Write E = P - N, the positive and the negative per-half-life sums; both only decay. P alone
+ * is easy: ln P(t) is convex and falling (a log-sum-exp of linear functions), so Newton's method
+ * on ln P - ln target, started left of the answer, stays left of it and gets there in a few steps
+ * (one for a single half-life). With no negative sums that is the whole search. Falling with
+ * negative sums: steps that provably stop short of the first crossing, Newton's where E is convex
+ * (see {@link #fallingPastNegatives}). Rising (negative sums
+ * fading faster than positive ones): on [a, b], E lies within [P(b) - N(a), P(a) - N(b)]; a
+ * leftmost branch-and-bound over time drops the intervals where the crossing cannot happen and
+ * splits the others down to single milliseconds. It ends where P alone falls below the level,
+ * since E never exceeds P.
  */
 final class Crossing {
 
     static final long NEVER = Long.MAX_VALUE;
 
+    private static final double LN2 = Math.log(2);
+    /** Widens the interval bounds so that rounding never drops the interval holding the answer. */
     private static final double SLACK = 1e-9;
-    /** Node budget; beyond it the search answers early, which only means an extra, harmless check. */
+    /** Node budget; beyond it the search answers early, which only costs an extra, harmless check. */
     private static final int MAX_NODES = 4096;
+    private static final int MAX_NEWTON_STEPS = 60;
+    private static final int MAX_ROUNDS = 100;
+    private static final int MAX_SETTLE_STEPS = 64;
 
-    private final double[] amount;
-    private final long[] asOf;
-    private final long[] halfLife;
+    private final LeadState s;
     private final int n;
     private final boolean anyNegative;
+    private final boolean empty;
 
     private boolean falling;
-    private DoubleToIntFunction score;
-    private int threshold;
-    private LongPredicate holds;
+    private double level;
     private int budget;
 
-    private Crossing(LeadState s, SignalRules rules) {
-        int size = s.signals.size();
-        amount = new double[size];
-        asOf = new long[size];
-        halfLife = new long[size];
-        int k = 0;
+    /** Reads the lead's per-half-life sums (see {@link DecayGroups}); they must not change meanwhile. */
+    private Crossing(LeadState s) {
+        this.s = s;
+        this.n = s.decayGroupCount;
         boolean negative = false;
-        for (Map.Entry<String, SignalState> e : s.signals.entrySet()) {
-            SignalRule rule = rules.byKey(e.getKey());
-            SignalState st = e.getValue();
-            if (rule == null || st.asOf == Long.MIN_VALUE || st.value == 0) {
-                continue;
-            }
-            amount[k] = st.value;
-            asOf[k] = st.asOf;
-            halfLife[k] = rule.halfLifeMillis();
-            negative |= st.value < 0;
-            k++;
+        boolean nonZero = false;
+        for (int g = 0; g < n; g++) {
+            negative |= s.decayValue[g] < 0;
+            nonZero |= s.decayValue[g] != 0;
         }
-        n = k;
         anyNegative = negative;
+        empty = !nonZero;
     }
 
-    static Crossing of(LeadState s, SignalRules rules) {
-        return new Crossing(s, rules);
+    static Crossing of(LeadState s) {
+        return new Crossing(s);
     }
 
     boolean isEmpty() {
-        return n == 0;
+        return empty;
     }
 
-    /** With negative credits engagement can rise while they decay, so a rising crossing is possible. */
+    /** Only negative sums, fading, can make engagement rise. */
     boolean canRise() {
         return anyNegative;
     }
 
     /**
-     * The first t after {@code after} at which {@code score(E(t))} is below {@code threshold}
-     * (falling) or at least {@code threshold} (rising), or {@link #NEVER}.
-     *
-     * @param score maps engagement points to the integer score; must be non-decreasing
-     * @param holds the scorer's exact test of the crossing at one millisecond
+     * The first t after {@code after} with E(t) below {@code level} (falling) or at least
+     * {@code level} (rising), or {@link #NEVER}.
      */
-    long first(long after, boolean falling, DoubleToIntFunction score, int threshold, LongPredicate holds) {
+    long first(long after, boolean falling, double level) {
         this.falling = falling;
-        this.score = score;
-        this.threshold = threshold;
-        this.holds = holds;
-        this.budget = MAX_NODES;
+        this.level = level;
         long a = after + 1;
-        long b = Math.max(a, quietAfter());
-        return search(a, b, positive(a), negative(a), positive(b), negative(b));
+        if (holds(a)) {
+            return a;
+        }
+        if (falling) {
+            return anyNegative ? fallingPastNegatives(a) : settle(positiveBelow(a, level), a);
+        }
+        if (!anyNegative) {
+            return NEVER;
+        }
+        long end = positiveBelow(a, level);
+        return end == NEVER ? NEVER : search(a, end);
+    }
+
+    private boolean holds(long t) {
+        double e = DecayGroups.valueAt(s, t);
+        return falling ? e < level : e >= level;
+    }
+
+    /**
+     * Falling with negative sums. From x, known to be before the crossing, two steps are safe:
+     * P falls at most as fast as its fastest half-life, so E stays above the level until
+     * P(x) * e^(-rate (t - x)) reaches level + N(x); and where E is convex (E'' >= P''(t1) - N''(x)
+     * on [x, t1], both second derivatives being falling), the tangent at x stays below E, so E
+     * stays above the level until the tangent's root t1. Take the longer; near the crossing that
+     * is Newton's step, which converges fast.
+     */
+    private long fallingPastNegatives(long a) {
+        double x = a;
+        for (int i = 0; i < MAX_ROUNDS; i++) {
+            double p = 0;
+            double neg = 0;
+            double fallP = 0;
+            double fallN = 0;
+            double rate = 0;
+            for (int g = 0; g < n; g++) {
+                double term = DecayGroups.decay(s.decayValue[g], (long) x - s.decayAsOf[g], s.decayHalfLife[g]);
+                double lambda = LN2 / s.decayHalfLife[g];
+                if (term > 0) {
+                    p += term;
+                    fallP += term * lambda;
+                    rate = Math.max(rate, lambda);
+                } else {
+                    neg -= term;
+                    fallN -= term * lambda;
+                }
+            }
+            if (p - neg < level || rate == 0) {
+                break;
+            }
+            double next = p > level + neg ? x + Math.log(p / (level + neg)) / rate : x;
+            double slope = fallN - fallP;
+            if (slope < 0) {
+                double tangentRoot = x + (p - neg - level) / -slope;
+                if (tangentRoot > next && curvature(tangentRoot, true) >= curvature(x, false)) {
+                    next = tangentRoot;
+                }
+            }
+            if (next - x < 0.5) {
+                break;
+            }
+            x = next;
+        }
+        return settle((long) Math.ceil(x), a);
+    }
+
+    /** P'' (positive) or N'' (negative sums) at t. */
+    private double curvature(double t, boolean positive) {
+        double sum = 0;
+        for (int g = 0; g < n; g++) {
+            if (positive ? s.decayValue[g] > 0 : s.decayValue[g] < 0) {
+                double lambda = LN2 / s.decayHalfLife[g];
+                sum += Math.abs(DecayGroups.decay(s.decayValue[g], (long) t - s.decayAsOf[g], s.decayHalfLife[g]))
+                        * lambda * lambda;
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The exact answer near {@code guess}: the evaluation's own sum decides each millisecond. Falls
+     * back to the general search if the guess was off by more than a few milliseconds.
+     */
+    private long settle(long guess, long a) {
+        if (guess == NEVER) {
+            return NEVER;
+        }
+        long t = Math.max(a, guess);
+        for (int i = 0; i < MAX_SETTLE_STEPS && !holds(t); i++) {
+            t++;
+        }
+        if (!holds(t)) {
+            return search(t, quietAfter());
+        }
+        while (t - 1 >= a && holds(t - 1)) {
+            t--;
+        }
+        return t;
+    }
+
+    /** The first t at or after {@code from} with P(t) below {@code target}, or {@link #NEVER}. */
+    private long positiveBelow(long from, double target) {
+        if (target <= 0) {
+            return NEVER; // P is never negative
+        }
+        double t = from;
+        for (int i = 0; i < MAX_NEWTON_STEPS; i++) {
+            double p = 0;
+            double slope = 0;
+            for (int g = 0; g < n; g++) {
+                if (s.decayValue[g] > 0) {
+                    double term = DecayGroups.decay(s.decayValue[g], (long) t - s.decayAsOf[g], s.decayHalfLife[g]);
+                    p += term;
+                    slope += term * LN2 / s.decayHalfLife[g];
+                }
+            }
+            if (p < target || slope <= 0) {
+                break;
+            }
+            double step = Math.log(p / target) * p / slope;
+            t += step;
+            if (step < 0.5) {
+                break;
+            }
+        }
+        long at = Math.max(from, (long) Math.ceil(t));
+        while (at > from && positive(at - 1) < target) {
+            at--;
+        }
+        while (positive(at) >= target) {
+            at++;
+        }
+        return at;
+    }
+
+    /** Leftmost branch-and-bound on [a, b] (see the class comment). */
+    private long search(long a, long b) {
+        budget = MAX_NODES;
+        long end = Math.max(a, b);
+        return search(a, end, positive(a), negative(a), positive(end), negative(end));
     }
 
     private long search(long a, long b, double pa, double na, double pb, double nb) {
         if (--budget < 0) {
             return a;
         }
-        int lo = score.applyAsInt(pb - na - SLACK);
-        int hi = score.applyAsInt(pa - nb + SLACK);
-        if (falling ? lo >= threshold : hi < threshold) {
+        double low = pb - na - SLACK;
+        double high = pa - nb + SLACK;
+        if (falling ? low >= level : high < level) {
             return NEVER;
         }
-        boolean everywhere = falling ? hi < threshold : lo >= threshold;
-        if (everywhere && holds.test(a)) {
+        boolean everywhere = falling ? high < level : low >= level;
+        if (everywhere && holds(a)) {
             return a;
         }
         if (b - a <= 1) {
-            if (holds.test(a)) {
+            if (holds(a)) {
                 return a;
             }
-            return b > a && holds.test(b) ? b : NEVER;
+            return b > a && holds(b) ? b : NEVER;
         }
         long m = a + (b - a) / 2;
         double pm = positive(m);
@@ -119,23 +244,23 @@ final class Crossing {
 
     /**
      * A time after which |E| stays below 0.5, so the rounded engagement is 0 for good: each of the
-     * n terms is then below 1 / (2n).
+     * n sums is then below 1 / (2n).
      */
     private long quietAfter() {
         long end = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            double factor = 2.0 * n * Math.abs(amount[i]);
-            double halvings = factor > 1 ? Math.log(factor) / Math.log(2) : 0;
-            end = Math.max(end, asOf[i] + (long) Math.ceil(halvings * halfLife[i]) + 1);
+        for (int g = 0; g < n; g++) {
+            double factor = 2.0 * n * Math.abs(s.decayValue[g]);
+            double halvings = factor > 1 ? Math.log(factor) / LN2 : 0;
+            end = Math.max(end, s.decayAsOf[g] + (long) Math.ceil(halvings * s.decayHalfLife[g]) + 1);
         }
         return end;
     }
 
     private double positive(long t) {
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            if (amount[i] > 0) {
-                sum += amount[i] * Math.pow(2.0, -(double) (t - asOf[i]) / halfLife[i]);
+        for (int g = 0; g < n; g++) {
+            if (s.decayValue[g] > 0) {
+                sum += DecayGroups.decay(s.decayValue[g], t - s.decayAsOf[g], s.decayHalfLife[g]);
             }
         }
         return sum;
@@ -143,9 +268,9 @@ final class Crossing {
 
     private double negative(long t) {
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            if (amount[i] < 0) {
-                sum -= amount[i] * Math.pow(2.0, -(double) (t - asOf[i]) / halfLife[i]);
+        for (int g = 0; g < n; g++) {
+            if (s.decayValue[g] < 0) {
+                sum -= DecayGroups.decay(s.decayValue[g], t - s.decayAsOf[g], s.decayHalfLife[g]);
             }
         }
         return sum;

@@ -22,8 +22,17 @@ final class FitRules implements Serializable {
     /** Applies to companies with at least {@code min} employees; the largest matching band wins. */
     record SizeBand(String label, int min, int points) implements Serializable {}
 
-    /** One contribution to fit, reported among the reasons. */
-    record Part(String signal, int points, String detail) {}
+    /**
+     * One contribution to fit, e.g. label "Executive", subject "VP of Sales". The sentence for
+     * reasons is only built on demand, so scoring an IDENTIFY does not format text.
+     */
+    record Part(String signal, int points, String label, String subject, String unit) {
+
+        /** "Executive (VP of Sales), +15", "Enterprise company (1200 employees), +10". */
+        String detail() {
+            return label + " (" + subject + unit + "), " + Reason.signed(points);
+        }
+    }
 
     final int max;
     private final List<TitleRule> titles;
@@ -64,7 +73,7 @@ final class FitRules implements Serializable {
         if (p.title != null) {
             for (TitleRule r : titles) {
                 if (r.match().matcher(p.title).find()) {
-                    add(parts, "fit:title", r.points(), r.label() + " (" + p.title + ")");
+                    add(parts, "fit:title", r.points(), r.label(), p.title, "");
                     break;
                 }
             }
@@ -72,7 +81,7 @@ final class FitRules implements Serializable {
         if (p.employees > 0) {
             for (SizeBand b : sizes) {
                 if (p.employees >= b.min()) {
-                    add(parts, "fit:company_size", b.points(), b.label() + " (" + p.companySize + " employees)");
+                    add(parts, "fit:company_size", b.points(), b.label(), p.companySize, " employees");
                     break;
                 }
             }
@@ -80,13 +89,13 @@ final class FitRules implements Serializable {
         if (p.industry != null) {
             Integer points = industries.get(p.industry.toLowerCase(Locale.ROOT));
             if (points != null) {
-                add(parts, "fit:industry", points, "Industry: " + p.industry);
+                add(parts, "fit:industry", points, "Industry", p.industry, "");
             }
         }
         if (p.country != null) {
             Integer points = countries.get(p.country);
             if (points != null) {
-                add(parts, "fit:country", points, "Based in " + p.country);
+                add(parts, "fit:country", points, "Country", p.country, "");
             }
         }
         emailPart(p, parts);
@@ -97,21 +106,21 @@ final class FitRules implements Serializable {
         String email = p.emailDomain();
         if (domains.isCompetitor(email) || domains.isCompetitor(p.companyDomain)) {
             String d = domains.isCompetitor(email) ? email : p.companyDomain;
-            add(parts, "fit:competitor", domains.competitorPoints, "Competitor domain (" + d + ")");
+            add(parts, "fit:competitor", domains.competitorPoints, "Competitor domain", d, "");
         } else if (domains.isStudentDomain(email)) {
-            add(parts, "fit:student", domains.studentPoints, "Student email (" + email + ")");
+            add(parts, "fit:student", domains.studentPoints, "Student email", email, "");
         } else if (domains.isStudentTitle(p.title)) {
-            add(parts, "fit:student", domains.studentPoints, "Student title (" + p.title + ")");
+            add(parts, "fit:student", domains.studentPoints, "Student title", p.title, "");
         } else if (domains.isFreeMail(email)) {
-            add(parts, "fit:free_mail", domains.freeMailPoints, "Free-mail address (" + email + ")");
+            add(parts, "fit:free_mail", domains.freeMailPoints, "Free-mail address", email, "");
         } else if (email != null) {
-            add(parts, "fit:business_email", domains.businessPoints, "Business email (" + email + ")");
+            add(parts, "fit:business_email", domains.businessPoints, "Business email", email, "");
         }
     }
 
-    private static void add(List<Part> parts, String signal, int points, String what) {
+    private static void add(List<Part> parts, String signal, int points, String label, String subject, String unit) {
         if (points != 0) {
-            parts.add(new Part(signal, points, what + ", " + Reason.signed(points)));
+            parts.add(new Part(signal, points, label, subject, unit));
         }
     }
 }

@@ -10,7 +10,7 @@ final class Hashing {
 
     private Hashing() {}
 
-    static long hash64(CharSequence text) {
+    static long hash64(String text) {
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < text.length(); i++) {
             h ^= text.charAt(i);

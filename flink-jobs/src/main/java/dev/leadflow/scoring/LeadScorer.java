@@ -1,7 +1,7 @@
 package dev.leadflow.scoring;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -79,7 +79,7 @@ public final class LeadScorer {
         long idHash = 0;
         if (e.eventId != null) {
             idHash = Hashing.hash64(e.eventId);
-            if (s.seenEvent(idHash)) {
+            if (RecentIds.contains(s, idHash)) {
                 return snapshot(s, Outcome.DUPLICATE, e.eventId);
             }
         }
@@ -87,8 +87,9 @@ public final class LeadScorer {
             return snapshot(s, Outcome.STALE, e.eventId);
         }
         if (e.eventId != null) {
-            s.rememberEvent(idHash, recentEventIds);
+            RecentIds.add(s, idHash, recentEventIds);
         }
+        ensureDecayGroups(s);
         s.clock = Math.max(s.clock, t);
         s.lastEventAt = Math.max(s.lastEventAt, t);
         boolean sellerAnswered = false;
@@ -137,23 +138,20 @@ public final class LeadScorer {
             next = earliestAfter(now, next, s.lastTouchAt + touchWindow);
         }
         next = earliestAfter(now, next, s.cooldownUntil);
-        Crossing crossing = Crossing.of(s, signals);
+        ensureDecayGroups(s);
+        Crossing crossing = Crossing.of(s);
         if (crossing.isEmpty()) {
             return next;
         }
         refreshDerived(s);
-        int fit = s.fit;
         if (s.qualified) {
-            next = Math.min(next, crossing.first(now, true, e -> readiness(fit, engagementScore(e)), exit,
-                    t -> readinessAt(s, t) < exit));
+            next = Math.min(next, crossing.first(now, true, engagementLevel(exit - s.fit)));
         } else if (crossing.canRise()) {
-            next = Math.min(next, crossing.first(now, false, e -> readiness(fit, engagementScore(e)), qualify,
-                    t -> readinessAt(s, t) >= qualify));
+            next = Math.min(next, crossing.first(now, false, engagementLevel(qualify - s.fit)));
         }
         boolean engaged = engagementScore(engagementPoints(s, now)) >= engagedAt;
         if (engaged || crossing.canRise()) {
-            next = Math.min(next, crossing.first(now, engaged, this::engagementScore, engagedAt,
-                    t -> (engagementScore(engagementPoints(s, t)) >= engagedAt) != engaged));
+            next = Math.min(next, crossing.first(now, engaged, engagementLevel(engagedAt)));
         }
         return next;
     }
@@ -181,16 +179,13 @@ public final class LeadScorer {
         return Math.max(expiry, s.cooldownUntil);
     }
 
-    /** Engagement points before rounding and clamping: the sum of all signals decayed to {@code at}. */
+    /**
+     * Engagement points before rounding and clamping: the sum of all signals decayed to {@code at}
+     * (not before the clock).
+     */
     public double engagementPoints(LeadState s, long at) {
-        double sum = 0;
-        for (Map.Entry<String, SignalState> e : s.signals.entrySet()) {
-            SignalRule rule = signals.byKey(e.getKey());
-            if (rule != null) {
-                sum += e.getValue().decayedAt(at, rule.halfLifeMillis());
-            }
-        }
-        return sum;
+        ensureDecayGroups(s);
+        return DecayGroups.valueAt(s, at);
     }
 
     /** Points of one signal state (keyed by the model's signal key) decayed to {@code at}; 0 if none. */
@@ -224,19 +219,34 @@ public final class LeadScorer {
             return;
         }
         st.addDayCredit(day, amount, Math.floorDiv(s.clock - horizon, DAY));
-        st.credit(rule.points() < 0 ? -amount : amount, t, rule.halfLifeMillis());
+        double credit = rule.points() < 0 ? -amount : amount;
+        st.credit(credit, t, rule.halfLifeMillis());
+        DecayGroups.credit(s, rule.halfLifeMillis(), credit, t);
     }
 
-    /** Fit, gate and account domain depend on profile and model only; recompute when either changed. */
+    /** The per-half-life sums follow the model's half-lives; rebuild them when the model changed. */
+    private void ensureDecayGroups(LeadState s) {
+        if (s.decayModel != fingerprint) {
+            DecayGroups.rebuild(s, signals, fingerprint);
+        }
+    }
+
+    /**
+     * Fit, gate, account domain and queue depend only on profile, owner and model: recompute them
+     * when one of those changed, not on every event (fit runs regexes, an owner queue is a new string).
+     */
     private void refreshDerived(LeadState s) {
-        if (s.derivedModel == fingerprint && s.derivedRev == s.profileRev) {
+        if (s.derivedModel == fingerprint && s.derivedRev == s.profileRev
+                && Objects.equals(s.derivedOwner, s.ownerSellerId)) {
             return;
         }
         s.fit = fitRules.points(s.profile);
         s.fitGate = fitRules.domains.gate(s.profile);
         s.accountDomain = fitRules.domains.accountDomain(s.profile);
+        s.queue = routing.queueFor(s.profile, s.ownerSellerId);
         s.derivedModel = fingerprint;
         s.derivedRev = s.profileRev;
+        s.derivedOwner = s.ownerSellerId;
     }
 
     /** The outcome at {@code at} from the state as it stands, without changing decisions. */
@@ -259,7 +269,7 @@ public final class LeadScorer {
         suppression(s, at, ev);
         ev.wantsHandoff = (ev.qualified || ev.handRaised) && ev.fitGate == FitGate.OK
                 && ev.suppression == Suppression.NONE;
-        ev.queue = routing.queueFor(s.profile, s.ownerSellerId);
+        ev.queue = s.queue;
         ev.accountDomain = s.accountDomain;
         ev.contact = s.profile;
         ev.handoffId = s.handoffOpen ? s.handoffId : null;
@@ -339,11 +349,19 @@ public final class LeadScorer {
                 | (long) ev.suppression.ordinal() << 32;
     }
 
-    private int readinessAt(LeadState s, long t) {
-        return readiness(s.fit, engagementScore(engagementPoints(s, t)));
+    /**
+     * The engagement points from which the engagement score (rounded, clamped to 0..max) is at
+     * least {@code k}: k - 0.5, since Math.round(x) >= k exactly when x >= k - 0.5. Readiness
+     * reaches a threshold when engagement reaches threshold - fit.
+     */
+    private double engagementLevel(int k) {
+        if (k <= 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return k > engagementMax ? Double.POSITIVE_INFINITY : k - 0.5;
     }
 
-    int engagementScore(double points) {
+    private int engagementScore(double points) {
         return (int) Math.max(0, Math.min(engagementMax, Math.round(points)));
     }
 

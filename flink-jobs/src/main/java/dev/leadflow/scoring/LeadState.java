@@ -1,6 +1,5 @@
 package dev.leadflow.scoring;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,12 +19,15 @@ public class LeadState {
     public Profile profile;
     /** Grows whenever the traits change. */
     public int profileRev;
-    /** Fingerprint of the model that computed {@link #fit}, {@link #fitGate}, {@link #accountDomain}; 0 = none. */
+    /** Fingerprint of the model that computed fit, gate, account domain and queue; 0 = none. */
     public long derivedModel;
     public int derivedRev;
     public int fit;
     public FitGate fitGate = FitGate.OK;
     public String accountDomain;
+    /** Queue from routing, for {@link #derivedOwner} as owner. */
+    public String queue;
+    public String derivedOwner;
 
     // --- sales feedback
     public String ownerSellerId;
@@ -63,12 +65,20 @@ public class LeadState {
     // --- engagement
     /** Keyed by the model's signal key (a wildcard rule has one entry for all its channels). */
     public Map<String, SignalState> signals = new HashMap<>();
+    /**
+     * The signals summed per half-life (see DecayGroups), sorted by half-life: the first
+     * {@link #decayGroupCount} entries of each array. Derived from {@link #signals} under the model
+     * with fingerprint {@link #decayModel}.
+     */
+    public long[] decayHalfLife;
+    public long[] decayAsOf;
+    public double[] decayValue;
+    public int decayGroupCount;
+    public long decayModel;
 
-    // --- de-duplication: 64-bit hashes of the newest event ids, a ring
+    // --- de-duplication: hashes of recent event ids (see RecentIds)
     public long[] recentEventIds;
     public int recentEventIdCount;
-    /** Slot the next id overwrites once {@link #recentEventIdCount} reached the model's limit. */
-    public int recentEventIdNext;
 
     // --- clocks
     /** Newest event time applied or evaluated at. */
@@ -77,32 +87,6 @@ public class LeadState {
     public long lastEventAt = Long.MIN_VALUE;
 
     public LeadState() {}
-
-    boolean seenEvent(long idHash) {
-        for (int i = 0; i < recentEventIdCount; i++) {
-            if (recentEventIds[i] == idHash) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Remembers an event id; beyond {@code max} ids the oldest is forgotten. */
-    void rememberEvent(long idHash, int max) {
-        if (recentEventIdCount < max) {
-            if (recentEventIds == null || recentEventIdCount == recentEventIds.length) {
-                recentEventIds = recentEventIds == null
-                        ? new long[Math.min(8, max)]
-                        : Arrays.copyOf(recentEventIds, Math.min(max, recentEventIds.length * 2));
-            }
-            recentEventIds[recentEventIdCount++] = idHash;
-            return;
-        }
-        if (recentEventIdNext >= max) {
-            recentEventIdNext = 0;
-        }
-        recentEventIds[recentEventIdNext++] = idHash;
-    }
 
     @Override
     public String toString() {

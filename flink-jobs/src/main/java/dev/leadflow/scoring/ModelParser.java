@@ -255,7 +255,7 @@ final class ModelParser {
     private static ScoringModel.Limits limits(YamlReader s, YamlReader a) {
         long horizon = s.optionalDuration("horizon", 30 * Durations.DAY);
         long ttl = s.optionalDuration("inactiveTtl", 90 * Durations.DAY);
-        int ids = s.optionalInteger("recentEventIds", 256, 1, 100_000);
+        int ids = s.optionalInteger("recentEventIds", 256, RecentIds.WAYS, 65_536);
         s.finish();
         long retention = a.optionalDuration("retention", 30 * Durations.DAY);
         int maxEvents = a.optionalInteger("maxEvents", 200, 1, 100_000);

@@ -67,8 +67,4 @@ final class SignalRules implements Serializable {
     SignalRule byKey(String key) {
         return byKey.get(key);
     }
-
-    Map<String, SignalRule> all() {
-        return byKey;
-    }
 }

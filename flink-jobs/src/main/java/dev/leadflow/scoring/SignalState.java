@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 public class SignalState {
 
-    /** How many event times are kept for reasons. */
+    /** How many event times are kept for reasons; a power of two (the ring masks with it). */
     static final int RECENT_MAX = 16;
 
     /** Sum of credits decayed to {@link #asOf}. */
@@ -23,10 +23,17 @@ public class SignalState {
     public long asOf = Long.MIN_VALUE;
     /** Newest event time of this signal, credited or not. */
     public long lastSeen = Long.MIN_VALUE;
-    /** The newest event times, newest first; the first {@link #recentCount} entries are used. */
+    /**
+     * The newest event times, oldest first, as a ring: {@link #recentCount} entries from
+     * {@link #recentHead}. In-order events overwrite the oldest slot, so noting one writes one slot.
+     */
     public long[] recent;
     public int recentCount;
-    /** (UTC day << 32 | points credited that day), for days inside the horizon. */
+    public int recentHead;
+    /** The newest UTC day with credits and its points, kept here because nearly every event credits today. */
+    public long creditDay = Long.MIN_VALUE;
+    public int creditedThatDay;
+    /** Earlier days inside the horizon: (UTC day << 32 | points credited that day). */
     public long[] dayCredits;
     public int dayCreditCount;
 
@@ -34,10 +41,7 @@ public class SignalState {
 
     /** The value at {@code t}, which must not be before {@link #asOf}. */
     double decayedAt(long t, long halfLifeMillis) {
-        if (asOf == Long.MIN_VALUE) {
-            return 0;
-        }
-        return t == asOf ? value : value * Math.pow(2.0, -(double) (t - asOf) / halfLifeMillis);
+        return asOf == Long.MIN_VALUE ? 0 : DecayGroups.decay(value, t - asOf, halfLifeMillis);
     }
 
     /** Adds a credit made at {@code t}. */
@@ -49,13 +53,16 @@ public class SignalState {
             value = decayedAt(t, halfLifeMillis) + amount;
             asOf = t;
         } else {
-            value += amount * Math.pow(2.0, -(double) (asOf - t) / halfLifeMillis);
+            value += DecayGroups.decay(amount, asOf - t, halfLifeMillis);
         }
     }
 
     /** Points (absolute) already credited on this UTC day. */
     int creditedOn(long day) {
-        for (int i = 0; i < dayCreditCount; i++) {
+        if (day == creditDay) {
+            return creditedThatDay;
+        }
+        for (int i = dayCreditCount - 1; i >= 0; i--) {
             if (dayCredits[i] >> 32 == day) {
                 return (int) dayCredits[i];
             }
@@ -65,12 +72,26 @@ public class SignalState {
 
     /** Records credited points on a day, forgetting days before {@code oldestDay}. */
     void addDayCredit(long day, int points, long oldestDay) {
-        for (int i = 0; i < dayCreditCount; i++) {
-            if (dayCredits[i] >> 32 == day) {
-                dayCredits[i] += points;
-                return;
+        if (day == creditDay) {
+            creditedThatDay += points;
+        } else if (day > creditDay) {
+            if (creditDay != Long.MIN_VALUE) {
+                keepEarlierDay(creditDay, creditedThatDay, oldestDay);
             }
+            creditDay = day;
+            creditedThatDay = points;
+        } else {
+            for (int i = 0; i < dayCreditCount; i++) {
+                if (dayCredits[i] >> 32 == day) {
+                    dayCredits[i] += points;
+                    return;
+                }
+            }
+            keepEarlierDay(day, points, oldestDay);
         }
+    }
+
+    private void keepEarlierDay(long day, int points, long oldestDay) {
         int kept = 0;
         for (int i = 0; i < dayCreditCount; i++) {
             if (dayCredits[i] >> 32 >= oldestDay) {
@@ -78,6 +99,9 @@ public class SignalState {
             }
         }
         dayCreditCount = kept;
+        if (day < oldestDay) {
+            return;
+        }
         if (dayCredits == null || dayCreditCount == dayCredits.length) {
             dayCredits = dayCredits == null ? new long[4] : Arrays.copyOf(dayCredits, dayCredits.length * 2);
         }
@@ -88,29 +112,41 @@ public class SignalState {
     void seen(long t) {
         lastSeen = Math.max(lastSeen, t);
         if (recent == null) {
-            recent = new long[2];
+            recent = new long[RECENT_MAX];
         }
-        int pos = 0;
-        while (pos < recentCount && recent[pos] >= t) {
-            pos++;
-        }
-        if (pos == RECENT_MAX) {
+        int mask = RECENT_MAX - 1;
+        if (recentCount == 0 || t >= recent[(recentHead + recentCount - 1) & mask]) {
+            if (recentCount < RECENT_MAX) {
+                recent[(recentHead + recentCount++) & mask] = t;
+            } else {
+                recent[recentHead] = t;
+                recentHead = (recentHead + 1) & mask;
+            }
             return;
         }
-        if (recentCount == recent.length && recentCount < RECENT_MAX) {
-            recent = Arrays.copyOf(recent, Math.min(RECENT_MAX, recent.length * 2));
+        // out of order: insert in place; when full, the oldest goes (or t, if it is older still)
+        if (recentCount == RECENT_MAX) {
+            if (t <= recent[recentHead]) {
+                return;
+            }
+            recentHead = (recentHead + 1) & mask;
+            recentCount--;
         }
-        int last = Math.min(recentCount, recent.length - 1);
-        System.arraycopy(recent, pos, recent, pos + 1, last - pos);
-        recent[pos] = t;
-        recentCount = Math.min(recentCount + 1, RECENT_MAX);
+        int i = recentCount;
+        while (i > 0 && recent[(recentHead + i - 1) & mask] > t) {
+            recent[(recentHead + i) & mask] = recent[(recentHead + i - 1) & mask];
+            i--;
+        }
+        recent[(recentHead + i) & mask] = t;
+        recentCount++;
     }
 
     /** How many kept event times lie in {@code (from, to]}. */
     int seenBetween(long from, long to) {
         int n = 0;
         for (int i = 0; i < recentCount; i++) {
-            if (recent[i] > from && recent[i] <= to) {
+            long t = recent[(recentHead + i) & (RECENT_MAX - 1)];
+            if (t > from && t <= to) {
                 n++;
             }
         }

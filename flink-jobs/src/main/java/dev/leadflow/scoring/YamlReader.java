@@ -53,11 +53,6 @@ final class YamlReader {
         return new ModelException(pathOf(key) + ": " + problem + ", was " + describe(node.get(key)));
     }
 
-    /** An error about this mapping as a whole. */
-    ModelException error(String problem) {
-        return new ModelException((path.isEmpty() ? "the model" : path) + ": " + problem);
-    }
-
     boolean has(String key) {
         known.add(key);
         JsonNode value = node.get(key);

@@ -44,7 +44,7 @@ class DecayTest {
         lead.apply(page("pricing", T0), campaign("WEBINAR", "ATTENDED", T0));
 
         // pricing 8 pts / 3 d, webinar 15 pts / 14 d
-        assertThat(lead.engagementPoints(T0 + 14 * DAY)).isEqualTo(8 * Math.pow(2, -14.0 / 3) + 7.5);
+        assertThat(lead.engagementPoints(T0 + 14 * DAY)).isCloseTo(8 * Math.pow(2, -14.0 / 3) + 7.5, within(1e-12));
     }
 
     @Test
@@ -92,6 +92,36 @@ class DecayTest {
             assertThat(shuffled.signalPoints("page:pricing", end)).isCloseTo(expected, within(1e-9));
             assertThat(shuffled.at(end).engagement).isEqualTo(reference.at(end).engagement);
         }
+    }
+
+    @Test
+    void engagementIsTheSumOfTheSignalsWhateverTheMix() {
+        TestLead lead = TestLead.withDefaultModel();
+        Random random = new Random(7);
+        String[] pages = {"pricing", "product", "docs", "blog", "careers"};
+        for (int i = 0; i < 300; i++) {
+            long at = T0 + random.nextInt(20) * DAY + random.nextInt(24) * HOUR;
+            lead.apply(random.nextBoolean() ? page(pages[random.nextInt(pages.length)], at)
+                    : campaign(random.nextBoolean() ? "EMAIL" : "WEBINAR", random.nextBoolean() ? "OPENED" : "ATTENDED", at));
+        }
+        long end = T0 + 25 * DAY;
+        double sumOfSignals = 0;
+        for (String signal : lead.state.signals.keySet()) {
+            sumOfSignals += lead.signalPoints(signal, end);
+        }
+
+        assertThat(lead.engagementPoints(end)).isCloseTo(sumOfSignals, within(1e-9));
+    }
+
+    @Test
+    void aNewModelDecaysExistingCreditsWithItsHalfLives() {
+        TestLead lead = TestLead.withDefaultModel();
+        lead.apply(page("pricing", T0), campaign("WEBINAR", "ATTENDED", T0));
+        LeadScorer slower = new LeadScorer(ScoringModel.fromYaml(TestModels.defaultYamlWith(
+                "{points: 8,   halfLife: 3d,", "{points: 8,   halfLife: 6d,")));
+
+        assertThat(slower.engagementPoints(lead.state, T0_PLUS_6D)).isCloseTo(4.0 + 15 * Math.pow(2, -6.0 / 14), within(1e-12));
+        assertThat(lead.engagementPoints(T0_PLUS_6D)).isCloseTo(2.0 + 15 * Math.pow(2, -6.0 / 14), within(1e-12));
     }
 
     @Test

@@ -53,15 +53,30 @@ class DuplicateAndStaleTest {
     }
 
     @Test
-    void idsBeyondTheRememberedOnesAreForgottenOldestFirst() {
-        TestLead small = TestLead.withModel(TestModels.MINIMAL + "state: {recentEventIds: 3}\n");
-        small.apply(withId(campaign("EMAIL", "OPENED", T0), "a"), withId(campaign("EMAIL", "OPENED", T0), "b"),
-                withId(campaign("EMAIL", "OPENED", T0), "c"));
+    void withEightIdsTheOldestIsForgottenFirst() {
+        TestLead small = TestLead.withModel(TestModels.MINIMAL + "state: {recentEventIds: 8}\n");
+        for (char id = 'a'; id <= 'h'; id++) {
+            small.apply(withId(campaign("EMAIL", "OPENED", T0), String.valueOf(id)));
+        }
         assertThat(small.apply(withId(campaign("EMAIL", "OPENED", T0), "a")).isDuplicate()).isTrue();
 
-        small.apply(withId(campaign("EMAIL", "OPENED", T0), "d")); // pushes "a" out
+        small.apply(withId(campaign("EMAIL", "OPENED", T0), "i")); // pushes "a" out
         assertThat(small.apply(withId(campaign("EMAIL", "OPENED", T0), "a")).isDuplicate()).isFalse();
         assertThat(small.apply(withId(campaign("EMAIL", "OPENED", T0), "c")).isDuplicate()).isTrue();
+    }
+
+    @Test
+    void aBusyLeadRemembersItsRecentIds() {
+        for (int i = 0; i < 1000; i++) {
+            lead.apply(withId(campaign("EMAIL", "OPENED", T0 + i), "click-" + i));
+        }
+
+        assertThat(lead.state.recentEventIds).hasSize(256);
+        for (int i = 1000 - 64; i < 1000; i++) {
+            assertThat(lead.apply(withId(campaign("EMAIL", "OPENED", T0 + i), "click-" + i)).isDuplicate())
+                    .as("click-%d", i).isTrue();
+        }
+        assertThat(lead.apply(withId(campaign("EMAIL", "OPENED", T0), "click-0")).isDuplicate()).isFalse();
     }
 
     @Test
@@ -91,7 +106,7 @@ class DuplicateAndStaleTest {
         lead.apply(page("blog", T0_PLUS_30D));
         lead.apply(withId(page("pricing", T0 - HOUR), "old"));
 
-        assertThat(lead.state.seenEvent(Hashing.hash64("old"))).isFalse();
+        assertThat(RecentIds.contains(lead.state, Hashing.hash64("old"))).isFalse();
     }
 
     @Test

@@ -13,6 +13,7 @@ import static dev.leadflow.scoring.Events.sales;
 import static dev.leadflow.scoring.Events.track;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** nextCheckAt predicts to the millisecond when the outcome changes with no new events. */
@@ -84,6 +85,39 @@ class NextCheckAtTest {
         assertThat(mixed.at(falls - 1).qualified).isTrue();
         assertThat(mixed.at(falls).qualified).isFalse();
         assertThat(mixed.at(falls).readiness).isEqualTo(44);
+    }
+
+    @Test
+    void randomLeadsNeverMissAChangeBetweenTheirTimers() {
+        Random random = new Random(11);
+        String[][] signals = {{"page", "pricing"}, {"page", "product"}, {"page", "docs"}, {"campaign", "WEBINAR:ATTENDED"},
+            {"campaign", "EVENT:ATTENDED"}, {"campaign", "EMAIL:CLICKED"}, {"page", "careers"},
+            {"campaign", "EMAIL:UNSUBSCRIBED"}};
+        for (int round = 0; round < 40; round++) {
+            TestLead lead = TestLead.withDefaultModel();
+            lead.apply(identify(T0, random.nextBoolean() ? VP_AT_ACME : MANAGER_AT_SHOPCO));
+            int kinds = round % 2 == 0 ? 6 : signals.length; // every other lead also has negative signals
+            for (int i = 0; i < 3 + random.nextInt(12); i++) {
+                String[] signal = signals[random.nextInt(kinds)];
+                long at = T0 + random.nextInt(5 * 24) * HOUR;
+                lead.apply(signal[0].equals("page") ? page(signal[1], at)
+                        : campaign(signal[1].split(":")[0], signal[1].split(":")[1], at));
+            }
+            Evaluation previous = lead.at(lead.state.clock);
+            for (long next = lead.nextCheckAt(); next != Long.MAX_VALUE; next = lead.nextCheckAt()) {
+                long from = lead.state.clock;
+                for (int k = 1; k <= 50; k++) {
+                    Evaluation between = lead.at(from + (next - 1 - from) * k / 50);
+                    assertThat(between.qualified).isEqualTo(previous.qualified);
+                    assertThat(between.engaged).isEqualTo(previous.engaged);
+                }
+                Evaluation at = lead.at(next);
+                assertThat(at.qualified != previous.qualified || at.engaged != previous.engaged)
+                        .as("round %d: the outcome changes at %d", round, next).isTrue();
+                previous = at;
+            }
+            assertThat(previous.engaged).isFalse();
+        }
     }
 
     @Test

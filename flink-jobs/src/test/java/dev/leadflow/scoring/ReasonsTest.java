@@ -72,7 +72,7 @@ class ReasonsTest {
         assertThat(lead.scorer.reasons(lead.state, T0)).extracting(r -> r.detail).containsExactly(
                 "Executive (VP of Sales), +15",
                 "Enterprise company (1200 employees), +10",
-                "Industry: Software, +8");
+                "Industry (Software), +8");
     }
 
     @Test
