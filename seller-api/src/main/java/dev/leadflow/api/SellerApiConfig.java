@@ -1,0 +1,383 @@
+package dev.leadflow.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.schemas.RegistryConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Everything the seller API needs, from one YAML file plus {@code LEADFLOW_API_*} environment variables
+ * (the environment wins). Each key of the file has a variable named after it in upper snake case
+ * ({@code leaseDuration} ↔ {@code LEADFLOW_API_LEASE_DURATION}); Kafka client properties are
+ * {@code kafkaProperties} in the file and {@code LEADFLOW_API_KAFKA_PROP_<NAME>} in the environment
+ * ({@code _} becomes {@code .}: {@code LEADFLOW_API_KAFKA_PROP_SECURITY_PROTOCOL} is
+ * {@code security.protocol}). Secrets can be read from files ({@code redisUriFile},
+ * {@code registryPasswordFile}) and never appear in {@link #toString()}.
+ *
+ * @param port            HTTP port; 0 picks a free one ({@link SellerApi#port()} tells which)
+ * @param redisUri        {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS
+ * @param usersFile       the users and their token hashes ({@link Users})
+ * @param leaseDuration   how long a claim holds a lead before it returns to the queue
+ * @param bodyLimitBytes  larger request bodies get 413
+ * @param reclaimInterval how often lapsed leases are returned and lease expiries counted
+ * @param maxEventStreams open event streams (all queues, all clients) beyond which new ones get 503
+ * @param maxLiveQueues   queues followed live at once; each holds one Redis connection while watched
+ */
+public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapServers,
+                              Map<String, String> kafkaProperties, String registryUrl, String registryUser,
+                              String registryPassword, Path usersFile, Duration leaseDuration, int bodyLimitBytes,
+                              Duration reclaimInterval, int maxEventStreams, int maxLiveQueues) {
+
+    public static final String ENV_PREFIX = "LEADFLOW_API_";
+    static final String KAFKA_PROP_PREFIX = ENV_PREFIX + "KAFKA_PROP_";
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_REDIS_URI = "redis://localhost:6379";
+    public static final String DEFAULT_KAFKA = "localhost:9092";
+    public static final String DEFAULT_REGISTRY = "http://localhost:8081";
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(15);
+    public static final int DEFAULT_BODY_LIMIT = 16 * 1024;
+    public static final Duration DEFAULT_RECLAIM_INTERVAL = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_EVENT_STREAMS = 256;
+    public static final int DEFAULT_MAX_LIVE_QUEUES = 16;
+
+    private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "credential");
+
+    public SellerApiConfig {
+        require(port >= 0 && port <= 65_535, "port", "must be 0..65535, was " + port);
+        require(redisUri != null, "redisUri", "required");
+        checked("redisUri", () -> RedisConfig.fromUri(redisUri));
+        require(notBlank(kafkaBootstrapServers), "kafkaBootstrapServers", "required");
+        kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
+        require(notBlank(registryUrl), "registryUrl", "required");
+        checked("registryUrl", () -> RegistryConfig.of(registryUrl));
+        require((registryUser == null) == (registryPassword == null), "registryUser",
+                "registryUser and registryPassword go together");
+        require(usersFile != null, "usersFile", "required");
+        require(positive(leaseDuration), "leaseDuration", "must be positive");
+        require(bodyLimitBytes >= 256, "bodyLimitBytes", "must be at least 256, was " + bodyLimitBytes);
+        require(positive(reclaimInterval), "reclaimInterval", "must be positive");
+        require(maxEventStreams > 0, "maxEventStreams", "must be positive");
+        require(maxLiveQueues > 0, "maxLiveQueues", "must be positive");
+    }
+
+    /** The defaults with the given users file: Redis, Kafka and the registry on localhost. */
+    public static SellerApiConfig defaults(Path usersFile) {
+        return new SellerApiConfig(DEFAULT_PORT, DEFAULT_REDIS_URI, DEFAULT_KAFKA, Map.of(), DEFAULT_REGISTRY, null,
+                null, usersFile, DEFAULT_LEASE, DEFAULT_BODY_LIMIT, DEFAULT_RECLAIM_INTERVAL,
+                DEFAULT_MAX_EVENT_STREAMS, DEFAULT_MAX_LIVE_QUEUES);
+    }
+
+    /**
+     * Reads {@code yamlOrNull} (if given), then applies {@code LEADFLOW_API_*} variables of {@code env}.
+     * Relative paths in the file are resolved against the file's folder.
+     *
+     * @throws IllegalArgumentException listing every bad key or variable by name (values of secrets are
+     *                                  never repeated)
+     */
+    public static SellerApiConfig load(Path yamlOrNull, Map<String, String> env) {
+        Loader loader = new Loader();
+        if (yamlOrNull != null) {
+            loader.readFile(yamlOrNull);
+        }
+        loader.readEnv(env);
+        return loader.build();
+    }
+
+    public RedisConfig redis() {
+        return RedisConfig.fromUri(redisUri);
+    }
+
+    public RegistryConfig registry() {
+        RegistryConfig registry = RegistryConfig.of(registryUrl);
+        return registryUser == null ? registry : registry.withBasicAuth(registryUser, registryPassword);
+    }
+
+    public SellerApiConfig withPort(int newPort) {
+        return new SellerApiConfig(newPort, redisUri, kafkaBootstrapServers, kafkaProperties, registryUrl,
+                registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval,
+                maxEventStreams, maxLiveQueues);
+    }
+
+    public SellerApiConfig withRedisUri(String uri) {
+        return new SellerApiConfig(port, uri, kafkaBootstrapServers, kafkaProperties, registryUrl, registryUser,
+                registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
+                maxLiveQueues);
+    }
+
+    public SellerApiConfig withKafka(String bootstrapServers, Map<String, String> properties) {
+        return new SellerApiConfig(port, redisUri, bootstrapServers, properties, registryUrl, registryUser,
+                registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
+                maxLiveQueues);
+    }
+
+    public SellerApiConfig withRegistry(String url, String user, String password) {
+        return new SellerApiConfig(port, redisUri, kafkaBootstrapServers, kafkaProperties, url, user, password,
+                usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams, maxLiveQueues);
+    }
+
+    public SellerApiConfig withLeaseDuration(Duration lease) {
+        return new SellerApiConfig(port, redisUri, kafkaBootstrapServers, kafkaProperties, registryUrl,
+                registryUser, registryPassword, usersFile, lease, bodyLimitBytes, reclaimInterval, maxEventStreams,
+                maxLiveQueues);
+    }
+
+    public SellerApiConfig withReclaimInterval(Duration interval) {
+        return new SellerApiConfig(port, redisUri, kafkaBootstrapServers, kafkaProperties, registryUrl,
+                registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, interval, maxEventStreams,
+                maxLiveQueues);
+    }
+
+    public SellerApiConfig withLimits(int newBodyLimitBytes, int newMaxEventStreams, int newMaxLiveQueues) {
+        return new SellerApiConfig(port, redisUri, kafkaBootstrapServers, kafkaProperties, registryUrl,
+                registryUser, registryPassword, usersFile, leaseDuration, newBodyLimitBytes, reclaimInterval,
+                newMaxEventStreams, newMaxLiveQueues);
+    }
+
+    /** Safe to log: the Redis password, the registry password and secret-looking Kafka properties are masked. */
+    @Override
+    public String toString() {
+        Map<String, String> kafka = new TreeMap<>();
+        kafkaProperties.forEach((k, v) -> kafka.put(k, isSecret(k) ? "***" : v));
+        return "SellerApiConfig[port=" + port + ", redis=" + redis().redactedUri() + ", kafka=" + kafkaBootstrapServers
+                + " " + kafka + ", registry=" + registryUrl + (registryUser == null ? "" : " (user " + registryUser
+                + ", password ***)") + ", usersFile=" + usersFile + ", leaseDuration=" + leaseDuration
+                + ", bodyLimitBytes=" + bodyLimitBytes + ", reclaimInterval=" + reclaimInterval + ", maxEventStreams="
+                + maxEventStreams + ", maxLiveQueues=" + maxLiveQueues + "]";
+    }
+
+    static boolean isSecret(String property) {
+        String p = property.toLowerCase(Locale.ROOT);
+        return SECRET_HINTS.stream().anyMatch(p::contains);
+    }
+
+    private static void require(boolean ok, String key, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(key + ": " + message);
+        }
+    }
+
+    /** Runs a validation whose message does not yet name the key, and prefixes it. */
+    private static void checked(String key, Runnable validation) {
+        try {
+            validation.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    /** One scalar setting: its text and where it came from (a file key or a variable), for messages. */
+    private record Raw(String text, String origin, Path base) {
+    }
+
+    /** Collects raw settings from the file and the environment, then parses them all, gathering every error. */
+    private static final class Loader {
+
+        private static final Map<String, Boolean> KEYS = new LinkedHashMap<>();
+
+        static {
+            // key -> whether it is a secret (its value is never repeated in an error)
+            for (String key : List.of("port", "redisUri", "redisUriFile", "kafkaBootstrapServers", "registryUrl",
+                    "registryUser", "registryPassword", "registryPasswordFile", "usersFile", "leaseDuration",
+                    "bodyLimitBytes", "reclaimInterval", "maxEventStreams", "maxLiveQueues")) {
+                KEYS.put(key, key.equals("redisUri") || key.equals("registryPassword"));
+            }
+        }
+
+        private final Map<String, Raw> values = new LinkedHashMap<>();
+        private final Map<String, String> kafka = new LinkedHashMap<>();
+        private final List<String> errors = new ArrayList<>();
+
+        void readFile(Path file) {
+            ObjectNode root = Yaml.readMapping(file);
+            Set<String> known = new java.util.HashSet<>(KEYS.keySet());
+            known.add("kafkaProperties");
+            Yaml.rejectUnknownKeys(root, known, "", errors);
+            Path base = file.toAbsolutePath().getParent();
+            for (String key : KEYS.keySet()) {
+                JsonNode node = root.get(key);
+                if (node == null || node.isNull()) {
+                    continue;
+                }
+                if (node.isContainerNode()) {
+                    errors.add(key + ": must be a single value");
+                } else {
+                    values.put(key, new Raw(node.asText(), key, base));
+                }
+            }
+            JsonNode props = root.get("kafkaProperties");
+            if (props != null && !props.isNull()) {
+                if (!props.isObject()) {
+                    errors.add("kafkaProperties: must be a mapping of Kafka client properties");
+                } else {
+                    for (Map.Entry<String, JsonNode> e : props.properties()) {
+                        if (e.getValue().isContainerNode()) {
+                            errors.add("kafkaProperties." + e.getKey() + ": must be a single value");
+                        } else {
+                            kafka.put(e.getKey(), e.getValue().asText());
+                        }
+                    }
+                }
+            }
+        }
+
+        void readEnv(Map<String, String> env) {
+            Map<String, String> byVariable = new LinkedHashMap<>();
+            KEYS.keySet().forEach(key -> byVariable.put(ENV_PREFIX + upperSnake(key), key));
+            new TreeMap<>(env).forEach((name, value) -> {
+                if (name.startsWith(KAFKA_PROP_PREFIX) && name.length() > KAFKA_PROP_PREFIX.length()) {
+                    kafka.put(name.substring(KAFKA_PROP_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                            value);
+                } else if (byVariable.containsKey(name)) {
+                    values.put(byVariable.get(name), new Raw(value, name, null));
+                } else if (name.startsWith(ENV_PREFIX)) {
+                    errors.add(name + ": unknown variable (known: " + String.join(", ", byVariable.keySet())
+                            + ", " + KAFKA_PROP_PREFIX + "<PROPERTY>)");
+                }
+            });
+        }
+
+        SellerApiConfig build() {
+            String redisUri = secretOrFile("redisUri", "redisUriFile", DEFAULT_REDIS_URI);
+            if (redisUri != null) {
+                try {
+                    RedisConfig.fromUri(redisUri);
+                } catch (IllegalArgumentException e) {
+                    // RedisConfig's messages mask the password
+                    errors.add(origin("redisUri", "redisUriFile") + ": " + e.getMessage());
+                    redisUri = DEFAULT_REDIS_URI;
+                }
+            }
+            int port = parse("port", DEFAULT_PORT, Loader::port);
+            String kafkaServers = parse("kafkaBootstrapServers", DEFAULT_KAFKA, Function.identity());
+            String registryUrl = parse("registryUrl", DEFAULT_REGISTRY, url -> {
+                RegistryConfig.of(url);
+                return url;
+            });
+            String registryUser = parse("registryUser", null, Function.identity());
+            String registryPassword = secretOrFile("registryPassword", "registryPasswordFile", null);
+            if ((registryUser == null) != (registryPassword == null)) {
+                errors.add("registryUser: registryUser and registryPassword (or registryPasswordFile) go together");
+            }
+            Path usersFile = path("usersFile");
+            if (usersFile == null) {
+                errors.add("usersFile: required (" + ENV_PREFIX + "USERS_FILE or usersFile in the config file)");
+            } else if (!Files.isReadable(usersFile)) {
+                errors.add(origin("usersFile", null) + ": no readable file at " + usersFile);
+            }
+            Duration lease = parse("leaseDuration", DEFAULT_LEASE, Loader::positiveDuration);
+            int bodyLimit = parse("bodyLimitBytes", DEFAULT_BODY_LIMIT, text -> atLeast(text, 256));
+            Duration reclaim = parse("reclaimInterval", DEFAULT_RECLAIM_INTERVAL, Loader::positiveDuration);
+            int maxStreams = parse("maxEventStreams", DEFAULT_MAX_EVENT_STREAMS, text -> atLeast(text, 1));
+            int maxQueues = parse("maxLiveQueues", DEFAULT_MAX_LIVE_QUEUES, text -> atLeast(text, 1));
+            Yaml.failIfAny("seller API configuration", errors);
+            return new SellerApiConfig(port, redisUri, kafkaServers, kafka, registryUrl, registryUser,
+                    registryPassword, usersFile, lease, bodyLimit, reclaim, maxStreams, maxQueues);
+        }
+
+        private <T> T parse(String key, T fallback, Function<String, T> parser) {
+            Raw raw = values.get(key);
+            if (raw == null) {
+                return fallback;
+            }
+            try {
+                return parser.apply(raw.text().strip());
+            } catch (IllegalArgumentException e) {
+                errors.add(raw.origin() + ": " + (KEYS.get(key) ? "invalid value" : e.getMessage()));
+                return fallback;
+            }
+        }
+
+        /** A secret given directly or as a file holding it (trailing newline dropped); not both. */
+        private String secretOrFile(String key, String fileKey, String fallback) {
+            Raw direct = values.get(key);
+            Path file = path(fileKey);
+            if (direct != null && file != null) {
+                errors.add(direct.origin() + ": give either " + key + " or " + fileKey + ", not both");
+                return fallback;
+            }
+            if (file == null) {
+                return direct == null ? fallback : direct.text().strip();
+            }
+            try {
+                return Files.readString(file).strip();
+            } catch (IOException e) {
+                errors.add(values.get(fileKey).origin() + ": cannot read " + file);
+                return fallback;
+            }
+        }
+
+        private Path path(String key) {
+            Raw raw = values.get(key);
+            if (raw == null || raw.text().isBlank()) {
+                return null;
+            }
+            Path p = Path.of(raw.text().strip());
+            return raw.base() == null || p.isAbsolute() ? p : raw.base().resolve(p);
+        }
+
+        private String origin(String key, String fileKey) {
+            Raw raw = values.get(key);
+            if (raw == null && fileKey != null) {
+                raw = values.get(fileKey);
+            }
+            return raw == null ? key : raw.origin();
+        }
+
+        private static int port(String text) {
+            int port = integer(text);
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("must be a port number 0..65535 (0 picks a free one), was " + text);
+            }
+            return port;
+        }
+
+        private static int atLeast(String text, int min) {
+            int n = integer(text);
+            if (n < min) {
+                throw new IllegalArgumentException("must be at least " + min + ", was " + text);
+            }
+            return n;
+        }
+
+        private static int integer(String text) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a whole number, was \"" + text + "\"");
+            }
+        }
+
+        private static Duration positiveDuration(String text) {
+            Duration d = Durations.parse(text);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("must be positive, was \"" + text + "\"");
+            }
+            return d;
+        }
+
+        private static String upperSnake(String camel) {
+            return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,370 @@
+// The seller page: plain JavaScript, no build step. Everything from the server is shown with textContent,
+// never as HTML. The token lives in sessionStorage, so it is gone when the tab closes.
+'use strict';
+
+const TOKEN_KEY = 'leadflow.token';
+const CLAIM_KEY = 'leadflow.claim';
+const QUEUE_KEY = 'leadflow.queue';
+// changes that leave a lead ready carry it; these take it off the ready list
+const REMOVING = ['claim', 'accept', 'reject', 'withdraw'];
+const UPSERTING = ['enqueue', 'update', 'release', 'expire'];
+
+const state = {
+  token: null,
+  user: null,
+  queues: [],
+  queue: null,
+  leads: new Map(),
+  events: null,
+  claim: null,
+  reasons: [],
+};
+
+const $ = (id) => document.getElementById(id);
+
+// ---- talking to the API -----------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Authorization: 'Bearer ' + state.token, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    if (response.status === 401 && state.user) signOut('Your session ended: sign in again.');
+    throw new ApiError(response.status, data.error || 'error', data.message || ('HTTP ' + response.status));
+  }
+  return data;
+}
+
+// ---- messages ---------------------------------------------------------------------------------
+
+function say(text) {
+  $('error').textContent = '';
+  $('status').textContent = text;
+}
+
+function complain(error) {
+  $('status').textContent = '';
+  $('error').textContent = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+}
+
+// ---- signing in and out -----------------------------------------------------------------------
+
+async function signIn(token) {
+  state.token = token;
+  try {
+    state.user = await api('GET', '/api/v1/me');
+  } catch (error) {
+    state.token = null;
+    complain(error.status === 401 ? 'That token was not accepted.' : error);
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  $('token').value = '';
+  $('sign-in').hidden = true;
+  $('workspace').hidden = false;
+  $('who').hidden = false;
+  $('user-name').textContent = state.user.name + ' (' + state.user.role + ')';
+  say('Signed in as ' + state.user.name + '.');
+  try {
+    state.reasons = await api('GET', '/api/v1/reject-reasons');
+    fillReasons();
+    await loadQueues();
+    await restoreClaim();
+  } catch (error) {
+    complain(error);
+  }
+}
+
+function signOut(message) {
+  closeEvents();
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(CLAIM_KEY);
+  state.token = null;
+  state.user = null;
+  state.claim = null;
+  state.leads.clear();
+  $('workspace').hidden = true;
+  $('who').hidden = true;
+  $('claimed').hidden = true;
+  $('sign-in').hidden = false;
+  say(message || 'Signed out.');
+  $('token').focus();
+}
+
+// ---- queues and the live list -----------------------------------------------------------------
+
+async function loadQueues() {
+  state.queues = await api('GET', '/api/v1/queues');
+  const select = $('queue-select');
+  select.replaceChildren(...state.queues.map((q) => {
+    const option = document.createElement('option');
+    option.value = q.name;
+    option.textContent = q.name + ' (' + q.depth + ' waiting)';
+    return option;
+  }));
+  if (state.queues.length === 0) {
+    complain('You have no queues yet. Ask sales ops to add you to one.');
+    return;
+  }
+  const saved = sessionStorage.getItem(QUEUE_KEY);
+  const chosen = state.queues.some((q) => q.name === saved) ? saved : state.queues[0].name;
+  select.value = chosen;
+  openQueue(chosen);
+}
+
+function openQueue(name) {
+  closeEvents();
+  state.queue = name;
+  state.leads.clear();
+  sessionStorage.setItem(QUEUE_KEY, name);
+  $('queue-title').textContent = 'Queue ' + name;
+  const info = state.queues.find((q) => q.name === name);
+  $('claim').hidden = !(info && info.canClaim);
+  render();
+  setLive(false, 'Connecting…');
+  // EventSource cannot send headers, so this one route takes the token as a query parameter
+  const url = '/api/v1/queues/' + encodeURIComponent(name) + '/events?access_token=' + encodeURIComponent(state.token);
+  const events = new EventSource(url);
+  state.events = events;
+  // "ready" starts (and after a reconnect, resumes) the stream: from then on every change arrives here
+  events.addEventListener('ready', () => { setLive(true, 'Live'); reloadLeads(); });
+  events.addEventListener('reset', () => reloadLeads());
+  UPSERTING.concat(REMOVING).forEach((type) => events.addEventListener(type, (e) => applyChange(JSON.parse(e.data))));
+  events.onerror = () => setLive(false, events.readyState === EventSource.CLOSED ? 'Offline' : 'Reconnecting…');
+}
+
+function closeEvents() {
+  if (state.events) state.events.close();
+  state.events = null;
+}
+
+function setLive(on, text) {
+  const live = $('live');
+  live.textContent = text;
+  live.classList.toggle('on', on);
+}
+
+async function reloadLeads() {
+  const queue = state.queue;
+  try {
+    const leads = await api('GET', '/api/v1/queues/' + encodeURIComponent(queue) + '/leads?limit=100');
+    if (queue !== state.queue) return;
+    state.leads = new Map(leads.map((lead) => [lead.leadId, lead]));
+    render();
+  } catch (error) {
+    complain(error);
+  }
+}
+
+function applyChange(change) {
+  if (change.queue !== state.queue) return;
+  if (REMOVING.includes(change.type)) {
+    state.leads.delete(change.leadId);
+  } else if (change.lead) {
+    state.leads.set(change.leadId, change.lead);
+  }
+  render();
+}
+
+function ordered() {
+  return [...state.leads.values()].sort((a, b) =>
+    (b.priority - a.priority) || (Date.parse(a.enqueuedAt) - Date.parse(b.enqueuedAt)));
+}
+
+function render() {
+  const leads = ordered();
+  $('leads').replaceChildren(...leads.map(leadItem));
+  $('empty').hidden = leads.length > 0;
+  $('queue-summary').textContent = leads.length === 1 ? '1 lead waiting' : leads.length + ' leads waiting';
+}
+
+function leadItem(lead) {
+  const item = document.createElement('li');
+  item.className = 'lead';
+  item.dataset.leadId = lead.leadId;
+  const title = document.createElement('h3');
+  title.textContent = (lead.company || 'Unknown company') + (lead.title ? ' · ' + lead.title : '');
+  const meta = document.createElement('p');
+  meta.className = 'meta';
+  meta.append(
+    fact('Priority', number(lead.priority)),
+    fact('Readiness', number(lead.readiness)),
+    fact('Grade', lead.grade || '–'),
+    fact('Waiting', waited(lead.enqueuedAt)));
+  item.append(title, meta, reasonList(lead.reasons, 3));
+  return item;
+}
+
+function fact(label, value) {
+  const span = document.createElement('span');
+  const strong = document.createElement('strong');
+  strong.textContent = value;
+  span.append(label + ' ', strong);
+  return span;
+}
+
+function reasonList(reasons, limit) {
+  const list = document.createElement('ul');
+  list.className = 'reasons';
+  (reasons || []).slice(0, limit).forEach((reason) => {
+    const item = document.createElement('li');
+    item.textContent = reason.detail || reason.signal;
+    list.append(item);
+  });
+  return list;
+}
+
+function number(value) {
+  return typeof value === 'number' ? String(Math.round(value * 10) / 10) : '–';
+}
+
+function waited(iso) {
+  const minutes = Math.floor((Date.now() - Date.parse(iso)) / 60000);
+  if (!(minutes >= 1)) return 'just now';
+  if (minutes < 60) return minutes + ' min';
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return hours + ' h ' + (minutes % 60) + ' min';
+  return Math.floor(hours / 24) + ' days';
+}
+
+// ---- claiming and settling --------------------------------------------------------------------
+
+async function claimNext() {
+  const button = $('claim');
+  button.disabled = true;
+  try {
+    const claim = await api('POST', '/api/v1/queues/' + encodeURIComponent(state.queue) + '/claim');
+    if (claim === null) {
+      say('No lead is waiting in ' + state.queue + ' right now.');
+      return;
+    }
+    state.leads.delete(claim.lead.leadId);
+    render();
+    showClaim(claim);
+    say('You claimed a lead from ' + claim.lead.company + '.');
+  } catch (error) {
+    complain(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showClaim(claim) {
+  state.claim = claim;
+  sessionStorage.setItem(CLAIM_KEY, JSON.stringify(claim));
+  const lead = claim.lead;
+  $('claimed-name').textContent = lead.name || '–';
+  const email = $('claimed-email');
+  email.textContent = lead.email || '–';
+  email.href = lead.email ? 'mailto:' + lead.email : '#';
+  $('claimed-title-text').textContent = lead.title || '–';
+  $('claimed-company').textContent = lead.company || '–';
+  $('claimed-grade').textContent = lead.grade || '–';
+  $('claimed-readiness').textContent = number(lead.readiness);
+  $('claimed-waited').textContent = waited(lead.enqueuedAt);
+  $('claimed-until').textContent = new Date(claim.leaseExpiresAt).toLocaleTimeString();
+  $('claimed-reasons').replaceChildren(...reasonList(lead.reasons, 10).children);
+  $('reject-form').reset();
+  updateNoteHint();
+  $('claimed').hidden = false;
+  $('claimed-title').focus();
+}
+
+function clearClaim() {
+  state.claim = null;
+  sessionStorage.removeItem(CLAIM_KEY);
+  $('claimed').hidden = true;
+  $('claim').focus();
+}
+
+/** After a reload the claim is still ours if the server says so. */
+async function restoreClaim() {
+  const saved = sessionStorage.getItem(CLAIM_KEY);
+  if (!saved) return;
+  const claim = JSON.parse(saved);
+  try {
+    const lead = await api('GET', '/api/v1/queues/' + encodeURIComponent(claim.lead.queue) + '/leads/'
+      + encodeURIComponent(claim.lead.leadId));
+    if (lead.status === 'yours') showClaim({ ...claim, lead });
+    else sessionStorage.removeItem(CLAIM_KEY);
+  } catch (error) {
+    sessionStorage.removeItem(CLAIM_KEY);
+  }
+}
+
+async function settle(action, extra) {
+  const claim = state.claim;
+  if (!claim) return;
+  const buttons = ['accept', 'release', 'reject'].map($);
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    await api('POST', '/api/v1/leads/' + encodeURIComponent(claim.lead.leadId) + '/' + action,
+      { leaseToken: claim.leaseToken, ...extra });
+    const company = claim.lead.company || claim.lead.leadId;
+    say({ accept: 'Accepted ', reject: 'Rejected ', release: 'Gave back ' }[action] + company + '.');
+    clearClaim();
+  } catch (error) {
+    complain(error);
+    // the lease is gone (409) or the lead left the queue (404): nothing more to do with this claim
+    if (error.status === 409 || error.status === 404) clearClaim();
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+function fillReasons() {
+  const select = $('reject-reason');
+  const placeholder = document.createElement('option');
+  placeholder.value = '';
+  placeholder.textContent = 'Choose a reason';
+  select.replaceChildren(placeholder, ...state.reasons.map((reason) => {
+    const option = document.createElement('option');
+    option.value = reason.code;
+    option.textContent = reason.label;
+    return option;
+  }));
+}
+
+function updateNoteHint() {
+  const reason = state.reasons.find((r) => r.code === $('reject-reason').value);
+  const required = Boolean(reason && reason.requiresNote);
+  $('reject-note').required = required;
+  $('note-hint').textContent = required ? '(required)' : '(optional)';
+}
+
+// ---- wiring -----------------------------------------------------------------------------------
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('sign-in-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const token = $('token').value.trim();
+    if (token) signIn(token);
+  });
+  $('sign-out').addEventListener('click', () => signOut());
+  $('queue-select').addEventListener('change', (e) => openQueue(e.target.value));
+  $('claim').addEventListener('click', claimNext);
+  $('accept').addEventListener('click', () => settle('accept', {}));
+  $('release').addEventListener('click', () => settle('release', {}));
+  $('reject-reason').addEventListener('change', updateNoteHint);
+  $('reject-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const note = $('reject-note').value.trim();
+    settle('reject', note ? { reason: $('reject-reason').value, note } : { reason: $('reject-reason').value });
+  });
+  // keep "waiting" times current without asking the server
+  setInterval(() => { if (state.queue) render(); }, 30000);
+
+  const saved = sessionStorage.getItem(TOKEN_KEY);
+  if (saved) signIn(saved);
+  else $('token').focus();
+});
