@@ -81,7 +81,10 @@ class HelmChartTest {
     void everyOptionOnRendersEveryKind() {
         assertThat(new TreeSet<>(kinds(allOn))).containsExactlyInAnyOrder(
                 "FlinkDeployment", "Deployment", "Service", "Ingress", "HorizontalPodAutoscaler",
-                "PodDisruptionBudget", "ServiceMonitor", "PodMonitor", "ConfigMap", "NetworkPolicy");
+                "PodDisruptionBudget", "ServiceMonitor", "PodMonitor", "PrometheusRule", "ConfigMap", "NetworkPolicy");
+        // the alerts are the rules file Prometheus loads in docker/compose.yaml
+        assertThat(one(allOn, "PrometheusRule").path("spec"))
+                .isEqualTo(Repo.yamlDocuments(Repo.read(Repo.CHART.resolve("alerts/leadflow-alerts.yaml"))).get(0));
         // dashboards x2 and the model
         assertThat(all(allOn, "ConfigMap")).hasSize(3);
         allOn.forEach(d -> assertThat(d.path("metadata").path("labels").path("team").asText()).isEqualTo("revenue-ops"));
