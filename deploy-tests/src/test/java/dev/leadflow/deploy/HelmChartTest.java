@@ -315,6 +315,11 @@ class HelmChartTest {
         assertThat(sm.path("metadata").path("labels").path("release").asText()).isEqualTo("prometheus");
         assertThat(sm.path("spec").path("endpoints").get(0).path("path").asText()).isEqualTo("/metrics");
         assertThat(sm.path("spec").path("endpoints").get(0).path("port").asText()).isEqualTo("http");
+        // /metrics needs an ops user's token: from the credentials Secret, never from values
+        JsonNode auth = sm.path("spec").path("endpoints").get(0).path("authorization");
+        assertThat(auth.path("type").asText()).isEqualTo("Bearer");
+        assertThat(auth.path("credentials").path("name").asText() + "/" + auth.path("credentials").path("key").asText())
+                .isEqualTo("leadflow-prod-credentials/metrics-token");
         JsonNode pm = one(allOn, "PodMonitor");
         assertThat(pm.path("spec").path("podMetricsEndpoints").get(0).path("port").asText())
                 .isEqualTo("metrics").as("the Flink container's port name");
