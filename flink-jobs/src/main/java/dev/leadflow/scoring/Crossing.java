@@ -108,6 +108,7 @@ final class Crossing {
             double neg = 0;
             double fallP = 0;
             double fallN = 0;
+            double bendN = 0;
             double rate = 0;
             for (int g = 0; g < n; g++) {
                 double term = DecayGroups.decay(s.decayValue[g], (long) x - s.decayAsOf[g], s.decayHalfLife[g]);
@@ -119,6 +120,7 @@ final class Crossing {
                 } else {
                     neg -= term;
                     fallN -= term * lambda;
+                    bendN -= term * lambda * lambda;
                 }
             }
             if (p - neg < level || rate == 0) {
@@ -128,7 +130,7 @@ final class Crossing {
             double slope = fallN - fallP;
             if (slope < 0) {
                 double tangentRoot = x + (p - neg - level) / -slope;
-                if (tangentRoot > next && curvature(tangentRoot, true) >= curvature(x, false)) {
+                if (tangentRoot > next && positiveCurvature(tangentRoot) >= bendN) {
                     next = tangentRoot;
                 }
             }
@@ -140,14 +142,13 @@ final class Crossing {
         return settle((long) Math.ceil(x), a);
     }
 
-    /** P'' (positive) or N'' (negative sums) at t. */
-    private double curvature(double t, boolean positive) {
+    /** P'' at t. */
+    private double positiveCurvature(double t) {
         double sum = 0;
         for (int g = 0; g < n; g++) {
-            if (positive ? s.decayValue[g] > 0 : s.decayValue[g] < 0) {
+            if (s.decayValue[g] > 0) {
                 double lambda = LN2 / s.decayHalfLife[g];
-                sum += Math.abs(DecayGroups.decay(s.decayValue[g], (long) t - s.decayAsOf[g], s.decayHalfLife[g]))
-                        * lambda * lambda;
+                sum += DecayGroups.decay(s.decayValue[g], (long) t - s.decayAsOf[g], s.decayHalfLife[g]) * lambda * lambda;
             }
         }
         return sum;

@@ -6,12 +6,14 @@ import java.util.Map;
 /**
  * Engagement as one decaying value per half-life. Credits that share a half-life decay as a
  * single exponential, sum(v_i * 2^(-(t - t_i) / h)) = V * 2^(-(t - asOf) / h), so scoring an
- * event costs one power per distinct half-life (a handful), not one per signal of the lead, and
+ * event costs one exponential per distinct half-life (a handful), not one per signal of the lead, and
  * touches three small arrays instead of every {@link SignalState}. The per-signal states remain
  * the source of truth (reasons, daily caps); the groups are rebuilt from them when the model
  * changes. Groups are kept sorted by half-life so that the sum does not depend on arrival order.
  */
 final class DecayGroups {
+
+    private static final double LN2 = Math.log(2);
 
     private DecayGroups() {}
 
@@ -50,8 +52,6 @@ final class DecayGroups {
         }
         s.decayModel = fingerprint;
     }
-
-    private static final double LN2 = Math.log(2);
 
     /**
      * {@code value * 2^(-elapsed / halfLife)}. Whole half-lives are exact (8 points are exactly 4.0

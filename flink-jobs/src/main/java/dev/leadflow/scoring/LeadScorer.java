@@ -144,14 +144,25 @@ public final class LeadScorer {
             return next;
         }
         refreshDerived(s);
+        // E is continuous, so when it falls it passes the higher level first, and when it rises
+        // the lower one: one search per direction finds the first change.
+        double fallTo = Double.NEGATIVE_INFINITY;
+        double riseTo = Double.POSITIVE_INFINITY;
         if (s.qualified) {
-            next = Math.min(next, crossing.first(now, true, engagementLevel(exit - s.fit)));
+            fallTo = engagementLevel(exit - s.fit);
         } else if (crossing.canRise()) {
-            next = Math.min(next, crossing.first(now, false, engagementLevel(qualify - s.fit)));
+            riseTo = engagementLevel(qualify - s.fit);
         }
-        boolean engaged = engagementScore(engagementPoints(s, now)) >= engagedAt;
-        if (engaged || crossing.canRise()) {
-            next = Math.min(next, crossing.first(now, engaged, engagementLevel(engagedAt)));
+        if (engagementScore(engagementPoints(s, now)) >= engagedAt) {
+            fallTo = Math.max(fallTo, engagementLevel(engagedAt));
+        } else if (crossing.canRise()) {
+            riseTo = Math.min(riseTo, engagementLevel(engagedAt));
+        }
+        if (fallTo != Double.NEGATIVE_INFINITY) {
+            next = Math.min(next, crossing.first(now, true, fallTo));
+        }
+        if (riseTo != Double.POSITIVE_INFINITY) {
+            next = Math.min(next, crossing.first(now, false, riseTo));
         }
         return next;
     }
@@ -196,12 +207,11 @@ public final class LeadScorer {
     }
 
     private void identify(LeadState s, LeadEvent e) {
-        Profile merged = Traits.merge(s.profile, e.traits, e.occurredAt);
+        Profile merged = Traits.merge(s.profile, e.traits, e.occurredAt >= s.profileAt);
+        s.profileAt = Math.max(s.profileAt, e.occurredAt);
         if (merged != s.profile) {
-            if (s.profile == null || !s.profile.sameTraits(merged)) {
-                s.profileRev++;
-            }
             s.profile = merged;
+            s.profileRev++;
         }
     }
 

@@ -17,6 +17,8 @@ public class LeadState {
     // --- who: traits and what the model derives from them (cached; recomputed when either changes)
     /** Null until the first IDENTIFY. Replaced, never mutated, when traits change. */
     public Profile profile;
+    /** Event time of the newest IDENTIFY applied: an older one only fills traits still unknown. */
+    public long profileAt = Long.MIN_VALUE;
     /** Grows whenever the traits change. */
     public int profileRev;
     /** Fingerprint of the model that computed fit, gate, account domain and queue; 0 = none. */

@@ -25,26 +25,8 @@ public class Profile {
     public String industry;
     /** ISO 3166-1 alpha-2 code, upper case. */
     public String country;
-    /** Event time of the newest IDENTIFY applied. */
-    public long updatedAt = Long.MIN_VALUE;
 
     public Profile() {}
-
-    Profile copy() {
-        Profile c = new Profile();
-        c.email = email;
-        c.firstName = firstName;
-        c.lastName = lastName;
-        c.title = title;
-        c.company = company;
-        c.companyDomain = companyDomain;
-        c.companySize = companySize;
-        c.employees = employees;
-        c.industry = industry;
-        c.country = country;
-        c.updatedAt = updatedAt;
-        return c;
-    }
 
     /** The part of the email after the '@', or null. */
     public String emailDomain() {
@@ -63,8 +45,12 @@ public class Profile {
         return lastName == null ? firstName : firstName + ' ' + lastName;
     }
 
-    /** Same traits, ignoring {@link #updatedAt}. */
-    boolean sameTraits(Profile o) {
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof Profile)) {
+            return false;
+        }
+        Profile o = (Profile) other;
         return Objects.equals(email, o.email)
                 && Objects.equals(firstName, o.firstName)
                 && Objects.equals(lastName, o.lastName)
@@ -74,11 +60,6 @@ public class Profile {
                 && Objects.equals(companySize, o.companySize)
                 && Objects.equals(industry, o.industry)
                 && Objects.equals(country, o.country);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Profile && sameTraits((Profile) o) && updatedAt == ((Profile) o).updatedAt;
     }
 
     @Override

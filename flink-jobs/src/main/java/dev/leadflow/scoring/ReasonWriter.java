@@ -22,7 +22,7 @@ final class ReasonWriter {
         List<Reason> all = new ArrayList<>();
         if (s.profile != null) {
             for (FitRules.Part part : model.fit().parts(s.profile)) {
-                all.add(new Reason(part.signal(), part.points(), part.detail(), s.profile.updatedAt));
+                all.add(new Reason(part.signal(), part.points(), part.detail(), s.profileAt));
             }
         }
         for (Map.Entry<String, SignalState> e : s.signals.entrySet()) {

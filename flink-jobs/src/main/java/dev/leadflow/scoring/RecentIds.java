@@ -2,7 +2,7 @@ package dev.leadflow.scoring;
 
 /**
  * The lead's recently seen event ids (64-bit hashes), for de-duplication. A set-associative table:
- * buckets of {@value #WAYS} slots, one cache line each, newest first; a full bucket forgets its
+ * buckets of {@value #WAYS} slots (64 bytes, about a cache line), newest first; a full bucket forgets its
  * oldest id. A lookup reads one bucket instead of every remembered id, which matters for busy
  * leads. The table starts at one bucket and doubles up to the model's limit, so a quiet lead
  * keeps only a few ids. With one bucket (a limit of {@value #WAYS}) it is exactly the last ids;
@@ -42,7 +42,7 @@ final class RecentIds {
         s.recentEventIdCount = Math.min(s.recentEventIdCount + 1, table.length);
     }
 
-    static int capacity(int limit) {
+    private static int capacity(int limit) {
         return Math.max(WAYS, Integer.highestOneBit(Math.max(1, limit - 1)) << 1);
     }
 

@@ -2,6 +2,7 @@ package dev.leadflow.scoring;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Merges IDENTIFY traits into a profile. A newer IDENTIFY overwrites the traits it carries; an
@@ -10,30 +11,47 @@ import java.util.Map;
  */
 final class Traits {
 
+    private static final Profile EMPTY = new Profile();
+
     private Traits() {}
 
-    /** The merged profile: a new object when anything changed, else {@code current} itself. */
-    static Profile merge(Profile current, Map<String, String> traits, long at) {
+    /**
+     * The merged profile: {@code current} itself when no trait changes (nothing is allocated
+     * then), else a new profile. {@code newer}: the IDENTIFY is at least as new as the profile.
+     */
+    static Profile merge(Profile current, Map<String, String> traits, boolean newer) {
         if (traits == null || traits.isEmpty()) {
             return current;
         }
-        boolean newer = current == null || at >= current.updatedAt;
-        Profile next = current == null ? new Profile() : current.copy();
-        next.email = pick(next.email, lower(traits.get("email")), newer);
-        next.firstName = pick(next.firstName, trim(traits.get("first_name")), newer);
-        next.lastName = pick(next.lastName, trim(traits.get("last_name")), newer);
-        next.title = pick(next.title, trim(traits.get("title")), newer);
-        next.company = pick(next.company, trim(traits.get("company")), newer);
-        next.companyDomain = pick(next.companyDomain, domain(traits.get("company_domain")), newer);
-        next.companySize = pick(next.companySize, trim(traits.get("company_size")), newer);
-        next.industry = pick(next.industry, trim(traits.get("industry")), newer);
-        next.country = pick(next.country, upper(traits.get("country")), newer);
-        next.employees = employees(next.companySize);
-        if (newer) {
-            next.updatedAt = at;
+        Profile was = current == null ? EMPTY : current;
+        String email = pick(was.email, lower(traits.get("email")), newer);
+        String firstName = pick(was.firstName, trim(traits.get("first_name")), newer);
+        String lastName = pick(was.lastName, trim(traits.get("last_name")), newer);
+        String title = pick(was.title, trim(traits.get("title")), newer);
+        String company = pick(was.company, trim(traits.get("company")), newer);
+        String companyDomain = pick(was.companyDomain, domain(traits.get("company_domain")), newer);
+        String companySize = pick(was.companySize, trim(traits.get("company_size")), newer);
+        String industry = pick(was.industry, trim(traits.get("industry")), newer);
+        String country = pick(was.country, upper(traits.get("country")), newer);
+        if (current != null && Objects.equals(email, was.email) && Objects.equals(firstName, was.firstName)
+                && Objects.equals(lastName, was.lastName) && Objects.equals(title, was.title)
+                && Objects.equals(company, was.company) && Objects.equals(companyDomain, was.companyDomain)
+                && Objects.equals(companySize, was.companySize) && Objects.equals(industry, was.industry)
+                && Objects.equals(country, was.country)) {
+            return current;
         }
-        boolean same = current != null && current.sameTraits(next) && current.updatedAt == next.updatedAt;
-        return same ? current : next;
+        Profile next = new Profile();
+        next.email = email;
+        next.firstName = firstName;
+        next.lastName = lastName;
+        next.title = title;
+        next.company = company;
+        next.companyDomain = companyDomain;
+        next.companySize = companySize;
+        next.employees = employees(companySize);
+        next.industry = industry;
+        next.country = country;
+        return next;
     }
 
     /**
@@ -97,6 +115,7 @@ final class Traits {
         return newer || known == null ? incoming : known;
     }
 
+    /** Trimmed, or null if blank; the same string when already trimmed (no allocation). */
     private static String trim(String v) {
         if (v == null) {
             return null;

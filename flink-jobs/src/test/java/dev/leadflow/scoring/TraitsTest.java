@@ -40,7 +40,7 @@ class TraitsTest {
 
         assertThat(ev.contact.title).isEqualTo("CEO");
         assertThat(ev.contact.firstName).isEqualTo("Kim");
-        assertThat(ev.contact.updatedAt).isEqualTo(T0 + 10);
+        assertThat(lead.state.profileAt).isEqualTo(T0 + 10);
     }
 
     @Test
