@@ -55,6 +55,11 @@ public final class JobSettings implements Serializable {
     /** How long the sink keeps retrying a failing Redis write before it fails the checkpoint. */
     public Duration queueRetryTimeout = Duration.ofSeconds(60);
     public boolean auditExactlyOnce = false;
+    /**
+     * How many of the latest event-to-queue latencies the queue sink's histogram keeps per subtask
+     * (its percentiles are over these). The benchmark raises it to keep every sample of a run.
+     */
+    public int latencyHistogramSize = 10_000;
 
     public JobSettings() {}
 
@@ -89,6 +94,7 @@ public final class JobSettings implements Serializable {
         s.queueBatchSize = integer("queue-batch-size", get.apply("queue-batch-size"), s.queueBatchSize);
         s.queueFlushInterval = duration("queue-flush-interval", get.apply("queue-flush-interval"), s.queueFlushInterval);
         s.queueRetryTimeout = duration("queue-retry-timeout", get.apply("queue-retry-timeout"), s.queueRetryTimeout);
+        s.latencyHistogramSize = integer("latency-histogram-size", get.apply("latency-histogram-size"), s.latencyHistogramSize);
         String eos = get.apply("audit-exactly-once");
         if (eos != null) {
             s.auditExactlyOnce = Boolean.parseBoolean(eos);
@@ -128,6 +134,7 @@ public final class JobSettings implements Serializable {
         require(queueBatchSize >= 1, "queue-batch-size must be >= 1");
         require(!queueFlushInterval.isNegative() && !queueFlushInterval.isZero(), "queue-flush-interval must be positive");
         require(!queueRetryTimeout.isNegative(), "queue-retry-timeout must not be negative");
+        require(latencyHistogramSize >= 1, "latency-histogram-size must be >= 1");
         return this;
     }
 
@@ -234,6 +241,7 @@ public final class JobSettings implements Serializable {
                 + ", maxOutOfOrderness=" + maxOutOfOrderness + ", idleAfter=" + idleAfter
                 + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
                 + ", queueBatchSize=" + queueBatchSize + ", queueFlushInterval=" + queueFlushInterval
-                + ", queueRetryTimeout=" + queueRetryTimeout + ", auditExactlyOnce=" + auditExactlyOnce + '}';
+                + ", queueRetryTimeout=" + queueRetryTimeout + ", auditExactlyOnce=" + auditExactlyOnce
+                + ", latencyHistogramSize=" + latencyHistogramSize + '}';
     }
 }

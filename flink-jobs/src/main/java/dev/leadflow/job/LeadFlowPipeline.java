@@ -83,7 +83,8 @@ public final class LeadFlowPipeline {
         return commands;
     }
 
-    static WatermarkStrategy<DecodedRecord> watermarks(Duration outOfOrderness, Duration idleAfter) {
+    /** The sources' watermarks: bounded out-of-orderness that follows the wall clock once a split is idle. */
+    public static WatermarkStrategy<DecodedRecord> watermarks(Duration outOfOrderness, Duration idleAfter) {
         return WatermarkStrategy.<DecodedRecord>forGenerator(
                         ctx -> new WallClockIdleWatermarks<>(outOfOrderness, idleAfter, System::currentTimeMillis))
                 .withTimestampAssigner((r, kafkaTs) -> r.event != null ? r.event.occurredAt : Long.MIN_VALUE);

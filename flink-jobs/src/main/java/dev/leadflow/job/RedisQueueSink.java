@@ -21,20 +21,28 @@ public final class RedisQueueSink implements Sink<HandoffCommand> {
     private final int batchSize;
     private final Duration flushInterval;
     private final Duration retryTimeout;
+    private final int latencyHistogramSize;
 
     public RedisQueueSink(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout) {
+        this(redisUri, batchSize, flushInterval, retryTimeout, 10_000);
+    }
+
+    public RedisQueueSink(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout,
+            int latencyHistogramSize) {
         this.redisUri = redisUri;
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
         this.retryTimeout = retryTimeout;
+        this.latencyHistogramSize = latencyHistogramSize;
     }
 
     public static RedisQueueSink from(JobSettings s) {
-        return new RedisQueueSink(s.redisUri, s.queueBatchSize, s.queueFlushInterval, s.queueRetryTimeout);
+        return new RedisQueueSink(s.redisUri, s.queueBatchSize, s.queueFlushInterval, s.queueRetryTimeout,
+                s.latencyHistogramSize);
     }
 
     @Override
     public SinkWriter<HandoffCommand> createWriter(WriterInitContext context) throws IOException {
-        return new RedisQueueWriter(redisUri, batchSize, flushInterval, retryTimeout, context);
+        return new RedisQueueWriter(redisUri, batchSize, flushInterval, retryTimeout, latencyHistogramSize, context);
     }
 }

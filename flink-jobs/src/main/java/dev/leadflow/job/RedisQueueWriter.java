@@ -35,20 +35,26 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     private boolean flushScheduled;
 
     RedisQueueWriter(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout,
-            WriterInitContext context) {
+            int latencyHistogramSize, WriterInitContext context) {
         this(HandoffQueue.connect(RedisConfig.fromUri(redisUri), HandoffQueue.Options.defaults()), batchSize,
-                flushInterval, retryTimeout, context.getProcessingTimeService(), context.metricGroup());
+                flushInterval, retryTimeout, context.getProcessingTimeService(), context.metricGroup(),
+                latencyHistogramSize);
     }
 
     /** Takes its collaborators directly, so tests can drive time and read the metrics. */
     RedisQueueWriter(HandoffQueue queue, int batchSize, Duration flushInterval, Duration retryTimeout,
             ProcessingTimeService timers, MetricGroup metrics) {
+        this(queue, batchSize, flushInterval, retryTimeout, timers, metrics, 10_000);
+    }
+
+    RedisQueueWriter(HandoffQueue queue, int batchSize, Duration flushInterval, Duration retryTimeout,
+            ProcessingTimeService timers, MetricGroup metrics, int latencyHistogramSize) {
         this.queue = queue;
         this.batchSize = batchSize;
         this.flushIntervalMs = flushInterval.toMillis();
         this.retryTimeoutNanos = retryTimeout.toNanos();
         this.timers = timers;
-        this.latency = metrics.histogram(JobMetrics.EVENT_TO_QUEUE_MS, new DescriptiveStatisticsHistogram(10_000));
+        this.latency = metrics.histogram(JobMetrics.EVENT_TO_QUEUE_MS, new DescriptiveStatisticsHistogram(latencyHistogramSize));
         this.retries = metrics.counter(JobMetrics.QUEUE_WRITE_RETRIES);
     }
 

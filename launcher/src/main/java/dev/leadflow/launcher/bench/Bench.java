@@ -1,0 +1,338 @@
+package dev.leadflow.launcher.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadflow.job.JobMetrics;
+import dev.leadflow.job.JobSettings;
+import dev.leadflow.job.LeadFlowJob;
+import dev.leadflow.job.LeadFlowPipeline;
+import dev.leadflow.launcher.Flags;
+import dev.leadflow.launcher.LocalFlink;
+import dev.leadflow.launcher.generator.EventProducer;
+import dev.leadflow.launcher.generator.GeneratorRun;
+import dev.leadflow.launcher.generator.TrafficGenerator;
+import dev.leadflow.launcher.registry.RegistryServer;
+import dev.leadflow.schemas.RegistryConfig;
+import dev.leadflow.schemas.Topics;
+import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.testkit.kafka.KafkaBroker;
+import dev.leadflow.testkit.redis.RedisServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code leadflow bench}: the benchmark every performance claim quotes. On one machine, with Kafka,
+ * Redis and Flink all local:
+ * <ol>
+ *   <li>preload N events of the generator's mix into the input topics;
+ *   <li>floor: {@link FloorJob} drains them (same sources and decoding, one state update per event);
+ *   <li>LeadFlow: the real job (stitching, scoring, prioritizer, Redis queue sink, audit topic)
+ *       drains the same events;
+ *   <li>latency: the real job, live, at a fixed offered rate: for each handoff, the time from its
+ *       triggering event's Kafka timestamp to Redis acknowledging the queue write (every sample of
+ *       the queue sink's own histogram, which the benchmark sizes to keep them all);
+ *   <li>a table and one JSON line.
+ * </ol>
+ * Drain throughput is records read by the sources per second, from the first record to the last;
+ * the sources can only read as fast as the pipeline behind them processes (backpressure).
+ */
+public final class Bench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the benchmark runs with. */
+    public record Options(long events, double latencyRate, Duration latencyDuration, int parallelism,
+            Duration bufferTimeout, Duration checkpointInterval, long seed, Path dataDir, boolean keepData) {}
+
+    /** The figures. */
+    public record Result(long events, double floorEps, double leadflowEps, double p50, double p95, double p99,
+            double max, long latencySamples, double offeredRate, Options options) {
+
+        public double ratio() {
+            return floorEps == 0 ? 0 : leadflowEps / floorEps;
+        }
+
+        public Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("events", events);
+            m.put("floor_eps", Math.round(floorEps));
+            m.put("leadflow_eps", Math.round(leadflowEps));
+            m.put("ratio", round(ratio(), 3));
+            m.put("p50_ms", round(p50, 1));
+            m.put("p95_ms", round(p95, 1));
+            m.put("p99_ms", round(p99, 1));
+            m.put("max_ms", round(max, 1));
+            m.put("latency_rate", Math.round(options.latencyRate()));
+            m.put("latency_offered_eps", Math.round(offeredRate));
+            m.put("latency_seconds", options.latencyDuration().toSeconds());
+            m.put("latency_samples", latencySamples);
+            m.put("cores", Runtime.getRuntime().availableProcessors());
+            m.put("parallelism", options.parallelism());
+            m.put("state_backend", "hashmap");
+            m.put("buffer_timeout_ms", options.bufferTimeout().toMillis());
+            m.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
+            return m;
+        }
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    private Bench(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static int run(Flags flags, PrintStream out, PrintStream err) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Options o = new Options(
+                flags.longValue("events", 2_000_000),
+                flags.decimal("latency-rate", 25_000),
+                flags.duration("latency-duration", Duration.ofSeconds(60)),
+                flags.integer("parallelism", cores),
+                flags.duration("buffer-timeout", Duration.ofMillis(5)),
+                flags.duration("checkpoint-interval", Duration.ofSeconds(10)),
+                flags.longValue("seed", 42),
+                flags.path("data-dir", null),
+                flags.bool("keep-data"));
+        flags.requireAllUsed();
+        if (o.events() < 1) {
+            throw new Flags.UsageException("--events must be >= 1");
+        }
+        if (o.parallelism() < 1) {
+            throw new Flags.UsageException("--parallelism must be >= 1");
+        }
+        if (!(o.latencyRate() > 0)) {
+            throw new Flags.UsageException("--latency-rate must be positive");
+        }
+        Result r = new Bench(o, out).run();
+        printTable(r, out);
+        out.println(JSON.writeValueAsString(r.json()));
+        out.flush();
+        return 0;
+    }
+
+    Result run() throws Exception {
+        Path data = options.dataDir() != null ? Files.createDirectories(options.dataDir())
+                : Files.createTempDirectory("leadflow-bench-");
+        try (RedisServer redis = RedisServer.start(RedisServer.Options.defaults().withDir(data.resolve("redis")));
+                KafkaBroker kafka = KafkaBroker.start(KafkaBroker.Options.defaults()
+                        .withBaseDirectory(data.resolve("kafka"), true));
+                RegistryServer registry = RegistryServer.start("127.0.0.1", 0, null);
+                LocalFlink flink = LocalFlink.start(options.parallelism(), 0, data.resolve("checkpoints"),
+                        MetricsTap.configure(new Configuration()))) {
+            kafka.createTopics(options.parallelism(), Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
+            kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ);
+            out.printf(Locale.ROOT, "bench: Kafka, Redis, registry and Flink (parallelism %d, %d cores) up; flink UI %s%n",
+                    options.parallelism(), Runtime.getRuntime().availableProcessors(), flink.webUrl());
+
+            preload(kafka, registry);
+            double floor = drain(flink, "floor", settings(kafka, redis, registry, "bench-floor"), true);
+            redis.flushAll();
+            double leadflow = drain(flink, "leadflow", settings(kafka, redis, registry, "bench-leadflow"), false);
+            redis.flushAll();
+            double[] latency = latency(flink, kafka, redis, registry);
+            return new Result(options.events(), floor, leadflow, latency[0], latency[1], latency[2], latency[3],
+                    (long) latency[4], latency[5], options);
+        } finally {
+            if (!options.keepData()) {
+                deleteRecursively(data);
+            }
+        }
+    }
+
+    private JobSettings settings(KafkaBroker kafka, RedisServer redis, RegistryServer registry, String group) {
+        JobSettings s = new JobSettings();
+        s.bootstrapServers = kafka.bootstrapServers();
+        s.registryUrl = registry.url();
+        s.redisUri = redis.uri();
+        s.groupId = group;
+        s.parallelism = options.parallelism();
+        s.bufferTimeout = options.bufferTimeout();
+        s.checkpointInterval = options.checkpointInterval();
+        return s.validate();
+    }
+
+    private void preload(KafkaBroker kafka, RegistryServer registry) {
+        // event times end about now, spread as if they had arrived at the latency phase's rate
+        long span = (long) (options.events() * 1000 / options.latencyRate());
+        TrafficGenerator generator = new TrafficGenerator(options.seed(), System.currentTimeMillis() - span, options.latencyRate());
+        try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), true)) {
+            GeneratorRun.Result r = new GeneratorRun(generator, producer::send).count(options.events()).run();
+            producer.flush();
+            out.printf(Locale.ROOT, "bench: preloaded %,d events in %.1f s (%,.0f events/s); %,d people: %s%n",
+                    r.events(), r.nanos() / 1e9, r.eventsPerSecond(),
+                    generator.people(), generator.peopleByPersona());
+        }
+    }
+
+    /** Runs a job over the preloaded topics and returns records read per second. */
+    private double drain(LocalFlink flink, String what, JobSettings s, boolean floor) throws Exception {
+        StreamExecutionEnvironment env = flink.environment();
+        LeadFlowJob.configure(env, s);
+        if (floor) {
+            FloorJob.define(env, LeadFlowJob.kafkaInputs(s), s);
+        } else {
+            LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
+        }
+        JobID job = flink.submit(env, "bench-" + what);
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            long first;
+            long firstCount;
+            while (true) {
+                firstCount = MetricsTap.counter(job, JobMetrics.EVENTS_IN);
+                if (firstCount > 0) {
+                    first = System.nanoTime();
+                    break;
+                }
+                checkAlive(flink, job, deadline);
+                Thread.sleep(2);
+            }
+            long lastReport = first;
+            long count;
+            while ((count = MetricsTap.counter(job, JobMetrics.EVENTS_IN)) < options.events()) {
+                checkAlive(flink, job, deadline);
+                long now = System.nanoTime();
+                if (now - lastReport > 5_000_000_000L) {
+                    out.printf(Locale.ROOT, "bench: %s: %,d of %,d events (%,.0f events/s so far)%n", what, count,
+                            options.events(), (count - firstCount) * 1e9 / (now - first));
+                    lastReport = now;
+                }
+                Thread.sleep(2);
+            }
+            long end = System.nanoTime();
+            double eps = (options.events() - firstCount) * 1e9 / Math.max(1, end - first);
+            out.printf(Locale.ROOT, "bench: %s drained %,d events at %,.0f events/s%n", what, options.events(), eps);
+            return eps;
+        } finally {
+            flink.cancel(job);
+            MetricsTap.forget(job);
+        }
+    }
+
+    /** p50, p95, p99, max, samples, offered events/s. */
+    private double[] latency(LocalFlink flink, KafkaBroker kafka, RedisServer redis, RegistryServer registry) throws Exception {
+        JobSettings s = settings(kafka, redis, registry, "bench-latency");
+        s.startFrom = JobSettings.StartFrom.LATEST;
+        long expected = (long) (options.latencyRate() * options.latencyDuration().toSeconds());
+        s.latencyHistogramSize = (int) Math.max(10_000, Math.min(20_000_000, expected));
+        StreamExecutionEnvironment env = flink.environment();
+        LeadFlowJob.configure(env, s);
+        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
+        JobID job = flink.submit(env, "bench-latency");
+        try {
+            flink.awaitRunning(job, Duration.ofMinutes(2));
+            // the sources resolve "latest" when they are assigned their splits, just after RUNNING
+            Thread.sleep(3_000);
+            out.printf(Locale.ROOT, "bench: latency: offering %,.0f events/s for %d s%n", options.latencyRate(),
+                    options.latencyDuration().toSeconds());
+            TrafficGenerator generator = new TrafficGenerator(options.seed() + 1, System.currentTimeMillis(), options.latencyRate());
+            GeneratorRun.Result sent;
+            try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), false)) {
+                sent = new GeneratorRun(generator, producer::send).rate(options.latencyRate())
+                        .duration(options.latencyDuration()).run();
+                producer.flush();
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (MetricsTap.counter(job, JobMetrics.EVENTS_IN) < sent.events()) {
+                checkAlive(flink, job, deadline);
+                Thread.sleep(10);
+            }
+            Thread.sleep(500); // the last queue writes: at most the sink's flush interval behind
+            long[] samples = samples(job);
+            Arrays.sort(samples);
+            double offered = sent.eventsPerSecond();
+            out.printf(Locale.ROOT, "bench: latency: %,d events sent (%,.0f events/s), %,d handoff actions measured%n",
+                    sent.events(), offered, samples.length);
+            if (samples.length == 0) {
+                return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, offered};
+            }
+            return new double[] {percentile(samples, 50), percentile(samples, 95), percentile(samples, 99),
+                samples[samples.length - 1], samples.length, offered};
+        } finally {
+            flink.cancel(job);
+            MetricsTap.forget(job);
+        }
+    }
+
+    private static long[] samples(JobID job) {
+        long[] all = new long[0];
+        for (Histogram h : MetricsTap.histograms(job, JobMetrics.EVENT_TO_QUEUE_MS)) {
+            long[] values = h.getStatistics().getValues();
+            long[] merged = Arrays.copyOf(all, all.length + values.length);
+            System.arraycopy(values, 0, merged, all.length, values.length);
+            all = merged;
+        }
+        return all;
+    }
+
+    /** Nearest-rank percentile of sorted samples. */
+    static double percentile(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static void checkAlive(LocalFlink flink, JobID job, long deadline) throws Exception {
+        if (flink.status(job).isTerminalState()) {
+            throw new IllegalStateException("benchmark job " + job + " ended: " + flink.failure(job));
+        }
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("benchmark job " + job + " did not finish in time");
+        }
+    }
+
+    static void printTable(Result r, PrintStream out) {
+        Options o = r.options();
+        out.println();
+        out.printf(Locale.ROOT, "LeadFlow bench: %,d events, %d cores, parallelism %d, heap state backend, buffer timeout %d ms, checkpoints every %d s%n",
+                r.events(), Runtime.getRuntime().availableProcessors(), o.parallelism(), o.bufferTimeout().toMillis(),
+                o.checkpointInterval().toSeconds());
+        out.println("  ┌──────────────────────────────────────────────┬──────────────┐");
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "floor job (read + decode + 1 state update)", String.format(Locale.ROOT, "%,.0f ev/s", r.floorEps()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "LeadFlow job (drain)", String.format(Locale.ROOT, "%,.0f ev/s", r.leadflowEps()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "ratio LeadFlow / floor", String.format(Locale.ROOT, "%.2f", r.ratio()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", String.format(Locale.ROOT, "latency at %,.0f ev/s offered: p50", r.offeredRate()), ms(r.p50()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p95", ms(r.p95()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p99", ms(r.p99()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 max", ms(r.max()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "handoff actions measured", String.format(Locale.ROOT, "%,d", r.latencySamples()));
+        out.println("  └──────────────────────────────────────────────┴──────────────┘");
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f ms", v);
+    }
+
+    private static double round(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return -1;
+        }
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package dev.leadflow.launcher.demo;
+
+import dev.leadflow.job.JobSettings;
+import dev.leadflow.job.LeadFlowJob;
+import dev.leadflow.job.LeadFlowPipeline;
+import dev.leadflow.launcher.LocalFlink;
+import dev.leadflow.launcher.Ports;
+import dev.leadflow.launcher.generator.EventProducer;
+import dev.leadflow.launcher.generator.GeneratorRun;
+import dev.leadflow.launcher.generator.TrafficGenerator;
+import dev.leadflow.launcher.registry.RegistryServer;
+import dev.leadflow.schemas.RegistryConfig;
+import dev.leadflow.schemas.Topics;
+import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.testkit.kafka.KafkaBroker;
+import dev.leadflow.testkit.redis.RedisServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything of LeadFlow in one process: a KRaft Kafka broker, the schema-registry endpoint, a
+ * redis-server child process, the scoring job on a local Flink cluster with its web UI, the seller
+ * API and page, and the traffic generator. {@link #close()} stops all of it, in reverse order.
+ *
+ * <p>The data directory keeps what a second run should find: the Redis queues (append-only file)
+ * and the registry's schemas (ids stay the same). Kafka's files are per run: the in-JVM test kit
+ * formats its directories on every start and cannot reopen them, so {@code kafka/} is wiped on
+ * start and the topics begin empty; the job starts fresh with them (its checkpoints, which name
+ * Kafka offsets, are wiped too).
+ */
+public final class Demo implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+
+    /** What to run where. */
+    public record Options(int kafkaPort, int registryPort, int redisPort, int apiPort, int flinkUiPort,
+            double rate, boolean generator, Path dataDir, long seed, int parallelism, Duration checkpointInterval) {
+
+        public static Options defaults() {
+            return new Options(9092, 8081, 6379, 8080, 8082, 20, true, defaultDataDir(), System.nanoTime(), 2,
+                    Duration.ofSeconds(10));
+        }
+
+        public static Path defaultDataDir() {
+            return Path.of(System.getProperty("user.home"), ".leadflow", "demo");
+        }
+
+        public Map<String, Integer> portsByFlag() {
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            ports.put("kafka-port", kafkaPort);
+            ports.put("registry-port", registryPort);
+            ports.put("redis-port", redisPort);
+            ports.put("api-port", apiPort);
+            ports.put("flink-ui-port", flinkUiPort);
+            return ports;
+        }
+    }
+
+    private final Options options;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private FileLock lock;
+    private RedisServer redis;
+    private KafkaBroker kafka;
+    private RegistryServer registry;
+    private LocalFlink flink;
+    private JobID job;
+    private SellerApiLauncher.Running api;
+    private Thread generatorThread;
+    private volatile boolean stopping;
+
+    private Demo(Options options) {
+        this.options = options;
+    }
+
+    /** Starts everything; on any failure stops what had started and rethrows. */
+    public static Demo start(Options options) throws Exception {
+        Ports.requireFree(options.portsByFlag());
+        Demo demo = new Demo(options);
+        try {
+            demo.startAll();
+            return demo;
+        } catch (Exception | Error e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Path data = options.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+        lockDataDir(data);
+
+        redis = RedisServer.start(RedisServer.Options.defaults()
+                .withPort(options.redisPort())
+                .withDir(data.resolve("redis"))
+                .withAppendOnly(true)
+                .withStartupTimeout(Duration.ofSeconds(60)));
+        started.push(redis::stop);
+        LOG.info("redis-server ready at {}", redis.uri());
+
+        deleteRecursively(data.resolve("kafka"));
+        kafka = KafkaBroker.start(KafkaBroker.Options.defaults()
+                .withPort(options.kafkaPort())
+                .withBaseDirectory(data.resolve("kafka"), true));
+        started.push(kafka);
+        kafka.createTopics(options.parallelism(), Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
+        kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ, Topics.SCORING_MODEL);
+        LOG.info("Kafka ready at {}", kafka.bootstrapServers());
+
+        registry = RegistryServer.start("127.0.0.1", options.registryPort(), data.resolve("registry").resolve("schemas.jsonl"));
+        started.push(registry);
+
+        deleteRecursively(data.resolve("flink"));
+        flink = LocalFlink.start(options.parallelism(), options.flinkUiPort(), data.resolve("flink").resolve("checkpoints"),
+                new Configuration());
+        started.push(flink);
+        job = submitJob();
+
+        api = SellerApiLauncher.start(options.apiPort(), redis.uri(), kafka.bootstrapServers(), registry.url(), data);
+        if (api != null) {
+            started.push(api);
+        }
+
+        if (options.generator()) {
+            startGenerator();
+        }
+    }
+
+    private JobID submitJob() throws Exception {
+        JobSettings s = jobSettings();
+        StreamExecutionEnvironment env = flink.environment();
+        LeadFlowJob.configure(env, s);
+        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
+        JobID id = flink.submit(env, LeadFlowJob.JOB_NAME);
+        flink.awaitRunning(id, Duration.ofSeconds(120));
+        return id;
+    }
+
+    public JobSettings jobSettings() {
+        JobSettings s = new JobSettings();
+        s.bootstrapServers = kafka.bootstrapServers();
+        s.registryUrl = registry.url();
+        s.redisUri = redis.uri();
+        s.groupId = "leadflow-demo";
+        s.checkpointInterval = options.checkpointInterval();
+        s.parallelism = options.parallelism();
+        return s.validate();
+    }
+
+    private void startGenerator() {
+        EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), false);
+        TrafficGenerator generator = new TrafficGenerator(options.seed(), System.currentTimeMillis(), options.rate());
+        GeneratorRun run = new GeneratorRun(generator, producer::send).rate(options.rate()).stopWhen(() -> stopping);
+        generatorThread = new Thread(() -> {
+            try (producer) {
+                run.run();
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    LOG.error("the traffic generator stopped", e);
+                }
+            }
+        }, "leadflow-generator");
+        generatorThread.setDaemon(true);
+        generatorThread.start();
+        started.push(() -> {
+            stopping = true;
+            generatorThread.join(10_000);
+        });
+    }
+
+    /** Prints every endpoint and the demo tokens. */
+    public void printEndpoints(PrintStream out) throws Exception {
+        out.println();
+        out.println("LeadFlow demo is running. Data: " + options.dataDir().toAbsolutePath() + "   Ctrl-C stops everything.");
+        out.println();
+        if (api != null) {
+            row(out, "Seller page", apiUrl() + "/");
+            row(out, "Seller API", apiUrl() + "/api/v1/queues");
+            row(out, "API metrics", apiUrl() + "/metrics");
+        } else {
+            row(out, "Seller API", "(not built into this launcher)");
+        }
+        row(out, "Flink web UI", flinkUrl());
+        row(out, "Job metrics", flinkUrl() + "/jobs/" + job + "/vertices  (REST; also in the web UI)");
+        row(out, "Kafka bootstrap", kafka.bootstrapServers());
+        row(out, "Schema registry", registry.url() + "   (Confluent REST API; production uses a real Confluent Schema Registry)");
+        row(out, "Redis", redis.uri());
+        row(out, "Generator", options.generator()
+                ? String.format(Locale.ROOT, "%s events/s, seed %d   (--rate, --seed, --no-generator)", trim(options.rate()), options.seed())
+                : "off (--no-generator): produce to the topics yourself");
+        if (api != null) {
+            out.println();
+            out.println("  Demo tokens (Authorization: Bearer <token>; the seller page asks for one):");
+            for (SellerApiLauncher.DemoUser u : api.users()) {
+                out.printf(Locale.ROOT, "    %-8s %-44s %s%n", u.id(), u.token(), u.description());
+            }
+        }
+        out.println();
+        out.flush();
+    }
+
+    private static void row(PrintStream out, String name, String value) {
+        out.printf(Locale.ROOT, "  %-17s %s%n", name, value);
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public String redisUri() {
+        return redis.uri();
+    }
+
+    public long redisPid() {
+        return redis.pid();
+    }
+
+    public String flinkUrl() throws Exception {
+        String url = flink.webUrl();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** The seller API's base URL, or null when the launcher has no seller API. */
+    public String apiUrl() {
+        return api == null ? null : "http://127.0.0.1:" + api.port();
+    }
+
+    public List<SellerApiLauncher.DemoUser> users() {
+        return api == null ? List.of() : api.users();
+    }
+
+    public JobID job() {
+        return job;
+    }
+
+    @Override
+    public synchronized void close() {
+        stopping = true;
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("while stopping the demo", e);
+            }
+        }
+        if (lock != null) {
+            try {
+                lock.channel().close();
+            } catch (IOException e) {
+                LOG.warn("cannot release the data directory lock", e);
+            }
+            lock = null;
+        }
+    }
+
+    private void lockDataDir(Path data) throws IOException {
+        FileChannel channel = FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            channel.close();
+            throw new IllegalStateException("another demo is using " + data + "; stop it or start with --data-dir <another dir>");
+        }
+        lock = l;
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+    }
+}
