@@ -98,10 +98,14 @@ final class LiveFeeds implements AutoCloseable {
         return streams;
     }
 
+    /** Ends every stream; a second call does nothing. */
     @Override
     public void close() {
         List<Subscriber> all = new ArrayList<>();
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
             feeds.values().forEach(feed -> {
                 feed.stopped = true;

@@ -58,8 +58,11 @@ public final class SellerApi implements AutoCloseable {
                 api.register(cfg.routes);
                 PageRoutes.register(cfg.routes);
             });
-            // stopped before the streams and clients it uses are closed
-            opened(resources, app::stop);
+            // open event streams must end while Jetty still runs (it recycles their responses when it stops)
+            opened(resources, () -> {
+                feeds.close();
+                app.stop();
+            });
             app.start();
             reaper.start(config.reclaimInterval());
             LOG.info("seller API listening on port {} with {}", app.port(), config);
