@@ -1,0 +1,49 @@
+package dev.leadflow.launcher.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadflow.launcher.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code leadflow bench --events 50000} runs to the end and prints its figures; the figures are not asserted. */
+class BenchTest {
+
+    @TempDir Path dataDir;
+
+    @Test
+    void aSmallBenchRunsToCompletionAndPrintsOneWellFormedJsonLine() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"bench", "--events", "50000", "--latency-rate", "2000",
+            "--latency-duration", "5s", "--data-dir", dataDir.resolve("bench").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(printed + err.toString(StandardCharsets.UTF_8)).isZero();
+
+        List<String> lines = printed.lines().toList();
+        List<String> json = lines.stream().filter(l -> l.startsWith("{")).toList();
+        assertThat(json).hasSize(1);
+        JsonNode r = new ObjectMapper().readTree(json.get(0));
+        for (String field : List.of("events", "floor_eps", "leadflow_eps", "ratio", "p50_ms", "p95_ms", "p99_ms",
+                "max_ms", "cores", "state_backend", "buffer_timeout_ms", "checkpoint_interval_ms")) {
+            assertThat(r.has(field)).as(field + " in " + json.get(0)).isTrue();
+        }
+        assertThat(r.get("events").asLong()).isEqualTo(50_000);
+        assertThat(r.get("floor_eps").asDouble()).isPositive();
+        assertThat(r.get("leadflow_eps").asDouble()).isPositive();
+        assertThat(r.get("latency_samples").asLong()).isPositive();
+        assertThat(r.get("p50_ms").asDouble()).isLessThanOrEqualTo(r.get("p99_ms").asDouble());
+        assertThat(printed).contains("floor job", "LeadFlow job", "p99");
+        assertThat(ProcessHandle.current().descendants()
+                .filter(p -> p.isAlive() && p.info().command().orElse("").contains("redis-server")))
+                .as("no redis-server child process left").isEmpty();
+    }
+}
