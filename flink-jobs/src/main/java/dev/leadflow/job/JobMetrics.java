@@ -2,8 +2,12 @@ package dev.leadflow.job;
 
 /**
  * Names of the job's own metrics, registered on Flink's metric groups. With Flink's Prometheus
- * reporter they appear as {@code flink_taskmanager_job_task_operator_leadflow_<name>} with the
- * user variables (stream, action) as labels.
+ * reporter they appear as {@code flink_taskmanager_job_task_operator_<scope>_<name>}: the Kafka
+ * source puts the per-stream counters under a {@code deserializer} group, and a key-value group's
+ * key is a scope part while its value becomes a label, e.g.
+ * {@code flink_taskmanager_job_task_operator_deserializer_stream_leadflow_events_in{stream="clickstream"}}
+ * and {@code flink_taskmanager_job_task_operator_action_leadflow_handoff_actions{action="enqueue"}}.
+ * README "Operate" lists every one.
  */
 public final class JobMetrics {
     /** Counter per input stream (label {@code stream}): records read, valid or not. */
