@@ -1,52 +1,99 @@
 package dev.leadflow.job;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.leadflow.scoring.Reason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
  * The lead JSON that sellers see (DESIGN.md, "Seller API"): built once per queue write and stored
  * as the queue entry's payload, so the API serves it without recomputing anything.
+ *
+ * <p>Written with a streaming generator straight into a reused buffer (no tree of nodes per
+ * lead): the queue sink builds one per handoff action, which made the tree version one of the
+ * sink's largest costs.
  */
 public final class LeadPayloads {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ThreadLocal<StringBuilderWriter> BUFFER = ThreadLocal.withInitial(StringBuilderWriter::new);
 
     private LeadPayloads() {}
 
     public static String toJson(HandoffCommand c) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("leadId", c.leadId);
-        n.put("handoffId", c.handoffId);
-        n.put("queue", c.queue);
-        n.put("priority", c.priority);
-        n.put("readiness", c.readiness);
-        n.put("fit", c.fit);
-        n.put("engagement", c.engagement);
-        n.put("grade", c.grade);
-        ObjectNode account = n.putObject("account");
-        account.put("domain", c.accountDomain);
-        account.put("engagedLeads", c.engagedLeads);
-        ArrayNode reasons = n.putArray("reasons");
-        for (Reason r : c.reasons) {
-            ObjectNode rn = reasons.addObject();
-            rn.put("signal", r.signal);
-            rn.put("points", r.points);
-            rn.put("detail", r.detail);
-            rn.put("lastSeen", Instant.ofEpochMilli(r.lastSeen).toString());
+        StringBuilderWriter out = BUFFER.get();
+        out.reset();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("leadId", c.leadId);
+            g.writeStringField("handoffId", c.handoffId);
+            g.writeStringField("queue", c.queue);
+            g.writeNumberField("priority", c.priority);
+            g.writeNumberField("readiness", c.readiness);
+            g.writeNumberField("fit", c.fit);
+            g.writeNumberField("engagement", c.engagement);
+            g.writeStringField("grade", c.grade);
+            g.writeObjectFieldStart("account");
+            g.writeStringField("domain", c.accountDomain);
+            g.writeNumberField("engagedLeads", c.engagedLeads);
+            g.writeEndObject();
+            g.writeArrayFieldStart("reasons");
+            for (Reason r : c.reasons) {
+                g.writeStartObject();
+                g.writeStringField("signal", r.signal);
+                g.writeNumberField("points", r.points);
+                g.writeStringField("detail", r.detail);
+                g.writeStringField("lastSeen", Instant.ofEpochMilli(r.lastSeen).toString());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("enqueuedAt", Instant.ofEpochMilli(c.enqueuedAt).toString());
+            g.writeStringField("modelVersion", c.modelVersion);
+            g.writeStringField("name", c.name);
+            g.writeStringField("title", c.title);
+            g.writeStringField("company", c.company);
+            g.writeStringField("email", c.email);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write lead JSON", e);
         }
-        n.put("enqueuedAt", Instant.ofEpochMilli(c.enqueuedAt).toString());
-        n.put("modelVersion", c.modelVersion);
-        n.put("name", c.name);
-        n.put("title", c.title);
-        n.put("company", c.company);
-        n.put("email", c.email);
-        try {
-            return JSON.writeValueAsString(n);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write lead JSON", e);
+        return out.toString();
+    }
+
+    /** A Writer over a reused StringBuilder (java.io.StringWriter synchronizes every call). */
+    private static final class StringBuilderWriter extends java.io.Writer {
+        private final StringBuilder sb = new StringBuilder(1024);
+
+        void reset() {
+            sb.setLength(0);
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            sb.append(cbuf, off, len);
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+            sb.append(str, off, off + len);
+        }
+
+        @Override
+        public void write(int c) {
+            sb.append((char) c);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public String toString() {
+            return sb.toString();
         }
     }
 }
