@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The seller page: three static files from the classpath, no build step. The content security policy
+ * The seller page: a few static files from the classpath, no build step. The content security policy
  * allows only this origin's own script, styles and connections, so an injected string can never run.
  */
 final class PageRoutes {
@@ -22,6 +22,7 @@ final class PageRoutes {
         serve(routes, "/", "index.html", "text/html; charset=utf-8");
         serve(routes, "/app.js", "app.js", "text/javascript; charset=utf-8");
         serve(routes, "/style.css", "style.css", "text/css; charset=utf-8");
+        serve(routes, "/favicon.svg", "favicon.svg", "image/svg+xml");
     }
 
     private static void serve(RoutesConfig routes, String path, String file, String contentType) {

@@ -116,8 +116,10 @@ async function loadQueues() {
     complain('You have no queues yet. Ask sales ops to add you to one.');
     return;
   }
+  // the queue chosen earlier in this tab, else the first with leads waiting
   const saved = sessionStorage.getItem(QUEUE_KEY);
-  const chosen = state.queues.some((q) => q.name === saved) ? saved : state.queues[0].name;
+  const busy = state.queues.find((q) => q.depth > 0) || state.queues[0];
+  const chosen = state.queues.some((q) => q.name === saved) ? saved : busy.name;
   select.value = chosen;
   openQueue(chosen);
 }

@@ -1,0 +1,190 @@
+package dev.leadflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.leadflow.avro.SalesActivity;
+import dev.leadflow.avro.SalesActivityType;
+import dev.leadflow.queue.HandoffQueue;
+import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.schemas.AvroWireDeserializer;
+import dev.leadflow.schemas.RegistryConfig;
+import dev.leadflow.schemas.Topics;
+import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
+import dev.leadflow.testkit.redis.RedisServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The seller page in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
+ * which {@code .ci/run} installs) driven by Selenium, against the real service, redis-server and Kafka.
+ * Without Chromium this test fails: it must never pass by not running.
+ */
+class SellerPageBrowserTest {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("leadflow.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("leadflow.chromedriver", "/usr/bin/chromedriver"));
+    private static final String REGISTRY = "mock://seller-page-test";
+    private static final String Q = "team-a";
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    static Path dir;
+    private static SellerApi api;
+    private static HandoffQueue queue;
+    private static ChromeDriverService driverService;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(Files.isExecutable(CHROMIUM)).as("Chromium at " + CHROMIUM
+                + ": install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)").isTrue();
+        assertThat(Files.isExecutable(CHROMEDRIVER)).as("chromedriver at " + CHROMEDRIVER
+                + ": install Debian's chromium-driver (apt-get install -y chromium chromium-driver)").isTrue();
+        KAFKA.broker().createTopics(1, Topics.SALES);
+        api = SellerApi.start(SellerApiConfig.defaults(TestUsers.write(dir)).withPort(0).withRedisUri(REDIS.uri())
+                .withKafka(KAFKA.broker().bootstrapServers(), Map.of()).withRegistry(REGISTRY, null, null));
+        queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
+        // the driver binary is given, so Selenium Manager never looks for (or downloads) one
+        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")), "--window-size=1280,900");
+        browser = new ChromeDriver(driverService, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (driverService != null) {
+            driverService.stop();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (queue != null) {
+            queue.close();
+        }
+    }
+
+    @Test
+    void aSellerSeesTheQueueLiveClaimsALeadSeesItsContactAndAcceptsIt() {
+        TestLeads.enqueue(queue, Q, "lead-1", 20);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get("http://localhost:" + api.port() + "/");
+
+        browser.findElement(By.id("token")).sendKeys(TestUsers.A1, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(lead("lead-1")));
+        assertThat(new Select(browser.findElement(By.id("queue-select"))).getFirstSelectedOption().getAttribute("value"))
+                .as("the first queue with leads waiting").isEqualTo(Q);
+
+        // a lead enqueued while the page is open appears, best first, without a reload
+        js("window.leadflowTestMarker = 'still the same page';");
+        TestLeads.enqueue(queue, Q, "lead-2", 90);
+        wait.until(ExpectedConditions.presenceOfElementLocated(lead("lead-2")));
+        List<WebElement> items = browser.findElements(By.cssSelector("#leads > li"));
+        assertThat(items).extracting(e -> e.getAttribute("data-lead-id")).containsExactly("lead-2", "lead-1");
+        assertThat(items.get(0).getText()).contains("Acme lead-2", "VP Engineering", "A1",
+                "Viewed pricing 3 times in the last 24 h, +24");
+        assertThat(js("return window.leadflowTestMarker;")).isEqualTo("still the same page");
+        assertThat(browser.findElement(By.id("leads")).getText()).doesNotContain("@acme.example", "Person lead-");
+
+        // claim with the keyboard: the best lead, with its contact details, and focus moves to it
+        browser.findElement(By.id("claim")).sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("claimed")));
+        assertThat(browser.findElement(By.id("claimed-email")).getText()).isEqualTo(TestLeads.email("lead-2"));
+        assertThat(browser.findElement(By.id("claimed-email")).getAttribute("href")).isEqualTo("mailto:" + TestLeads.email("lead-2"));
+        assertThat(browser.findElement(By.id("claimed-name")).getText()).isEqualTo("Person lead-2");
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("claimed-title");
+        wait.until(ExpectedConditions.numberOfElementsToBe(lead("lead-2"), 0));
+
+        // accept: the claim goes away, the queue no longer has the lead, and the job is told
+        browser.findElement(By.id("accept")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("claimed")));
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Accepted Acme lead-2.");
+        assertThat(queue.get(Q, "lead-2")).isEmpty();
+        SalesActivity accepted = activityOf("lead-2");
+        assertThat(accepted.getType()).isEqualTo(SalesActivityType.HANDOFF_ACCEPTED);
+        assertThat(accepted.getSellerId()).isEqualTo("a1");
+        assertThat(browser.findElements(By.cssSelector("#leads > li"))).extracting(e -> e.getAttribute("data-lead-id"))
+                .containsExactly("lead-1");
+
+        // reject with "other": the note becomes required, and the reason reaches the job
+        browser.findElement(By.id("claim")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("claimed-email"), TestLeads.email("lead-1")));
+        new Select(browser.findElement(By.id("reject-reason"))).selectByValue("other");
+        assertThat(browser.findElement(By.id("note-hint")).getText()).isEqualTo("(required)");
+        browser.findElement(By.id("reject-note")).sendKeys("Student project, not a buyer");
+        browser.findElement(By.id("reject")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("claimed")));
+        assertThat(activityOf("lead-1").getReason()).isEqualTo("other: Student project, not a buyer");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("empty")));
+    }
+
+    @Test
+    void everyControlHasALabelAndThePageFitsAPhone() {
+        browser.get("http://localhost:" + api.port() + "/");
+        Object unlabelled = js("return [...document.querySelectorAll('input, select, textarea')]"
+                + ".filter(c => !document.querySelector('label[for=\"' + c.id + '\"]')).map(c => c.id);");
+        assertThat((List<?>) unlabelled).isEmpty();
+        Object unnamedButtons = js("return [...document.querySelectorAll('button')]"
+                + ".filter(b => !b.textContent.trim()).map(b => b.id);");
+        assertThat((List<?>) unnamedButtons).isEmpty();
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        try {
+            Object overflow = js("return document.documentElement.scrollWidth - window.innerWidth;");
+            assertThat(((Number) overflow).intValue()).as("horizontal scrolling on a phone").isLessThanOrEqualTo(0);
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 900));
+        }
+    }
+
+    private static By lead(String leadId) {
+        return By.cssSelector("#leads > li[data-lead-id='" + leadId + "']");
+    }
+
+    private static Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private static SalesActivity activityOf(String leadId) {
+        AvroWireDeserializer<SalesActivity> decoder = new AvroWireDeserializer<>(RegistryConfig.of(REGISTRY),
+                SalesActivity.class);
+        List<ConsumerRecord<byte[], byte[]>> records = KAFKA.broker().readUntil(Topics.SALES,
+                all -> all.stream().anyMatch(r -> leadId.equals(new String(r.key(), StandardCharsets.UTF_8))), WAIT);
+        return records.stream().filter(r -> leadId.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .map(r -> decoder.deserialize(r.value())).findFirst().orElseThrow();
+    }
+}
