@@ -55,6 +55,9 @@ public final class SellerApi implements AutoCloseable {
                 cfg.startup.showOldJavalinVersionWarning = false;
                 cfg.jetty.port = config.port();
                 cfg.http.maxRequestSize = config.bodyLimitBytes();
+                // Jetty reuses header values seen earlier on a connection, by default matching them ignoring
+                // case: "Bearer ABC" could then arrive as an earlier "Bearer abc". Tokens are case-sensitive.
+                cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
                 api.register(cfg.routes);
                 PageRoutes.register(cfg.routes);
             });
