@@ -86,20 +86,29 @@ public class IdentityStitcher extends KeyedProcessFunction<String, LeadEvent, Le
         buffered.clear();
     }
 
-    /** Keeps state alive for {@code retentionMs} of event time after the last event of this id. */
+    /**
+     * Keeps state alive for {@code retentionMs} of event time after the last event of this id. One
+     * timer per id: registered on the first event; later events only move {@code lastSeen}, and the
+     * timer, when it fires, moves itself to {@code lastSeen + retentionMs} if that is later (cheaper
+     * than a delete and a register on every click).
+     */
     private void touch(long eventTime, Context ctx) throws Exception {
         Long previous = lastSeen.value();
-        if (previous == null || eventTime > previous) {
-            if (previous != null) {
-                ctx.timerService().deleteEventTimeTimer(previous + retentionMs);
-            }
+        if (previous == null) {
             lastSeen.update(eventTime);
             ctx.timerService().registerEventTimeTimer(eventTime + retentionMs);
+        } else if (eventTime > previous) {
+            lastSeen.update(eventTime);
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LeadEvent> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LeadEvent> out) throws Exception {
+        Long last = lastSeen.value();
+        if (last != null && last + retentionMs > timestamp) {
+            ctx.timerService().registerEventTimeTimer(last + retentionMs);
+            return;
+        }
         // Nothing has happened on this anonymous id for the retention period: forget it.
         linkedLead.clear();
         buffer.clear();

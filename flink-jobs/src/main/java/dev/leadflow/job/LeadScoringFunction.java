@@ -79,6 +79,16 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
         if (s == null) {
             return;
         }
+        long due = Math.min(scorer.nextCheckAt(s), scorer.expiresAt(s));
+        if (timestamp < due) {
+            // A timer kept from before the lead's next check moved later (see schedule): nothing is
+            // due yet, so it only moves itself there.
+            if (due != Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(due);
+                timer.update(due);
+            }
+            return;
+        }
         if (timestamp >= scorer.expiresAt(s)) {
             // Inactive for the TTL: tell the account the lead is gone, then forget it.
             LeadEmission last = emitted.value();
@@ -153,7 +163,10 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
     private void schedule(LeadState s, Context ctx) throws Exception {
         long next = Math.min(scorer.nextCheckAt(s), scorer.expiresAt(s));
         Long current = timer.value();
-        if (current != null && current == next) {
+        if (current != null && current <= next) {
+            // Keep the earlier timer: when it fires it finds nothing due and moves itself to the
+            // lead's next check (onTimer). A delete and a register on nearly every event of an active
+            // lead cost more than that one extra firing.
             return;
         }
         if (current != null) {
