@@ -9,9 +9,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One open event stream. The queue's feed thread only appends to its outbox; a writer thread drains it, so
- * a slow client never holds up the feed or the other clients. Events are sent in stream order, each at most
- * once (ids not after the last sent are skipped), and nothing is sent until the resumption backlog is out.
+ * One open event stream. The queue's feed thread only appends to its outbox and one of a few shared writer
+ * threads drains it, so the feed never waits for a client (a client whose socket stops taking data ties up
+ * one writer until Jetty's idle timeout drops it). Events are sent in stream order, each at most once (ids
+ * not after the last sent are skipped), and nothing is sent until the resumption backlog is out.
  * A client that falls more than {@link #MAX_PENDING} events behind is disconnected; it reconnects with
  * {@code Last-Event-ID} and resumes.
  */

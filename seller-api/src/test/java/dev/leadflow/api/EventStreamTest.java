@@ -9,6 +9,7 @@ import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,14 +24,16 @@ class EventStreamTest {
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String Q = "team-a";
-    private static final String EVENTS = "/api/v1/queues/" + Q + "/events";
+    /** Streams of earlier tests may linger until a write finds them gone: each test has a queue of its own. */
+    private static final AtomicInteger QUEUES = new AtomicInteger();
 
     @TempDir
     static Path dir;
     private static SellerApi api;
     private static ApiClient client;
     private static HandoffQueue queue;
+    private String q;
+    private String events;
 
     @BeforeAll
     static void start() {
@@ -51,29 +54,30 @@ class EventStreamTest {
     }
 
     @BeforeEach
-    void clean() {
-        REDIS.flushAll();
-        TestLeads.enqueue(queue, Q, "lead-0", 10);
+    void ownQueue() {
+        q = "team-a-" + QUEUES.incrementAndGet();
+        events = "/api/v1/queues/" + q + "/events";
+        TestLeads.enqueue(queue, q, "lead-0", 10);
     }
 
     @Test
     void changesArriveAsTheyHappenWithTheLeadButNoContact() {
-        try (EventStream stream = EventStream.open(client, EVENTS, TestUsers.A1, null)) {
+        try (EventStream stream = EventStream.open(client, events, TestUsers.A1, null)) {
             assertThat(stream.status()).isEqualTo(200);
             EventStream.Event ready = stream.next(WAIT);
             assertThat(ready.name()).isEqualTo("ready");
-            assertThat(ready.id()).isEqualTo(queue.lastChangeId(Q).orElseThrow());
+            assertThat(ready.id()).isEqualTo(queue.lastChangeId(q).orElseThrow());
 
-            TestLeads.enqueue(queue, Q, "lead-1", 50);
+            TestLeads.enqueue(queue, q, "lead-1", 50);
             EventStream.Event enqueued = stream.next(WAIT);
             assertThat(enqueued.name()).isEqualTo("enqueue");
-            assertThat(enqueued.id()).isEqualTo(queue.lastChangeId(Q).orElseThrow());
+            assertThat(enqueued.id()).isEqualTo(queue.lastChangeId(q).orElseThrow());
             JsonNode data = enqueued.json();
             assertThat(data.path("leadId").asText()).isEqualTo("lead-1");
             assertThat(data.path("lead").path("company").asText()).isEqualTo("Acme lead-1");
             assertThat(data.path("lead").path("reasons").get(0).path("detail").asText()).startsWith("Viewed pricing");
 
-            assertThat(client.claim(Q, TestUsers.A1).status()).isEqualTo(200);
+            assertThat(client.claim(q, TestUsers.A1).status()).isEqualTo(200);
             EventStream.Event claimed = stream.next(WAIT);
             assertThat(claimed.name()).isEqualTo("claim");
             assertThat(claimed.json().path("claimant").asText()).isEqualTo("a1");
@@ -85,46 +89,46 @@ class EventStreamTest {
     @Test
     void aStreamResumesAfterLastEventIdWithoutLosingOrRepeatingChanges() {
         String resumeFrom;
-        try (EventStream first = EventStream.open(client, EVENTS, TestUsers.A1, null)) {
+        try (EventStream first = EventStream.open(client, events, TestUsers.A1, null)) {
             first.next("ready", WAIT);
-            TestLeads.enqueue(queue, Q, "lead-1", 50);
+            TestLeads.enqueue(queue, q, "lead-1", 50);
             resumeFrom = first.next("enqueue", WAIT).id();
         }
         // while nobody listens
-        TestLeads.enqueue(queue, Q, "lead-2", 40);
-        TestLeads.enqueue(queue, Q, "lead-3", 30);
+        TestLeads.enqueue(queue, q, "lead-2", 40);
+        TestLeads.enqueue(queue, q, "lead-3", 30);
 
-        try (EventStream resumed = EventStream.open(client, EVENTS, TestUsers.A1, resumeFrom)) {
+        try (EventStream resumed = EventStream.open(client, events, TestUsers.A1, resumeFrom)) {
             assertThat(resumed.next(WAIT).json().path("leadId").asText()).isEqualTo("lead-2");
             assertThat(resumed.next(WAIT).json().path("leadId").asText()).isEqualTo("lead-3");
             EventStream.Event ready = resumed.next(WAIT);
             assertThat(ready.name()).isEqualTo("ready");
-            TestLeads.enqueue(queue, Q, "lead-4", 20);
+            TestLeads.enqueue(queue, q, "lead-4", 20);
             assertThat(resumed.next(WAIT).json().path("leadId").asText()).isEqualTo("lead-4");
         }
     }
 
     @Test
     void aResumePointOlderThanTheKeptChangesAsksTheClientToReload() {
-        try (EventStream stream = EventStream.open(client, EVENTS, TestUsers.A1, "1-0")) {
+        try (EventStream stream = EventStream.open(client, events, TestUsers.A1, "1-0")) {
             EventStream.Event reset = stream.next(WAIT);
             assertThat(reset.name()).isEqualTo("reset");
-            assertThat(reset.id()).isEqualTo(queue.lastChangeId(Q).orElseThrow());
-            TestLeads.enqueue(queue, Q, "lead-9", 20);
+            assertThat(reset.id()).isEqualTo(queue.lastChangeId(q).orElseThrow());
+            TestLeads.enqueue(queue, q, "lead-9", 20);
             assertThat(stream.next(WAIT).json().path("leadId").asText()).isEqualTo("lead-9");
         }
     }
 
     @Test
     void manyViewersOfOneQueueShareOneFeedAndEachGetsEveryChange() {
-        try (EventStream a = EventStream.open(client, EVENTS, TestUsers.A1, null);
-             EventStream b = EventStream.open(client, EVENTS, TestUsers.A2, null);
-             EventStream ops = EventStream.open(client, EVENTS, TestUsers.OPS, null)) {
+        try (EventStream a = EventStream.open(client, events, TestUsers.A1, null);
+             EventStream b = EventStream.open(client, events, TestUsers.A1, null);
+             EventStream ops = EventStream.open(client, events, TestUsers.OPS, null)) {
             for (EventStream s : new EventStream[] {a, b, ops}) {
                 s.next("ready", WAIT);
             }
             for (int i = 1; i <= 20; i++) {
-                TestLeads.enqueue(queue, Q, "lead-" + i, i);
+                TestLeads.enqueue(queue, q, "lead-" + i, i);
             }
             for (EventStream s : new EventStream[] {a, b, ops}) {
                 for (int i = 1; i <= 20; i++) {
@@ -136,10 +140,10 @@ class EventStreamTest {
 
     @Test
     void badRequestsAreRefusedBeforeTheStreamStarts() {
-        ApiClient.Response noAccept = client.get(EVENTS, TestUsers.A1);
+        ApiClient.Response noAccept = client.get(events, TestUsers.A1);
         assertThat(noAccept.status()).isEqualTo(406);
         assertThat(noAccept.error()).isEqualTo("not_acceptable");
-        try (EventStream badId = EventStream.open(client, EVENTS, TestUsers.A1, "yesterday");
+        try (EventStream badId = EventStream.open(client, events, TestUsers.A1, "yesterday");
              EventStream unknown = EventStream.open(client, "/api/v1/queues/team-a-none/events", TestUsers.A1, null)) {
             assertThat(badId.status()).isEqualTo(400);
             assertThat(unknown.status()).isEqualTo(404);
@@ -150,32 +154,32 @@ class EventStreamTest {
     void streamsBeyondTheLimitsGet503AndAClosedStreamFreesItsPlace() {
         try (SellerApi small = SellerApi.start(config().withLimits(SellerApiConfig.DEFAULT_BODY_LIMIT, 2, 1))) {
             ApiClient c = new ApiClient(small.port());
-            TestLeads.enqueue(queue, "team-a-2", "other-0", 10);
-            try (EventStream first = EventStream.open(c, EVENTS, TestUsers.A1, null)) {
+            TestLeads.enqueue(queue, "team-a-other", "other-0", 10);
+            try (EventStream first = EventStream.open(c, events, TestUsers.A1, null)) {
                 first.next("ready", WAIT);
-                try (EventStream otherQueue = EventStream.open(c, "/api/v1/queues/team-a-2/events", TestUsers.A1, null)) {
+                try (EventStream otherQueue = EventStream.open(c, "/api/v1/queues/team-a-other/events", TestUsers.A1, null)) {
                     assertThat(otherQueue.status()).as("one live queue at most").isEqualTo(503);
                 }
-                EventStream second = EventStream.open(c, EVENTS, TestUsers.A2, null);
+                EventStream second = EventStream.open(c, events, TestUsers.A1, null);
                 second.next("ready", WAIT);
-                try (EventStream third = EventStream.open(c, EVENTS, TestUsers.OPS, null)) {
+                try (EventStream third = EventStream.open(c, events, TestUsers.OPS, null)) {
                     assertThat(third.status()).as("two streams at most").isEqualTo(503);
                 }
                 second.close();
                 // the server notices a gone client when it next writes to it
                 int[] n = {0};
                 Await.until(WAIT, "the closed stream's place to be free", () -> {
-                    TestLeads.enqueue(queue, Q, "nudge-" + n[0]++, 1);
-                    try (EventStream again = EventStream.open(c, EVENTS, TestUsers.OPS, null)) {
+                    TestLeads.enqueue(queue, q, "nudge-" + n[0]++, 1);
+                    try (EventStream again = EventStream.open(c, events, TestUsers.OPS, null)) {
                         return again.status() == 200;
                     }
                 });
             }
             // the last viewer of a queue gone (noticed at the next write), another queue can be followed
             int[] n = {0};
-            Await.until(WAIT, "the feed of team-a to stop", () -> {
-                TestLeads.enqueue(queue, Q, "nudge-again-" + n[0]++, 1);
-                try (EventStream other = EventStream.open(c, "/api/v1/queues/team-a-2/events", TestUsers.A1, null)) {
+            Await.until(WAIT, "the first queue's feed to stop", () -> {
+                TestLeads.enqueue(queue, q, "nudge-again-" + n[0]++, 1);
+                try (EventStream other = EventStream.open(c, "/api/v1/queues/team-a-other/events", TestUsers.A1, null)) {
                     return other.status() == 200;
                 }
             });
