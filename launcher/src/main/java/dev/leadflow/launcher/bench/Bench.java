@@ -59,7 +59,7 @@ public final class Bench {
 
     /** The figures. */
     public record Result(long events, double floorEps, double leadflowEps, double p50, double p95, double p99,
-            double max, long latencySamples, double offeredRate, Options options) {
+            double max, long latencySamples, double offeredRate, double loadAverage, Options options) {
 
         public double ratio() {
             return floorEps == 0 ? 0 : leadflowEps / floorEps;
@@ -84,6 +84,8 @@ public final class Bench {
             m.put("state_backend", "hashmap");
             m.put("buffer_timeout_ms", options.bufferTimeout().toMillis());
             m.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
+            // other work on the machine skews every figure: the 1-minute load average at the end says how much
+            m.put("load_avg_1m", round(loadAverage, 2));
             return m;
         }
     }
@@ -145,8 +147,9 @@ public final class Bench {
             double leadflow = drain(flink, "leadflow", settings(kafka, redis, registry, "bench-leadflow"), false);
             redis.flushAll();
             double[] latency = latency(flink, kafka, redis, registry);
+            double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             return new Result(options.events(), floor, leadflow, latency[0], latency[1], latency[2], latency[3],
-                    (long) latency[4], latency[5], options);
+                    (long) latency[4], latency[5], load, options);
         } finally {
             if (!options.keepData()) {
                 deleteRecursively(data);
@@ -316,6 +319,8 @@ public final class Bench {
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 max", ms(r.max()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "handoff actions measured", String.format(Locale.ROOT, "%,d", r.latencySamples()));
         out.println("  └──────────────────────────────────────────────┴──────────────┘");
+        out.printf(Locale.ROOT, "  (1-minute load average at the end: %.2f on %d cores)%n", r.loadAverage(),
+                Runtime.getRuntime().availableProcessors());
     }
 
     private static String ms(double v) {
