@@ -7,6 +7,7 @@ import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
 import dev.leadflow.launcher.Flags;
 import dev.leadflow.launcher.LocalFlink;
+import dev.leadflow.launcher.Quietly;
 import dev.leadflow.launcher.generator.EventProducer;
 import dev.leadflow.launcher.generator.GeneratorRun;
 import dev.leadflow.launcher.generator.TrafficGenerator;
@@ -131,8 +132,8 @@ public final class Bench {
         Path data = options.dataDir() != null ? Files.createDirectories(options.dataDir())
                 : Files.createTempDirectory("leadflow-bench-");
         try (RedisServer redis = RedisServer.start(RedisServer.Options.defaults().withDir(data.resolve("redis")));
-                KafkaBroker kafka = KafkaBroker.start(KafkaBroker.Options.defaults()
-                        .withBaseDirectory(data.resolve("kafka"), true));
+                KafkaBroker kafka = Quietly.call(() -> KafkaBroker.start(KafkaBroker.Options.defaults()
+                        .withBaseDirectory(data.resolve("kafka"), true)));
                 RegistryServer registry = RegistryServer.start("127.0.0.1", 0, null);
                 LocalFlink flink = LocalFlink.start(options.parallelism(), 0, data.resolve("checkpoints"),
                         MetricsTap.configure(new Configuration()))) {

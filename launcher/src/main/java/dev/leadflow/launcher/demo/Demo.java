@@ -5,6 +5,7 @@ import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
 import dev.leadflow.launcher.LocalFlink;
 import dev.leadflow.launcher.Ports;
+import dev.leadflow.launcher.Quietly;
 import dev.leadflow.launcher.generator.EventProducer;
 import dev.leadflow.launcher.generator.GeneratorRun;
 import dev.leadflow.launcher.generator.TrafficGenerator;
@@ -119,9 +120,9 @@ public final class Demo implements AutoCloseable {
         LOG.info("redis-server ready at {}", redis.uri());
 
         deleteRecursively(data.resolve("kafka"));
-        kafka = KafkaBroker.start(KafkaBroker.Options.defaults()
+        kafka = Quietly.call(() -> KafkaBroker.start(KafkaBroker.Options.defaults()
                 .withPort(options.kafkaPort())
-                .withBaseDirectory(data.resolve("kafka"), true));
+                .withBaseDirectory(data.resolve("kafka"), true)));
         started.push(kafka);
         kafka.createTopics(options.parallelism(), Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
         kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ, Topics.SCORING_MODEL);

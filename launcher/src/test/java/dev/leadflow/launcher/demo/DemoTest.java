@@ -75,6 +75,14 @@ class DemoTest {
             // the Flink web UI answers
             HttpResponse<String> overview = get(demo.flinkUrl() + "/jobs/overview", null);
             assertThat(overview.body()).contains("RUNNING");
+
+            // `leadflow generate` produces into the demo like any external producer
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = dev.leadflow.launcher.Main.run(new String[] {"generate", "--bootstrap-servers", demo.kafkaBootstrap(),
+                "--registry-url", demo.registryUrl(), "--count", "300", "--rate", "0", "--seed", "5"},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("Sent 300 events; acknowledged 300");
         }
         assertThat(ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false))
                 .as("redis-server stopped with the demo").isFalse();
