@@ -2,7 +2,6 @@ package dev.leadflow.scoring;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Scores one lead at a time: applies events to its {@link LeadState} and says whether it should be
@@ -32,7 +31,6 @@ public final class LeadScorer {
     private final SalesRules sales;
     private final Routing routing;
     private final Grades grades;
-    private final Set<String> handRaisers;
     private final long fingerprint;
     private final long horizon;
     private final long handRaiseWindow;
@@ -50,7 +48,6 @@ public final class LeadScorer {
         this.sales = model.sales();
         this.routing = model.routing();
         this.grades = model.grades();
-        this.handRaisers = model.handRaisers();
         this.fingerprint = model.fingerprint();
         this.horizon = model.horizonMillis();
         this.handRaiseWindow = model.handRaiseWindowMillis();
@@ -103,7 +100,7 @@ public final class LeadScorer {
         if (rule != null) {
             credit(s, rule, t);
         }
-        if (e.signal != null && handRaisers.contains(e.signal)) {
+        if (signals.raisesHand(e.signal, rule)) {
             s.lastHandRaiseAt = Math.max(s.lastHandRaiseAt, t);
         }
         return commit(s, s.clock, Outcome.APPLIED, e.eventId, sellerAnswered);

@@ -117,6 +117,13 @@ final class ModelParser {
 
     private static ScoringModel.Engagement engagement(YamlReader e) {
         int max = e.optionalInteger("max", 60, 0, 100);
+        YamlReader h = e.optionalObject("handRaisers");
+        List<String> raisers = h.stringList("signals");
+        for (int i = 0; i < raisers.size(); i++) {
+            checkSignal(raisers.get(i), h.pathOf("signals") + "[" + i + "]", false);
+        }
+        long window = h.optionalDuration("window", 7 * Durations.DAY);
+        h.finish();
         Map<String, SignalRule> rules = new LinkedHashMap<>();
         YamlReader signals = e.object("signals");
         for (Map.Entry<String, YamlReader> entry : signals.objectEntries().entrySet()) {
@@ -130,19 +137,13 @@ final class ModelParser {
                 throw r.error("dailyCap", "must be at least the signal's points in absolute value ("
                         + Math.abs(points) + ")");
             }
-            rules.put(key, new SignalRule(key, points, halfLife, cap, r.string("label")));
+            rules.put(key, new SignalRule(key, points, halfLife, cap, r.string("label"), raisers.contains(key)));
             r.finish();
         }
         signals.finish();
-        YamlReader h = e.optionalObject("handRaisers");
-        List<String> raisers = h.stringList("signals");
-        for (int i = 0; i < raisers.size(); i++) {
-            checkSignal(raisers.get(i), h.pathOf("signals") + "[" + i + "]", false);
-        }
-        long window = h.optionalDuration("window", 7 * Durations.DAY);
-        h.finish();
         e.finish();
-        return new ScoringModel.Engagement(max, new SignalRules(rules), Set.copyOf(raisers), window);
+        return new ScoringModel.Engagement(max, new SignalRules(rules, new HashSet<>(raisers)), Set.copyOf(raisers),
+                window);
     }
 
     private static SalesRules sales(YamlReader s) {

@@ -11,6 +11,12 @@ import java.io.Serializable;
  * @param halfLifeMillis time after which a credit counts half
  * @param dailyCap most points (in absolute value) credited per UTC day
  * @param label a verb phrase for reasons, e.g. "Viewed pricing"
+ * @param handRaiser the key is one of the model's hand-raisers (never for a wildcard key)
  */
-record SignalRule(String key, int points, long halfLifeMillis, int dailyCap, String label)
-        implements Serializable {}
+record SignalRule(String key, int points, long halfLifeMillis, int dailyCap, String label, boolean handRaiser)
+        implements Serializable {
+
+    boolean isWildcard() {
+        return key.indexOf('*') >= 0;
+    }
+}

@@ -2,6 +2,7 @@ package dev.leadflow.scoring;
 
 import java.io.Serializable;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds the rule of an event's signal: the exact key first, then a {@code campaign:*:<ACTION>}
@@ -37,13 +38,15 @@ final class SignalRules implements Serializable {
 
     private final Map<String, SignalRule> byKey;
     private final Wildcard[] wildcards;
+    private final Set<String> handRaisers;
 
-    SignalRules(Map<String, SignalRule> byKey) {
+    SignalRules(Map<String, SignalRule> byKey, Set<String> handRaisers) {
         this.byKey = Map.copyOf(byKey);
         this.wildcards = byKey.values().stream()
-                .filter(r -> r.key().indexOf('*') >= 0)
+                .filter(SignalRule::isWildcard)
                 .map(Wildcard::new)
                 .toArray(Wildcard[]::new);
+        this.handRaisers = Set.copyOf(handRaisers);
     }
 
     /** The rule for an event's signal, or null when the model gives it no points. */
@@ -61,6 +64,17 @@ final class SignalRules implements Serializable {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether an event of {@code signal}, whose rule is {@code rule} (or null), raises a hand. An
+     * exact rule says so itself, which spares a second lookup on the hot path.
+     */
+    boolean raisesHand(String signal, SignalRule rule) {
+        if (rule != null && !rule.isWildcard()) {
+            return rule.handRaiser();
+        }
+        return signal != null && handRaisers.contains(signal);
     }
 
     /** The rule with exactly this key (a state key), or null if the model no longer has it. */

@@ -70,7 +70,7 @@ public class SignalState {
         return 0;
     }
 
-    /** Records credited points on a day, forgetting days before {@code oldestDay}. */
+    /** Records credited points on a day; days before {@code oldestDay} no longer count. */
     void addDayCredit(long day, int points, long oldestDay) {
         if (day == creditDay) {
             creditedThatDay += points;
@@ -91,16 +91,19 @@ public class SignalState {
         }
     }
 
+    /** Days beyond the horizon are only dropped when the array is full, so a new day usually just appends. */
     private void keepEarlierDay(long day, int points, long oldestDay) {
-        int kept = 0;
-        for (int i = 0; i < dayCreditCount; i++) {
-            if (dayCredits[i] >> 32 >= oldestDay) {
-                dayCredits[kept++] = dayCredits[i];
-            }
-        }
-        dayCreditCount = kept;
         if (day < oldestDay) {
             return;
+        }
+        if (dayCredits != null && dayCreditCount == dayCredits.length) {
+            int kept = 0;
+            for (int i = 0; i < dayCreditCount; i++) {
+                if (dayCredits[i] >> 32 >= oldestDay) {
+                    dayCredits[kept++] = dayCredits[i];
+                }
+            }
+            dayCreditCount = kept;
         }
         if (dayCredits == null || dayCreditCount == dayCredits.length) {
             dayCredits = dayCredits == null ? new long[4] : Arrays.copyOf(dayCredits, dayCredits.length * 2);

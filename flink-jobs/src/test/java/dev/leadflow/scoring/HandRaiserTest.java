@@ -4,6 +4,7 @@ import static dev.leadflow.scoring.Events.MANAGER_AT_SHOPCO;
 import static dev.leadflow.scoring.Events.T0;
 import static dev.leadflow.scoring.Events.T0_PLUS_7D;
 import static dev.leadflow.scoring.Events.VP_AT_ACME;
+import static dev.leadflow.scoring.Events.campaign;
 import static dev.leadflow.scoring.Events.identify;
 import static dev.leadflow.scoring.Events.track;
 import static dev.leadflow.scoring.Events.traits;
@@ -31,6 +32,25 @@ class HandRaiserTest {
         assertThat(ev.wantsHandoff).isTrue();
         assertThat(ev.transition).isEqualTo(Transition.OPENED);
         assertThat(ev.handoffId).isEqualTo("lead-1-1");
+    }
+
+    @Test
+    void aHandRaiserScoredByAWildcardRuleStillRaisesItsHand() {
+        TestLead custom = TestLead.withModel(String.join("\n",
+                "version: wildcard-hand-raiser",
+                "fit: {}",
+                "engagement:",
+                "  signals:",
+                "    'campaign:*:ATTENDED': {points: 10, halfLife: 14d, dailyCap: 20, label: Attended}",
+                "  handRaisers: {signals: ['campaign:EVENT:ATTENDED', 'track:contact_sales']}",
+                ""));
+
+        assertThat(custom.apply(campaign("WEBINAR", "ATTENDED", T0)).handRaised).isFalse();
+        assertThat(custom.apply(campaign("EVENT", "ATTENDED", T0 + 1)).handRaised).isTrue();
+        assertThat(custom.at(T0 + 1).engagement).isEqualTo(20);
+
+        TestLead unscored = TestLead.withModel(TestModels.MINIMAL + "  handRaisers: {signals: ['track:contact_sales']}\n");
+        assertThat(unscored.apply(track("contact_sales", T0)).handRaised).isTrue(); // no points, still a hand-raise
     }
 
     @Test

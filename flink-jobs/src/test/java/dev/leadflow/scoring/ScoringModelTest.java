@@ -50,7 +50,7 @@ class ScoringModelTest {
         assertThat(m.engagedThreshold()).isEqualTo(20);
         assertThat(m.reasonsCount()).isEqualTo(3);
         SignalRule pricing = m.signals().resolve("page:pricing");
-        assertThat(pricing).isEqualTo(new SignalRule("page:pricing", 8, 3 * Events.DAY, 24, "Viewed pricing"));
+        assertThat(pricing).isEqualTo(new SignalRule("page:pricing", 8, 3 * Events.DAY, 24, "Viewed pricing", false));
         assertThat(m.signals().resolve("campaign:WEBINAR:ATTENDED").points()).isEqualTo(15);
         assertThat(m.signals().resolve("campaign:WEBINAR:ATTENDED").halfLifeMillis()).isEqualTo(14 * Events.DAY);
         assertThat(m.signals().resolve("campaign:EMAIL:OPENED").points()).isEqualTo(1);

@@ -34,7 +34,7 @@ class SignalStateTest {
     }
 
     @Test
-    void creditsPerDayInAnyOrderAndForgetsDaysBeforeTheHorizon() {
+    void creditsPerDayInAnyOrder() {
         SignalState st = new SignalState();
         st.addDayCredit(10, 8, 0);
         st.addDayCredit(12, 8, 0);
@@ -48,9 +48,20 @@ class SignalStateTest {
         assertThat(st.creditedOn(13)).isZero();
 
         st.addDayCredit(20, 8, 11); // day 10 is now beyond the horizon
-        assertThat(st.creditedOn(10)).isZero();
         assertThat(st.creditedOn(11)).isEqualTo(8);
         assertThat(st.creditedOn(12)).isEqualTo(12);
         assertThat(st.creditedOn(20)).isEqualTo(8);
+    }
+
+    @Test
+    void daysBeyondTheHorizonDoNotAccumulate() {
+        SignalState st = new SignalState();
+        for (long day = 0; day < 1000; day++) {
+            st.addDayCredit(day, 8, day - 30);
+        }
+
+        assertThat(st.dayCredits.length).isLessThanOrEqualTo(64);
+        assertThat(st.creditedOn(999)).isEqualTo(8);
+        assertThat(st.creditedOn(980)).isEqualTo(8);
     }
 }
