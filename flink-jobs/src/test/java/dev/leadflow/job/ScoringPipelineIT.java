@@ -247,8 +247,14 @@ class ScoringPipelineIT {
         }
         assertThat(CollectingMetricReporter.counter(JobMetrics.DUPLICATE_EVENTS, Map.of()))
                 .as("every valid re-sent event is recognised").isEqualTo(records.size() - 12);
-        assertThat(CollectingMetricReporter.counter(JobMetrics.HANDOFF_ACTIONS, Map.of("action", "enqueue"))).isEqualTo(3);
-        assertThat(CollectingMetricReporter.counter(JobMetrics.HANDOFF_ACTIONS, Map.of("action", "withdraw"))).isEqualTo(1);
+        // How many actions it took depends on arrival order across topics (lead-owned may be queued
+        // before its OWNER_ASSIGNED arrives, then moved), but every enqueue is matched by a withdraw
+        // except for the leads still queued.
+        long enqueues = CollectingMetricReporter.counter(JobMetrics.HANDOFF_ACTIONS, Map.of("action", "enqueue"));
+        long withdraws = CollectingMetricReporter.counter(JobMetrics.HANDOFF_ACTIONS, Map.of("action", "withdraw"));
+        assertThat(enqueues).isGreaterThanOrEqualTo(3);
+        assertThat(withdraws).isGreaterThanOrEqualTo(1);
+        assertThat(enqueues - withdraws).isEqualTo(afterRun1.values().stream().mapToInt(List::size).sum());
         assertThat(CollectingMetricReporter.histogramCount(JobMetrics.EVENT_TO_QUEUE_MS)).isPositive();
 
         // A fresh job over the same input, into the same Redis: the same leads in the same queues,
