@@ -43,6 +43,10 @@ final class DecayGroups {
     /** Recomputes the groups from the per-signal states under {@code rules}' half-lives. */
     static void rebuild(LeadState s, SignalRules rules, long fingerprint) {
         s.decayGroupCount = 0;
+        s.decayModel = fingerprint;
+        if (s.signals.isEmpty()) {
+            return; // a new lead: nothing to sum, and no iterator to allocate
+        }
         for (Map.Entry<String, SignalState> e : s.signals.entrySet()) {
             SignalRule rule = rules.byKey(e.getKey());
             SignalState st = e.getValue();
@@ -50,7 +54,6 @@ final class DecayGroups {
                 credit(s, rule.halfLifeMillis(), st.value, st.asOf);
             }
         }
-        s.decayModel = fingerprint;
     }
 
     /**

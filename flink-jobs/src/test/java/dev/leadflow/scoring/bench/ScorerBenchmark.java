@@ -25,9 +25,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Throughput of {@link LeadScorer#apply} on one thread (ops/s = events/s) over a realistic month
  * of traffic for 10,000 leads: page views, tracked actions and campaign engagement with a few
- * sales activities and IDENTIFY calls. Activity is skewed (a quarter of the leads make half of
- * the events, the busiest are bots); 3% of events arrive late (re-stitched), 1% are duplicates;
- * IDENTIFY repeats the lead's traits, which change in one call out of ten.
+ * sales activities and IDENTIFY calls. Traffic comes in sessions of a few events (about 6), 200
+ * of them interleaved at any time, as visitors browse; which lead starts a session is skewed (a
+ * quarter of the leads make half of the sessions, the busiest are bots). 3% of events arrive late
+ * (re-stitched), 1% are duplicates; IDENTIFY repeats the lead's traits, which change in one call
+ * out of ten. {@code -p sessions=10000} makes every event a different lead's, the worst case for
+ * caches.
  *
  * <p>The month is pre-generated as a compact trace. Each operation turns the next entry into a
  * {@link LeadEvent} with a fresh event id and signal string, as the decoder does for every record
@@ -98,6 +101,10 @@ public class ScorerBenchmark {
     @Param("500000")
     public int events;
 
+    /** Sessions interleaved at any time. */
+    @Param("200")
+    public int sessions;
+
     private LeadScorer scorer;
     // the trace, one entry per event
     private int[] leadOf;
@@ -139,8 +146,16 @@ public class ScorerBenchmark {
             sellerIds[i] = "seller-" + i;
         }
         Map<String, String>[] persona = new Map[leads];
+        int[] sessionLead = new int[sessions];
+        int[] sessionLeft = new int[sessions];
         for (int i = 0; i < events; i++) {
-            int lead = (int) (leads * Math.pow(random.nextDouble(), 2));
+            int session = random.nextInt(sessions);
+            if (sessionLeft[session] == 0) {
+                sessionLead[session] = (int) (leads * Math.pow(random.nextDouble(), 2));
+                sessionLeft[session] = 1 + (int) (-Math.log(1 - random.nextDouble()) * 5); // about 6 events
+            }
+            sessionLeft[session]--;
+            int lead = sessionLead[session];
             long at = T0 + MONTH * i / events;
             int signal;
             if (persona[lead] == null) {
@@ -172,6 +187,13 @@ public class ScorerBenchmark {
     public Evaluation apply() {
         LeadState s = next();
         return scorer.apply(s, event);
+    }
+
+    /** The decoding-like part alone, to tell how much of the other figures it takes. */
+    @Benchmark
+    public LeadEvent decodeOnly() {
+        next();
+        return event;
     }
 
     /** What the Flink operator does per event: apply, then ask when to check again. */
