@@ -25,7 +25,10 @@ public final class LeadFlowPipeline {
         public static final String SOURCE_CLICKSTREAM = "source-clickstream";
         public static final String SOURCE_CAMPAIGN = "source-campaign-engagement";
         public static final String SOURCE_SALES = "source-sales-activity";
+        /** Decoding of the clickstream (the name predates one decoder per source). */
         public static final String DECODE = "decode-split";
+        public static final String DECODE_CAMPAIGN = "decode-split-campaign-engagement";
+        public static final String DECODE_SALES = "decode-split-sales-activity";
         public static final String STITCHING = "identity-stitching";
         public static final String SCORING = "lead-scoring";
         public static final String PRIORITIZER = "account-prioritizer";
@@ -50,20 +53,28 @@ public final class LeadFlowPipeline {
             ScoringModel model, JobSettings settings) {
         WatermarkStrategy<DecodedRecord> watermarks = watermarks(settings.maxOutOfOrderness, settings.idleAfter);
 
-        DataStream<DecodedRecord> clicks = env.fromSource(in.clickstream(), watermarks, "clickstream")
-                .uid(Uids.SOURCE_CLICKSTREAM);
-        DataStream<DecodedRecord> campaign = env.fromSource(in.campaign(), watermarks, "campaign-engagement")
-                .uid(Uids.SOURCE_CAMPAIGN);
-        DataStream<DecodedRecord> sales = env.fromSource(in.sales(), watermarks, "sales-activity")
-                .uid(Uids.SOURCE_SALES);
+        // Decoding is chained to each source: a decoder after the union of the three sources could
+        // not be chained and would cost every event one more serialization hop.
+        SingleOutputStreamOperator<LeadEvent> clicks = env.fromSource(in.clickstream(), watermarks, "clickstream")
+                .uid(Uids.SOURCE_CLICKSTREAM)
+                .process(new SplitDeadLetters()).uid(Uids.DECODE).name("decode + DLQ (clickstream)");
+        SingleOutputStreamOperator<LeadEvent> campaign = env.fromSource(in.campaign(), watermarks, "campaign-engagement")
+                .uid(Uids.SOURCE_CAMPAIGN)
+                .process(new SplitDeadLetters()).uid(Uids.DECODE_CAMPAIGN).name("decode + DLQ (campaign-engagement)");
+        SingleOutputStreamOperator<LeadEvent> sales = env.fromSource(in.sales(), watermarks, "sales-activity")
+                .uid(Uids.SOURCE_SALES)
+                .process(new SplitDeadLetters()).uid(Uids.DECODE_SALES).name("decode + DLQ (sales-activity)");
 
-        SingleOutputStreamOperator<LeadEvent> decoded = clicks.union(campaign, sales)
-                .process(new SplitDeadLetters())
-                .uid(Uids.DECODE).name("decode + DLQ");
-        decoded.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS)
+        DataStream<LeadEvent> decoded = clicks.union(campaign, sales);
+        clicks.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS)
+                .union(campaign.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS),
+                        sales.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS))
                 .sinkTo(out.deadLetters()).uid(Uids.SINK_DLQ).name("dead letters → " + Topics.DLQ);
+        DataStream<LeadEvent> toStitch = clicks.getSideOutput(SplitDeadLetters.Tags.TO_STITCH)
+                .union(campaign.getSideOutput(SplitDeadLetters.Tags.TO_STITCH),
+                        sales.getSideOutput(SplitDeadLetters.Tags.TO_STITCH));
 
-        DataStream<LeadEvent> stitched = decoded.getSideOutput(SplitDeadLetters.Tags.TO_STITCH)
+        DataStream<LeadEvent> stitched = toStitch
                 .keyBy(e -> e.anonymousId)
                 .process(new IdentityStitcher(model.anonymousRetentionMillis(), model.anonymousMaxEvents()))
                 .uid(Uids.STITCHING).name("identity stitching");

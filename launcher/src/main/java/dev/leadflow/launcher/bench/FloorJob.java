@@ -26,15 +26,22 @@ public final class FloorJob {
 
     public static void define(StreamExecutionEnvironment env, LeadFlowPipeline.Inputs in, JobSettings s) {
         WatermarkStrategy<DecodedRecord> watermarks = LeadFlowPipeline.watermarks(s.maxOutOfOrderness, s.idleAfter);
-        DataStream<DecodedRecord> clicks = env.fromSource(in.clickstream(), watermarks, "clickstream").uid("floor-clickstream");
-        DataStream<DecodedRecord> campaign = env.fromSource(in.campaign(), watermarks, "campaign-engagement").uid("floor-campaign");
-        DataStream<DecodedRecord> sales = env.fromSource(in.sales(), watermarks, "sales-activity").uid("floor-sales");
+        // as in the scoring job, decoding (here: dropping dead letters) is chained to each source
+        DataStream<LeadEvent> clicks = decoded(env.fromSource(in.clickstream(), watermarks, "clickstream")
+                .uid("floor-clickstream"), "clickstream");
+        DataStream<LeadEvent> campaign = decoded(env.fromSource(in.campaign(), watermarks, "campaign-engagement")
+                .uid("floor-campaign"), "campaign");
+        DataStream<LeadEvent> sales = decoded(env.fromSource(in.sales(), watermarks, "sales-activity")
+                .uid("floor-sales"), "sales");
         clicks.union(campaign, sales)
-                .filter(r -> r.event != null).name("drop dead letters").uid("floor-filter")
-                .map(r -> r.event).returns(LeadEvent.class).name("event").uid("floor-map")
                 .keyBy(e -> e.leadId != null ? e.leadId : e.anonymousId)
                 .process(new CountPerLead()).name("one state update per event").uid("floor-count")
                 .sinkTo(new DiscardingSink<>()).name("discard").uid("floor-discard");
+    }
+
+    private static DataStream<LeadEvent> decoded(DataStream<DecodedRecord> source, String stream) {
+        return source.filter(r -> r.event != null).name("drop dead letters (" + stream + ")").uid("floor-filter-" + stream)
+                .map(r -> r.event).returns(LeadEvent.class).name("event (" + stream + ")").uid("floor-map-" + stream);
     }
 
     /** One read and one write of a small value per event. */
