@@ -60,7 +60,8 @@ public final class Bench {
 
     /** The figures. */
     public record Result(long events, double floorEps, double leadflowEps, double p50, double p95, double p99,
-            double max, long latencySamples, double offeredRate, double loadAverage, Options options) {
+            double max, long latencySamples, double offeredRate, double loadAverage, double floorCpuUs,
+            double leadflowCpuUs, Options options) {
 
         public double ratio() {
             return floorEps == 0 ? 0 : leadflowEps / floorEps;
@@ -87,6 +88,10 @@ public final class Bench {
             m.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
             // other work on the machine skews every figure: the 1-minute load average at the end says how much
             m.put("load_avg_1m", round(loadAverage, 2));
+            // CPU time (this JVM with its in-process Kafka broker and Flink, plus redis-server) per
+            // drained event: unlike events/s, hardly moved by other work on the machine
+            m.put("floor_cpu_us_per_event", round(floorCpuUs, 1));
+            m.put("leadflow_cpu_us_per_event", round(leadflowCpuUs, 1));
             return m;
         }
     }
@@ -143,14 +148,14 @@ public final class Bench {
                     options.parallelism(), Runtime.getRuntime().availableProcessors(), flink.webUrl());
 
             preload(kafka, registry);
-            double floor = drain(flink, "floor", settings(kafka, redis, registry, "bench-floor"), true);
+            double[] floor = drain(flink, redis, "floor", settings(kafka, redis, registry, "bench-floor"), true);
             redis.flushAll();
-            double leadflow = drain(flink, "leadflow", settings(kafka, redis, registry, "bench-leadflow"), false);
+            double[] leadflow = drain(flink, redis, "leadflow", settings(kafka, redis, registry, "bench-leadflow"), false);
             redis.flushAll();
             double[] latency = latency(flink, kafka, redis, registry);
             double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            return new Result(options.events(), floor, leadflow, latency[0], latency[1], latency[2], latency[3],
-                    (long) latency[4], latency[5], load, options);
+            return new Result(options.events(), floor[0], leadflow[0], latency[0], latency[1], latency[2], latency[3],
+                    (long) latency[4], latency[5], load, floor[1], leadflow[1], options);
         } finally {
             if (!options.keepData()) {
                 deleteRecursively(data);
@@ -183,8 +188,8 @@ public final class Bench {
         }
     }
 
-    /** Runs a job over the preloaded topics and returns records read per second. */
-    private double drain(LocalFlink flink, String what, JobSettings s, boolean floor) throws Exception {
+    /** Runs a job over the preloaded topics; returns records read per second and CPU microseconds per record. */
+    private double[] drain(LocalFlink flink, RedisServer redis, String what, JobSettings s, boolean floor) throws Exception {
         StreamExecutionEnvironment env = flink.environment();
         LeadFlowJob.configure(env, s);
         if (floor) {
@@ -206,6 +211,8 @@ public final class Bench {
                 checkAlive(flink, job, deadline);
                 Thread.sleep(5);
             }
+            long firstCpu = cpuNanos(redis);
+            long firstRedisCpu = redisCpuNanos(redis);
             long lastReport = first;
             long lastCheck = first;
             long count;
@@ -224,13 +231,29 @@ public final class Bench {
                 Thread.sleep(5);
             }
             long end = System.nanoTime();
-            double eps = (options.events() - firstCount) * 1e9 / Math.max(1, end - first);
-            out.printf(Locale.ROOT, "bench: %s drained %,d events at %,.0f events/s%n", what, options.events(), eps);
-            return eps;
+            long cpu = cpuNanos(redis) - firstCpu;
+            long redisCpu = redisCpuNanos(redis) - firstRedisCpu;
+            long drained = options.events() - firstCount;
+            double eps = drained * 1e9 / Math.max(1, end - first);
+            double cpuUs = cpu / 1e3 / Math.max(1, drained);
+            out.printf(Locale.ROOT, "bench: %s drained %,d events at %,.0f events/s, %.1f µs CPU per event (%.1f of them in redis-server)%n",
+                    what, options.events(), eps, cpuUs, redisCpu / 1e3 / Math.max(1, drained));
+            return new double[] {eps, cpuUs};
         } finally {
             flink.cancel(job);
             MetricsTap.forget(job);
         }
+    }
+
+    /** CPU time used so far by this JVM and by the redis-server child. */
+    private static long cpuNanos(RedisServer redis) {
+        long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return jvm + redisCpuNanos(redis);
+    }
+
+    private static long redisCpuNanos(RedisServer redis) {
+        return ProcessHandle.of(redis.pid()).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
     }
 
     /** p50, p95, p99, max, samples, offered events/s. */
@@ -314,6 +337,8 @@ public final class Bench {
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "floor job (read + decode + 1 state update)", String.format(Locale.ROOT, "%,.0f ev/s", r.floorEps()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "LeadFlow job (drain)", String.format(Locale.ROOT, "%,.0f ev/s", r.leadflowEps()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "ratio LeadFlow / floor", String.format(Locale.ROOT, "%.2f", r.ratio()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "CPU per event: floor", String.format(Locale.ROOT, "%.1f µs", r.floorCpuUs()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "CPU per event: LeadFlow", String.format(Locale.ROOT, "%.1f µs", r.leadflowCpuUs()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", String.format(Locale.ROOT, "latency at %,.0f ev/s offered: p50", r.offeredRate()), ms(r.p50()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p95", ms(r.p95()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p99", ms(r.p99()));
