@@ -202,7 +202,7 @@ public final class Demo implements AutoCloseable {
             row(out, "Seller API", "(not built into this launcher)");
         }
         row(out, "Flink web UI", flinkUrl());
-        row(out, "Job metrics", flinkUrl() + "/jobs/" + job + "/vertices  (REST; also in the web UI)");
+        row(out, "Job metrics", flinkUrl() + "/#/job/running/" + job + "/overview  (and REST /jobs/" + job + ")");
         row(out, "Kafka bootstrap", kafka.bootstrapServers());
         row(out, "Schema registry", registry.url() + "   (Confluent REST API; production uses a real Confluent Schema Registry)");
         row(out, "Redis", redis.uri());
