@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -83,10 +86,7 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         if (pending.isEmpty()) {
             return;
         }
-        List<QueueAction> actions = new ArrayList<>(pending.size());
-        for (HandoffCommand c : pending) {
-            actions.add(toAction(c));
-        }
+        List<QueueAction> actions = actionsToWrite(pending);
         long deadline = System.nanoTime() + retryTimeoutNanos;
         long backoffMs = 50;
         while (true) {
@@ -112,6 +112,35 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
             }
         }
         pending.clear();
+    }
+
+    /**
+     * The batch's queue writes, without UPDATEs that a later UPDATE of the same handoff in the same
+     * queue supersedes within the batch (the lead's next action in the batch): the version guard
+     * would keep only the newest payload and priority anyway, so the queue ends the same with fewer
+     * Redis scripts and lead JSONs. A queued lead that keeps browsing produces many UPDATEs; in a
+     * backlog a batch holds several of them. The audit topic still gets every action.
+     */
+    static List<QueueAction> actionsToWrite(List<HandoffCommand> batch) {
+        Map<String, HandoffCommand> nextOfLead = new HashMap<>();
+        boolean[] superseded = new boolean[batch.size()];
+        int kept = batch.size();
+        for (int i = batch.size() - 1; i >= 0; i--) {
+            HandoffCommand c = batch.get(i);
+            HandoffCommand next = nextOfLead.put(c.leadId, c);
+            if (c.action == HandoffCommand.Action.UPDATE && next != null && next.action == HandoffCommand.Action.UPDATE
+                    && next.queue.equals(c.queue) && Objects.equals(next.handoffId, c.handoffId)) {
+                superseded[i] = true;
+                kept--;
+            }
+        }
+        List<QueueAction> actions = new ArrayList<>(kept);
+        for (int i = 0; i < batch.size(); i++) {
+            if (!superseded[i]) {
+                actions.add(toAction(batch.get(i)));
+            }
+        }
+        return actions;
     }
 
     static QueueAction toAction(HandoffCommand c) {
