@@ -27,7 +27,7 @@ public class LeadState {
     public int fit;
     public FitGate fitGate = FitGate.OK;
     public String accountDomain;
-    /** Queue from routing, for {@link #derivedOwner} as owner. */
+    /** Queue from routing, computed with {@link #derivedOwner} as the owner. */
     public String queue;
     public String derivedOwner;
 
@@ -79,7 +79,9 @@ public class LeadState {
     public long decayModel;
 
     // --- de-duplication: hashes of recent event ids (see RecentIds)
+    /** Buckets of 8 hashes, newest first; 0 marks an empty slot. */
     public long[] recentEventIds;
+    /** Ids added so far, counted up to the table's size (it grows when full). */
     public int recentEventIdCount;
 
     // --- clocks
