@@ -23,7 +23,6 @@ import java.util.Objects;
 public final class LeadScorer {
 
     static final String IDENTIFY = "identify";
-    private static final long DAY = Durations.DAY;
 
     private final ScoringModel model;
     private final SignalRules signals;
@@ -220,12 +219,12 @@ public final class LeadScorer {
             s.signals.put(rule.key(), st);
         }
         st.seen(t);
-        long day = Math.floorDiv(t, DAY);
+        long day = st.dayOf(t);
         int amount = Math.min(Math.abs(rule.points()), rule.dailyCap() - st.creditedOn(day));
         if (amount <= 0) {
             return;
         }
-        st.addDayCredit(day, amount, Math.floorDiv(s.clock - horizon, DAY));
+        st.addDayCredit(day, amount, s.clock - horizon);
         double credit = rule.points() < 0 ? -amount : amount;
         st.credit(credit, t, rule.halfLifeMillis());
         DecayGroups.credit(s, rule.halfLifeMillis(), credit, t);

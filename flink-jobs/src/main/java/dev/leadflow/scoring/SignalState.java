@@ -57,6 +57,17 @@ public class SignalState {
         }
     }
 
+    /** The UTC day (days since the epoch) of {@code t}; without a division when it is the newest credited day. */
+    long dayOf(long t) {
+        if (creditDay != Long.MIN_VALUE) {
+            long start = creditDay * Durations.DAY;
+            if (t >= start && t - start < Durations.DAY) {
+                return creditDay;
+            }
+        }
+        return Math.floorDiv(t, Durations.DAY);
+    }
+
     /** Points (absolute) already credited on this UTC day. */
     int creditedOn(long day) {
         if (day == creditDay) {
@@ -70,13 +81,13 @@ public class SignalState {
         return 0;
     }
 
-    /** Records credited points on a day; days before {@code oldestDay} no longer count. */
-    void addDayCredit(long day, int points, long oldestDay) {
+    /** Records credited points on a day; days before the one of {@code horizonStart} no longer count. */
+    void addDayCredit(long day, int points, long horizonStart) {
         if (day == creditDay) {
             creditedThatDay += points;
         } else if (day > creditDay) {
             if (creditDay != Long.MIN_VALUE) {
-                keepEarlierDay(creditDay, creditedThatDay, oldestDay);
+                keepEarlierDay(creditDay, creditedThatDay, Math.floorDiv(horizonStart, Durations.DAY));
             }
             creditDay = day;
             creditedThatDay = points;
@@ -87,7 +98,7 @@ public class SignalState {
                     return;
                 }
             }
-            keepEarlierDay(day, points, oldestDay);
+            keepEarlierDay(day, points, Math.floorDiv(horizonStart, Durations.DAY));
         }
     }
 

@@ -47,17 +47,30 @@ class SignalStateTest {
         assertThat(st.creditedOn(12)).isEqualTo(12);
         assertThat(st.creditedOn(13)).isZero();
 
-        st.addDayCredit(20, 8, 11); // day 10 is now beyond the horizon
+        st.addDayCredit(20, 8, 11 * Durations.DAY); // day 10 is now beyond the horizon
         assertThat(st.creditedOn(11)).isEqualTo(8);
         assertThat(st.creditedOn(12)).isEqualTo(12);
         assertThat(st.creditedOn(20)).isEqualTo(8);
     }
 
     @Test
+    void theDayOfATimeIsItsUtcDayOnBothSidesOfMidnight() {
+        SignalState st = new SignalState();
+        long midnight = 20_000 * Durations.DAY;
+        st.addDayCredit(20_000, 8, 0);
+
+        assertThat(st.dayOf(midnight)).isEqualTo(20_000);
+        assertThat(st.dayOf(midnight + Durations.DAY - 1)).isEqualTo(20_000);
+        assertThat(st.dayOf(midnight + Durations.DAY)).isEqualTo(20_001);
+        assertThat(st.dayOf(midnight - 1)).isEqualTo(19_999);
+        assertThat(new SignalState().dayOf(-1)).isEqualTo(-1);
+    }
+
+    @Test
     void daysBeyondTheHorizonDoNotAccumulate() {
         SignalState st = new SignalState();
         for (long day = 0; day < 1000; day++) {
-            st.addDayCredit(day, 8, day - 30);
+            st.addDayCredit(day, 8, (day - 30) * Durations.DAY);
         }
 
         assertThat(st.dayCredits.length).isLessThanOrEqualTo(64);
