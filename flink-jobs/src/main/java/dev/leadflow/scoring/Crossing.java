@@ -79,7 +79,9 @@ final class Crossing {
             return a;
         }
         if (falling) {
-            return anyNegative ? fallingPastNegatives(a) : settle(positiveBelow(a, level), a);
+            // without negative sums E is P, summed group by group exactly as the evaluation does,
+            // so the first millisecond with P below the level is the answer
+            return anyNegative ? fallingPastNegatives(a) : positiveBelow(a, level);
         }
         if (!anyNegative) {
             return NEVER;
@@ -159,9 +161,6 @@ final class Crossing {
      * back to the general search if the guess was off by more than a few milliseconds.
      */
     private long settle(long guess, long a) {
-        if (guess == NEVER) {
-            return NEVER;
-        }
         long t = Math.max(a, guess);
         for (int i = 0; i < MAX_SETTLE_STEPS && !holds(t); i++) {
             t++;
