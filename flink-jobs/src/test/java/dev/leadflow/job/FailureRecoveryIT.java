@@ -13,6 +13,7 @@ import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -187,7 +187,7 @@ class FailureRecoveryIT {
     private static void awaitConsumed(String groupId) {
         try (Admin admin = KAFKA.broker().admin()) {
             TopicPartition clicks = new TopicPartition(Topics.CLICKSTREAM, 0);
-            await("group " + groupId + " consumed every input record", () -> {
+            Await.until(TIMEOUT, "group " + groupId + " consumed every input record", () -> {
                 try {
                     long end = admin.listOffsets(Map.of(clicks, OffsetSpec.latest())).all().get().get(clicks).offset();
                     var committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().get(clicks);
@@ -199,18 +199,4 @@ class FailureRecoveryIT {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + TIMEOUT + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 }

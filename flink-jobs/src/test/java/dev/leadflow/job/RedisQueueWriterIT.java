@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -81,7 +81,7 @@ class RedisQueueWriterIT {
                 throw new IllegalStateException(e);
             }
         });
-        await("the writer retries while Redis is down", () -> retries.getCount() >= 2);
+        Await.until(Duration.ofSeconds(30), "the writer retries while Redis is down", () -> retries.getCount() >= 2);
         assertThat(flush).as("a checkpoint cannot complete while writes fail").isNotDone();
 
         REDIS.server().restart();
@@ -118,13 +118,4 @@ class RedisQueueWriterIT {
         return c;
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

@@ -26,6 +26,7 @@ import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBroker;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;
@@ -40,7 +41,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -224,7 +224,7 @@ class ScoringPipelineIT {
         // A seller calls lead-hot: the owner is working it, so it leaves the queue.
         kafka.send(List.of(record(Topics.SALES, "lead-hot",
                 sales("lead-hot", SalesActivityType.CALL, "s7", T0.plus(30, ChronoUnit.MINUTES)))));
-        await("lead-hot withdrawn after a sales call", () -> queue.get(hotQueue, "lead-hot").isEmpty());
+        Await.until(TIMEOUT, "lead-hot withdrawn after a sales call", () -> queue.get(hotQueue, "lead-hot").isEmpty());
         awaitConsumed("it-run-1");
         assertThat(readAudit()).extracting(h -> h.getLeadId() + ":" + h.getAction()).contains("lead-hot:WITHDRAW");
         Map<String, List<QueuedLead>> afterRun1 = snapshot();
@@ -292,7 +292,7 @@ class ScoringPipelineIT {
      */
     private void awaitConsumed(String groupId) {
         try (Admin admin = KAFKA.broker().admin()) {
-            await("group " + groupId + " consumed every input record", () -> {
+            Await.until(TIMEOUT, "group " + groupId + " consumed every input record", () -> {
                 try {
                     Map<TopicPartition, OffsetAndMetadata> committed =
                             admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
@@ -356,20 +356,6 @@ class ScoringPipelineIT {
                 .collect(Collectors.toList());
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + TIMEOUT + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 
     private static List<String> signals(JsonNode lead) {
         List<String> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.leadflow.queue;
 
+import dev.leadflow.testkit.Await;
 import static dev.leadflow.queue.Leads.enqueue;
 import static dev.leadflow.queue.Leads.payload;
 import static dev.leadflow.queue.Leads.update;

@@ -1,5 +1,6 @@
 package dev.leadflow.api;
 
+import dev.leadflow.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package dev.leadflow.api;
 
+import dev.leadflow.testkit.Await;
 import static dev.leadflow.api.ApiClient.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 

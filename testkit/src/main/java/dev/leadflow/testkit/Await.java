@@ -1,4 +1,4 @@
-package dev.leadflow.api;
+package dev.leadflow.testkit;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -6,13 +6,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.opentest4j.AssertionFailedError;
 
-/** Waits for a condition with a deadline, checking often, instead of sleeping and hoping. */
-final class Await {
+/** Waits for a condition with a deadline, checking often, instead of sleeping and hoping. Shared by every module's tests. */
+public final class Await {
 
     private Await() {
     }
 
-    static <T> T until(Duration timeout, String what, Supplier<Optional<T>> probe) {
+    public static <T> T until(Duration timeout, String what, Supplier<Optional<T>> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<T> result = probe.get();
@@ -23,7 +23,7 @@ final class Await {
                 throw new AssertionFailedError("timed out after " + timeout + " waiting for " + what);
             }
             try {
-                Thread.sleep(10);
+                Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionFailedError("interrupted waiting for " + what, e);
@@ -31,7 +31,7 @@ final class Await {
         }
     }
 
-    static void until(Duration timeout, String what, BooleanSupplier condition) {
+    public static void until(Duration timeout, String what, BooleanSupplier condition) {
         until(timeout, what, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.<Boolean>empty());
     }
 }
