@@ -9,6 +9,12 @@ public final class Topics {
     public static final String HANDOFFS = "leadflow.handoffs";
     public static final String SCORING_MODEL = "leadflow.scoring-model";
     public static final String DLQ = "leadflow.dlq";
+    /** Erasure requests ({@code ErasureRequest}), read by the job. */
+    public static final String PRIVACY = "leadflow.privacy";
+    /** Erasure confirmations ({@code ErasureConfirmation}), written by the job. */
+    public static final String PRIVACY_CONFIRMATIONS = "leadflow.privacy-confirmations";
+    /** Operator commands to the running job ({@code ControlCommand}). */
+    public static final String CONTROL = "leadflow.control";
 
     private Topics() {
     }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.avro.CampaignEngagement;
 import dev.leadflow.avro.ClickEvent;
+import dev.leadflow.avro.ControlCommand;
+import dev.leadflow.avro.ErasureConfirmation;
+import dev.leadflow.avro.ErasureRequest;
 import dev.leadflow.avro.LeadHandoff;
 import dev.leadflow.avro.SalesActivity;
 import java.util.HashSet;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class ContractSchemasTest {
 
     private static final List<Schema> TOPIC_RECORDS = List.of(ClickEvent.getClassSchema(),
-            CampaignEngagement.getClassSchema(), SalesActivity.getClassSchema(), LeadHandoff.getClassSchema());
+            CampaignEngagement.getClassSchema(), SalesActivity.getClassSchema(), LeadHandoff.getClassSchema(),
+            ControlCommand.getClassSchema(), ErasureRequest.getClassSchema(), ErasureConfirmation.getClassSchema());
 
     @Test
     void everyRecordCarriesEventIdAndEventTime() {
