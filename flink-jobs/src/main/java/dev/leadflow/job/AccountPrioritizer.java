@@ -15,8 +15,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by account. Counts the account's engaged leads (its buying committee), gives each lead
@@ -29,14 +31,23 @@ import org.apache.flink.util.Collector;
  * keeps versions growing even after this state forgot the lead (it forgets leads that are
  * neither engaged nor queued, and the scorer drops inactive leads), so Redis never mistakes a
  * new action for a replay of an old one.
+ *
+ * <p>An erased lead's handoff is withdrawn, the lead is forgotten, and an ERASE command follows for
+ * the queue sink. The broadcast input carries new scoring models (priority weights) and the
+ * REBUILD_QUEUE command, which re-sends every open handoff as an ENQUEUE with the version it already
+ * has: Redis takes it only where the lead is missing, e.g. after Redis lost its data.
  */
-public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate, HandoffCommand> {
+public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, LeadUpdate, Control, HandoffCommand> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AccountPrioritizer.class);
     static final long VERSIONS_PER_MS = 4096;
+    static final MapStateDescriptor<String, AccountMember> MEMBERS = new MapStateDescriptor<>(
+            "members", Types.STRING, TypeInformation.of(AccountMember.class));
 
     private final ScoringModel model;
 
+    private transient LiveModel live;
     private transient MapState<String, AccountMember> members;
     private transient ValueState<Integer> engagedCount;
     private transient Map<HandoffCommand.Action, Counter> actions;
@@ -47,8 +58,8 @@ public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate,
 
     @Override
     public void open(OpenContext openContext) {
-        members = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "members", Types.STRING, TypeInformation.of(AccountMember.class)));
+        live = new LiveModel(model, "account prioritizer " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        members = getRuntimeContext().getMapState(MEMBERS);
         engagedCount = getRuntimeContext().getState(new ValueStateDescriptor<>("engaged-count", Types.INT));
         actions = new EnumMap<>(HandoffCommand.Action.class);
         for (HandoffCommand.Action a : HandoffCommand.Action.values()) {
@@ -59,7 +70,46 @@ public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate,
     }
 
     @Override
-    public void processElement(LeadUpdate u, Context ctx, Collector<HandoffCommand> out) throws Exception {
+    public void processBroadcastElement(Control c, Context ctx, Collector<HandoffCommand> out) throws Exception {
+        if (c.kind == Control.Kind.MODEL) {
+            live.apply(c, ctx.getBroadcastState(LiveModel.STATE));
+        } else if (c.kind == Control.Kind.REBUILD_QUEUE) {
+            long[] resent = {0};
+            ctx.applyToKeyedState(MEMBERS, (account, state) -> {
+                int engaged = 0;
+                List<AccountMember> open = new ArrayList<>();
+                for (AccountMember m : state.values()) {
+                    engaged += m.engaged ? 1 : 0;
+                    if (m.open) {
+                        open.add(m);
+                    }
+                }
+                for (AccountMember m : open) {
+                    out.collect(resend(m, engaged));
+                    resent[0]++;
+                }
+            });
+            LOG.info("Queue rebuild {} (requested by {}): re-sent {} open handoffs of this subtask",
+                    c.id, c.requestedBy, resent[0]);
+        }
+    }
+
+    /** The open handoff as an ENQUEUE with the version, priority and enqueue time it already has. */
+    private static HandoffCommand resend(AccountMember m, int engaged) {
+        HandoffCommand c = command(m, m.last, HandoffCommand.Action.ENQUEUE, m.priority, engaged);
+        c.version = m.version;
+        c.triggerIngestedAt = 0; // not an event's doing: no latency sample
+        c.rebuild = true;
+        return c;
+    }
+
+    @Override
+    public void processElement(LeadUpdate u, ReadOnlyContext ctx, Collector<HandoffCommand> out) throws Exception {
+        live.restore(ctx.getBroadcastState(LiveModel.STATE));
+        if (u.isErasure()) {
+            erase(u, out);
+            return;
+        }
         AccountMember m = members.get(u.leadId);
         if (m == null) {
             m = new AccountMember();
@@ -84,6 +134,36 @@ public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate,
         }
     }
 
+    /** Withdraws the erased lead's open handoff, forgets the lead, and passes the erasure on. */
+    private void erase(LeadUpdate u, Collector<HandoffCommand> out) throws Exception {
+        AccountMember m = members.get(u.leadId);
+        if (m != null) {
+            int before = engagedCount.value() == null ? 0 : engagedCount.value();
+            int after = before - (m.engaged ? 1 : 0);
+            if (m.open) {
+                emit(m, u, HandoffCommand.Action.WITHDRAW, m.priority, after, out);
+            }
+            members.remove(u.leadId);
+            if (after != before) {
+                if (after == 0) {
+                    engagedCount.clear();
+                } else {
+                    engagedCount.update(after);
+                }
+                reprioritizeColleagues(u, after, out);
+            }
+        }
+        HandoffCommand c = new HandoffCommand();
+        c.action = HandoffCommand.Action.ERASE;
+        c.leadId = u.leadId;
+        c.at = u.at;
+        c.erasureRequestId = u.erasureRequestId;
+        c.requestedBy = u.requestedBy;
+        c.modelVersion = u.modelVersion;
+        actions.get(HandoffCommand.Action.ERASE).inc();
+        out.collect(c);
+    }
+
     private void decide(AccountMember m, LeadUpdate u, int engaged, Collector<HandoffCommand> out) {
         if (!u.wantsHandoff) {
             if (m.open) {
@@ -92,7 +172,7 @@ public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate,
             }
             return;
         }
-        double priority = AccountPriority.priority(model, u.readiness, u.engaged, u.handRaised, engaged);
+        double priority = AccountPriority.priority(live.current(), u.readiness, u.engaged, u.handRaised, engaged);
         boolean moved = m.open && (!Objects.equals(m.queue, u.queue) || !Objects.equals(m.handoffId, u.handoffId));
         if (moved) {
             emit(m, u, HandoffCommand.Action.WITHDRAW, m.priority, engaged, out);
@@ -119,7 +199,7 @@ public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate,
             if (e.getKey().equals(trigger.leadId) || !m.open) {
                 continue;
             }
-            double priority = AccountPriority.priority(model, m.last.readiness, m.last.engaged, m.last.handRaised, engaged);
+            double priority = AccountPriority.priority(live.current(), m.last.readiness, m.last.engaged, m.last.handRaised, engaged);
             if (priority != m.priority) {
                 m.priority = priority;
                 LeadUpdate basis = m.last;
@@ -163,6 +243,13 @@ public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate,
     private void emit(AccountMember m, LeadUpdate u, HandoffCommand.Action action, double priority, int engaged,
             Collector<HandoffCommand> out) {
         m.version = Math.max(m.version + 1, u.at * VERSIONS_PER_MS);
+        HandoffCommand c = command(m, u, action, priority, engaged);
+        actions.get(action).inc();
+        out.collect(c);
+    }
+
+    private static HandoffCommand command(AccountMember m, LeadUpdate u, HandoffCommand.Action action, double priority,
+            int engaged) {
         HandoffCommand c = new HandoffCommand();
         c.action = action;
         c.handoffId = m.handoffId;
@@ -186,7 +273,6 @@ public class AccountPrioritizer extends KeyedProcessFunction<String, LeadUpdate,
         c.modelVersion = u.modelVersion;
         c.triggerEventId = u.triggerEventId;
         c.triggerIngestedAt = u.triggerIngestedAt;
-        actions.get(action).inc();
-        out.collect(c);
+        return c;
     }
 }

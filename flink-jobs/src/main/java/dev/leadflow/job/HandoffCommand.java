@@ -11,8 +11,11 @@ import java.util.List;
  */
 public class HandoffCommand {
 
-    /** What happens to the lead's open handoff. */
-    public enum Action { ENQUEUE, UPDATE, WITHDRAW }
+    /**
+     * What happens to the lead's open handoff. ERASE is not a handoff action: it tells the queue sink
+     * to remove every trace of the lead from Redis (after a WITHDRAW of its open handoff, if any).
+     */
+    public enum Action { ENQUEUE, UPDATE, WITHDRAW, ERASE }
 
     public Action action;
     public String handoffId;
@@ -39,6 +42,14 @@ public class HandoffCommand {
     public String triggerEventId;
     /** Kafka timestamp of the triggering event, for the event-to-queue latency (0 if timer-driven). */
     public long triggerIngestedAt;
+    /** ERASE only: the erasure request's id and who asked (nullable). */
+    public String erasureRequestId;
+    public String requestedBy;
+    /**
+     * True for an ENQUEUE re-sent by a queue rebuild with the version it already had: Redis applies it
+     * only where the lead is missing, and the audit topic does not record it again.
+     */
+    public boolean rebuild;
 
     public HandoffCommand() {}
 

@@ -1,14 +1,18 @@
 package dev.leadflow.job;
 
 import dev.leadflow.scoring.LeadEvent;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -18,10 +22,18 @@ import org.apache.flink.util.Collector;
  * with what the person did before identifying, exactly once (the scorer also drops a repeated
  * event id). Later anonymous clicks of a linked id go straight to the lead. A later IDENTIFY
  * with another lead id relinks (a shared computer).
+ *
+ * <p>An erasure request (broadcast input) forgets every anonymous id linked to the erased lead. The
+ * state is keyed by anonymous id, so this visits every key: acceptable for requests that come a few
+ * times a day, not for a per-event path.
  */
-public class IdentityStitcher extends KeyedProcessFunction<String, LeadEvent, LeadEvent> {
+public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, LeadEvent, Control, LeadEvent> {
 
     private static final long serialVersionUID = 1L;
+    static final ValueStateDescriptor<String> LINKED_LEAD = new ValueStateDescriptor<>("linked-lead", Types.STRING);
+    static final ListStateDescriptor<LeadEvent> BUFFER = new ListStateDescriptor<>("anonymous-events", LeadEvent.class);
+    static final ValueStateDescriptor<Integer> BUFFERED = new ValueStateDescriptor<>("anonymous-count", Types.INT);
+    static final ValueStateDescriptor<Long> LAST_SEEN = new ValueStateDescriptor<>("last-seen", Types.LONG);
 
     private final long retentionMs;
     private final int maxBuffered;
@@ -39,16 +51,44 @@ public class IdentityStitcher extends KeyedProcessFunction<String, LeadEvent, Le
 
     @Override
     public void open(OpenContext openContext) {
-        linkedLead = getRuntimeContext().getState(new ValueStateDescriptor<>("linked-lead", Types.STRING));
-        buffer = getRuntimeContext().getListState(new ListStateDescriptor<>("anonymous-events", LeadEvent.class));
-        buffered = getRuntimeContext().getState(new ValueStateDescriptor<>("anonymous-count", Types.INT));
-        lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
+        linkedLead = getRuntimeContext().getState(LINKED_LEAD);
+        buffer = getRuntimeContext().getListState(BUFFER);
+        buffered = getRuntimeContext().getState(BUFFERED);
+        lastSeen = getRuntimeContext().getState(LAST_SEEN);
         dropped = getRuntimeContext().getMetricGroup().counter(JobMetrics.ANONYMOUS_DROPPED);
     }
 
     @Override
-    public void processElement(LeadEvent event, Context ctx, Collector<LeadEvent> out) throws Exception {
-        touch(event.occurredAt, ctx);
+    public void processBroadcastElement(Control c, Context ctx, Collector<LeadEvent> out) throws Exception {
+        if (c.kind != Control.Kind.ERASE) {
+            return;
+        }
+        // Find the anonymous ids linked to the lead, then clear each of their states. Every state is
+        // cleared through its own pass so that nothing depends on which key is current in a pass.
+        Set<String> linked = new HashSet<>();
+        ctx.applyToKeyedState(LINKED_LEAD, (anonymousId, state) -> {
+            if (c.leadId.equals(state.value())) {
+                linked.add(anonymousId);
+                state.clear();
+            }
+        });
+        if (linked.isEmpty()) {
+            return;
+        }
+        ctx.applyToKeyedState(BUFFER, (anonymousId, state) -> clearIf(linked, anonymousId, state));
+        ctx.applyToKeyedState(BUFFERED, (anonymousId, state) -> clearIf(linked, anonymousId, state));
+        ctx.applyToKeyedState(LAST_SEEN, (anonymousId, state) -> clearIf(linked, anonymousId, state));
+    }
+
+    private static void clearIf(Set<String> keys, String key, State state) {
+        if (keys.contains(key)) {
+            state.clear();
+        }
+    }
+
+    @Override
+    public void processElement(LeadEvent event, ReadOnlyContext ctx, Collector<LeadEvent> out) throws Exception {
+        touch(event.occurredAt, ctx.timerService());
         if (event.leadId != null) {
             linkedLead.update(event.leadId);
             releaseBuffered(event.leadId, out);
@@ -92,11 +132,11 @@ public class IdentityStitcher extends KeyedProcessFunction<String, LeadEvent, Le
      * timer, when it fires, moves itself to {@code lastSeen + retentionMs} if that is later (cheaper
      * than a delete and a register on every click).
      */
-    private void touch(long eventTime, Context ctx) throws Exception {
+    private void touch(long eventTime, TimerService timers) throws Exception {
         Long previous = lastSeen.value();
         if (previous == null) {
             lastSeen.update(eventTime);
-            ctx.timerService().registerEventTimeTimer(eventTime + retentionMs);
+            timers.registerEventTimeTimer(eventTime + retentionMs);
         } else if (eventTime > previous) {
             lastSeen.update(eventTime);
         }

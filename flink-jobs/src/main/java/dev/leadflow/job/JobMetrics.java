@@ -27,5 +27,8 @@ public final class JobMetrics {
     /** Counter: anonymous events dropped from a full stitching buffer. */
     public static final String ANONYMOUS_DROPPED = "leadflow_anonymous_dropped";
 
+    /** Counter: leads erased on request (leadflow.privacy). */
+    public static final String ERASURES = "leadflow_erasures";
+
     private JobMetrics() {}
 }

@@ -2,8 +2,10 @@ package dev.leadflow.job;
 
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -25,6 +27,8 @@ public final class LeadFlowJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadFlowJob.class);
     public static final String JOB_NAME = "leadflow-scoring";
+    /** How soon a control topic created after the job started is read. */
+    static final Duration CONTROL_DISCOVERY = Duration.ofSeconds(5);
 
     private LeadFlowJob() {}
 
@@ -59,7 +63,30 @@ public final class LeadFlowJob {
     }
 
     public static LeadFlowPipeline.Inputs kafkaInputs(JobSettings s) {
-        return new LeadFlowPipeline.Inputs(source(s, Topics.CLICKSTREAM), source(s, Topics.CAMPAIGN), source(s, Topics.SALES));
+        return new LeadFlowPipeline.Inputs(source(s, Topics.CLICKSTREAM), source(s, Topics.CAMPAIGN), source(s, Topics.SALES),
+                controlSource(s));
+    }
+
+    /**
+     * The control topics. Subscribed by pattern so that the job starts while they do not exist yet and
+     * picks them up within the discovery interval once created.
+     */
+    @SuppressWarnings("deprecation")
+    public static KafkaSource<ControlRecord> controlSource(JobSettings s) {
+        StringBuilder pattern = new StringBuilder();
+        for (String topic : ControlDeserializer.TOPICS) {
+            pattern.append(pattern.length() == 0 ? "" : "|").append(Pattern.quote(topic));
+        }
+        return KafkaSource.<ControlRecord>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopicPattern(Pattern.compile(pattern.toString()))
+                .setGroupId(s.groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new ControlDeserializer(s.registryConfig()))
+                .setProperties(kafkaProperties(s))
+                .setProperty("partition.discovery.interval.ms", Long.toString(CONTROL_DISCOVERY.toMillis()))
+                .setProperty("client.id.prefix", s.groupId + "-control")
+                .build();
     }
 
     // The connector's committedOffsets(...) still takes Kafka's deprecated OffsetResetStrategy.

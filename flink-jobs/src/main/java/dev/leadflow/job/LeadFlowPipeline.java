@@ -4,9 +4,12 @@ import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.ScoringModel;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -14,7 +17,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The topology of the scoring job, in one place: decode (DLQ) → identity stitching (keyed by
  * anonymous id) → lead scoring (keyed by lead id) → account prioritizer (keyed by account) →
- * Redis queue and audit topic. Production wires Kafka sources and sinks in {@link LeadFlowJob};
+ * Redis queue and audit topic. A control source (scoring models, erasure requests, operator
+ * commands) is broadcast to the three stateful operators. Production wires Kafka sources and sinks in {@link LeadFlowJob};
  * tests call the same method with their own. Every operator has a stable uid so that savepoints
  * restore across releases.
  */
@@ -35,13 +39,20 @@ public final class LeadFlowPipeline {
         public static final String SINK_QUEUE = "sink-redis-queue";
         public static final String SINK_AUDIT = "sink-handoff-audit";
         public static final String SINK_DLQ = "sink-dlq";
+        public static final String SOURCE_CONTROL = "source-control";
+        public static final String DECODE_CONTROL = "split-control";
+        public static final String CONTROL_WATERMARKS = "control-watermarks";
+        public static final String AUDIT_FILTER = "audit-filter";
 
         private Uids() {}
     }
 
-    /** The three input sources, each emitting decoded records or dead letters. */
+    /**
+     * The three input sources, each emitting decoded records or dead letters, and the control source
+     * (leadflow.scoring-model, leadflow.privacy, leadflow.control).
+     */
     public record Inputs(Source<DecodedRecord, ?, ?> clickstream, Source<DecodedRecord, ?, ?> campaign,
-            Source<DecodedRecord, ?, ?> sales) {}
+            Source<DecodedRecord, ?, ?> sales, Source<ControlRecord, ?, ?> control) {}
 
     /** Where results go. */
     public record Outputs(Sink<HandoffCommand> queue, Sink<HandoffCommand> audit, Sink<DeadLetter> deadLetters) {}
@@ -65,10 +76,23 @@ public final class LeadFlowPipeline {
                 .uid(Uids.SOURCE_SALES)
                 .process(new SplitDeadLetters()).uid(Uids.DECODE_SALES).name("decode + DLQ (sales-activity)");
 
-        DataStream<LeadEvent> decoded = clicks.union(campaign, sales);
+        // Control messages are rare: one reader. Its output is marked idle and never carries a
+        // watermark, so it never holds back event time in the operators it reaches, nor pushes it
+        // ahead. (A "maximum" watermark would: with every input stream idle, it would become the
+        // operators' watermark, and no event-time timer registered after that would ever fire.)
+        SingleOutputStreamOperator<Control> controls = env.fromSource(in.control(), WatermarkStrategy.noWatermarks(), "control")
+                .uid(Uids.SOURCE_CONTROL).setParallelism(1)
+                .assignTimestampsAndWatermarks(alwaysIdle()).uid(Uids.CONTROL_WATERMARKS)
+                .name("control: outside event time").setParallelism(1)
+                .process(new SplitControl()).uid(Uids.DECODE_CONTROL).name("control (models, erasures, commands)")
+                .setParallelism(1);
+        BroadcastStream<Control> broadcast = controls.broadcast(LiveModel.STATE);
+
+        DataStream<LeadEvent> decoded = clicks.union(campaign, sales, controls.getSideOutput(SplitControl.ERASURES));
         clicks.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS)
                 .union(campaign.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS),
-                        sales.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS))
+                        sales.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS),
+                        controls.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS))
                 .sinkTo(out.deadLetters()).uid(Uids.SINK_DLQ).name("dead letters → " + Topics.DLQ);
         DataStream<LeadEvent> toStitch = clicks.getSideOutput(SplitDeadLetters.Tags.TO_STITCH)
                 .union(campaign.getSideOutput(SplitDeadLetters.Tags.TO_STITCH),
@@ -76,22 +100,45 @@ public final class LeadFlowPipeline {
 
         DataStream<LeadEvent> stitched = toStitch
                 .keyBy(e -> e.anonymousId)
+                .connect(broadcast)
                 .process(new IdentityStitcher(model.anonymousRetentionMillis(), model.anonymousMaxEvents()))
                 .uid(Uids.STITCHING).name("identity stitching");
 
         DataStream<LeadUpdate> leads = decoded.union(stitched)
                 .keyBy(e -> e.leadId)
+                .connect(broadcast)
                 .process(new LeadScoringFunction(model))
                 .uid(Uids.SCORING).name("lead scoring");
 
         DataStream<HandoffCommand> commands = leads
                 .keyBy(u -> u.accountKey)
+                .connect(broadcast)
                 .process(new AccountPrioritizer(model))
                 .uid(Uids.PRIORITIZER).name("account prioritizer");
 
         commands.sinkTo(out.queue()).uid(Uids.SINK_QUEUE).name("redis queue");
-        commands.sinkTo(out.audit()).uid(Uids.SINK_AUDIT).name("handoff audit → leadflow.handoffs");
+        // The audit trail records handoff actions once: not erasures (a queue operation) nor the
+        // ENQUEUEs a queue rebuild re-sends with versions already audited.
+        commands.filter(c -> c.action != HandoffCommand.Action.ERASE && !c.rebuild)
+                .uid(Uids.AUDIT_FILTER).name("handoff actions only")
+                .sinkTo(out.audit()).uid(Uids.SINK_AUDIT).name("handoff audit → leadflow.handoffs");
         return commands;
+    }
+
+    /**
+     * Watermarks of a stream outside event time: idle from the first periodic emission on, no
+     * watermark ever. (The operator that applies it ignores the watermark status of its input.)
+     */
+    static <T> WatermarkStrategy<T> alwaysIdle() {
+        return WatermarkStrategy.<T>forGenerator(ctx -> new WatermarkGenerator<T>() {
+            @Override
+            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.markIdle();
+            }
+        });
     }
 
     /** The sources' watermarks: bounded out-of-orderness that follows the wall clock once a split is idle. */

@@ -11,7 +11,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -23,19 +24,26 @@ import org.apache.flink.util.Collector;
  * ending) and when the lead's state may be dropped for inactivity. Without the first, a queued
  * lead that goes quiet would never be withdrawn; without the second, state of leads that went
  * cold would grow forever.
+ *
+ * <p>The broadcast input carries control messages: a new scoring model is applied from the next
+ * event or timer of each lead on (leads are not all re-scored at once). An erasure request arrives
+ * on the keyed input as a {@link LeadEvent.Source#PRIVACY} event: the lead's state and timer are
+ * dropped and the prioritizer is told.
  */
-public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent, LeadUpdate> {
+public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, LeadEvent, Control, LeadUpdate> {
 
     private static final long serialVersionUID = 1L;
 
     private final ScoringModel model;
 
+    private transient LiveModel live;
     private transient LeadScorer scorer;
     private transient ValueState<LeadState> leadState;
     private transient ValueState<LeadEmission> emitted;
     private transient ValueState<Long> timer;
     private transient Counter stale;
     private transient Counter duplicates;
+    private transient Counter erasures;
 
     public LeadScoringFunction(ScoringModel model) {
         this.model = model;
@@ -43,16 +51,36 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
 
     @Override
     public void open(OpenContext openContext) {
+        live = new LiveModel(model, "lead scoring " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         scorer = new LeadScorer(model);
         leadState = getRuntimeContext().getState(new ValueStateDescriptor<>("lead", LeadState.class));
         emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted", LeadEmission.class));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
         stale = getRuntimeContext().getMetricGroup().counter(JobMetrics.STALE_EVENTS);
         duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATE_EVENTS);
+        erasures = getRuntimeContext().getMetricGroup().counter(JobMetrics.ERASURES);
     }
 
     @Override
-    public void processElement(LeadEvent event, Context ctx, Collector<LeadUpdate> out) throws Exception {
+    public void processBroadcastElement(Control c, Context ctx, Collector<LeadUpdate> out) throws Exception {
+        if (c.kind == Control.Kind.MODEL && live.apply(c, ctx.getBroadcastState(LiveModel.STATE))) {
+            scorer = new LeadScorer(live.current());
+        }
+    }
+
+    private void restoreModel(ReadOnlyContext ctx) throws Exception {
+        if (live.restore(ctx.getBroadcastState(LiveModel.STATE))) {
+            scorer = new LeadScorer(live.current());
+        }
+    }
+
+    @Override
+    public void processElement(LeadEvent event, ReadOnlyContext ctx, Collector<LeadUpdate> out) throws Exception {
+        restoreModel(ctx);
+        if (event.source == LeadEvent.Source.PRIVACY) {
+            erase(event, ctx.timerService(), out);
+            return;
+        }
         LeadState s = leadState.value();
         if (s == null) {
             s = new LeadState();
@@ -69,11 +97,29 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
         }
         leadState.update(s);
         publish(s, ev, event.eventId, event.ingestedAt, out);
-        schedule(s, ctx);
+        schedule(s, ctx.timerService());
+    }
+
+    /** Forgets the lead: state and timer go, and the prioritizer withdraws and erases its handoff. */
+    private void erase(LeadEvent request, TimerService timers, Collector<LeadUpdate> out) throws Exception {
+        LeadEmission last = emitted.value();
+        Long pending = timer.value();
+        if (pending != null) {
+            timers.deleteEventTimeTimer(pending);
+        }
+        leadState.clear();
+        emitted.clear();
+        timer.clear();
+        erasures.inc();
+        String accountKey = last != null ? last.accountKey : LeadUpdate.accountKey(null, request.leadId);
+        String accountDomain = last != null ? last.accountDomain : null;
+        out.collect(LeadUpdate.erased(request.leadId, accountKey, accountDomain, request.occurredAt,
+                request.eventId, request.reason, live.current().version()));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LeadUpdate> out) throws Exception {
+        restoreModel(ctx);
         timer.clear();
         LeadState s = leadState.value();
         if (s == null) {
@@ -93,7 +139,8 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
             // Inactive for the TTL: tell the account the lead is gone, then forget it.
             LeadEmission last = emitted.value();
             if (last != null && (last.wantsHandoff || last.engaged)) {
-                out.collect(LeadUpdate.leaving(s.leadId, last.accountKey, last.accountDomain, timestamp, model.version()));
+                out.collect(LeadUpdate.leaving(s.leadId, last.accountKey, last.accountDomain, timestamp,
+                        live.current().version()));
             }
             leadState.clear();
             emitted.clear();
@@ -102,7 +149,7 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
         Evaluation ev = scorer.evaluate(s, timestamp);
         leadState.update(s);
         publish(s, ev, null, 0L, out);
-        schedule(s, ctx);
+        schedule(s, ctx.timerService());
     }
 
     /** Tells the prioritizer what changed for it: handoff wanted or not, scores while wanted, committee membership. */
@@ -114,7 +161,7 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
         boolean wasEngaged = last != null && last.engaged;
         boolean accountMoved = last != null && !accountKey.equals(last.accountKey);
         if (accountMoved && (wasWanted || wasEngaged)) {
-            out.collect(LeadUpdate.leaving(ev.leadId, last.accountKey, last.accountDomain, ev.at, model.version()));
+            out.collect(LeadUpdate.leaving(ev.leadId, last.accountKey, last.accountDomain, ev.at, live.current().version()));
             wasWanted = false;
             wasEngaged = false;
         }
@@ -160,7 +207,7 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
         return u;
     }
 
-    private void schedule(LeadState s, Context ctx) throws Exception {
+    private void schedule(LeadState s, TimerService timers) throws Exception {
         long next = Math.min(scorer.nextCheckAt(s), scorer.expiresAt(s));
         Long current = timer.value();
         if (current != null && current <= next) {
@@ -170,10 +217,10 @@ public class LeadScoringFunction extends KeyedProcessFunction<String, LeadEvent,
             return;
         }
         if (current != null) {
-            ctx.timerService().deleteEventTimeTimer(current);
+            timers.deleteEventTimeTimer(current);
         }
         if (next != Long.MAX_VALUE) {
-            ctx.timerService().registerEventTimeTimer(next);
+            timers.registerEventTimeTimer(next);
             timer.update(next);
         } else {
             timer.clear();

@@ -34,6 +34,9 @@ public class LeadUpdate {
     public String company;
     public String email;
     public String modelVersion;
+    /** Set only on an erasure: the request's id, and who asked (nullable). */
+    public String erasureRequestId;
+    public String requestedBy;
 
     public LeadUpdate() {}
 
@@ -46,6 +49,22 @@ public class LeadUpdate {
         u.at = at;
         u.modelVersion = modelVersion;
         return u;
+    }
+
+    /**
+     * The lead was erased: the prioritizer withdraws its handoff, forgets it, and passes the
+     * erasure on to the queue sink.
+     */
+    public static LeadUpdate erased(String leadId, String accountKey, String accountDomain, long at,
+            String requestId, String requestedBy, String modelVersion) {
+        LeadUpdate u = leaving(leadId, accountKey, accountDomain, at, modelVersion);
+        u.erasureRequestId = requestId;
+        u.requestedBy = requestedBy;
+        return u;
+    }
+
+    public boolean isErasure() {
+        return erasureRequestId != null;
     }
 
     public static String accountKey(String accountDomain, String leadId) {

@@ -18,7 +18,12 @@ public class LeadEvent {
     public enum Source {
         CLICKSTREAM,
         CAMPAIGN,
-        SALES
+        SALES,
+        /**
+         * Not an event of the lead but an erasure request for it ({@code leadflow.privacy}): {@code eventId}
+         * is the request's id, {@code reason} who asked. The job erases the lead; the scorer never sees it.
+         */
+        PRIVACY
     }
 
     public String eventId;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,13 +16,14 @@ class AccountPrioritizerTest {
 
     private static final long T0 = 1_780_000_000_000L;
     private final ScoringModel model = ScoringModel.defaults();
-    private KeyedOneInputStreamOperatorTestHarness<String, LeadUpdate, HandoffCommand> harness;
+    private KeyedBroadcastOperatorTestHarness<String, LeadUpdate, Control, HandoffCommand> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new AccountPrioritizer(model), u -> u.accountKey, Types.STRING);
-        harness.open();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new AccountPrioritizer(model), u -> u.accountKey, Types.STRING, LiveModel.STATE);
+        // (the factory opens the harness) the control input never holds back event time (as in the job)
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
     }
 
     @AfterEach
@@ -55,7 +57,7 @@ class AccountPrioritizerTest {
         }
 
         harness.processElement(update("grace", T0 + 3000, 5, false, false, null), T0 + 3000);
-        assertThat(harness.numKeyedStateEntries()).as("a cold account leaves nothing behind").isZero();
+        assertThat(Harnesses.keyedStateEntries(harness)).as("a cold account leaves nothing behind").isZero();
     }
 
     @Test
@@ -65,6 +67,68 @@ class AccountPrioritizerTest {
         List<HandoffCommand> out = harness.extractOutputValues();
         assertThat(out).extracting(c -> c.action + "@" + c.queue)
                 .containsExactly("ENQUEUE@default", "WITHDRAW@default", "ENQUEUE@owner-s42");
+    }
+
+    @Test
+    void anErasedLeadIsWithdrawnForgottenAndPassedOnAsAnEraseWhileItsColleagueDropsBack() throws Exception {
+        harness.processElement(update("ada", T0, 70, true, true, "default"), T0);
+        harness.processElement(update("grace", T0 + 1000, 70, true, true, "default"), T0 + 1000);
+        harness.processElement(LeadUpdate.erased("grace", "acme.io", "acme.io", T0 + 2000, "req-1", "dpo", "test"), T0 + 2000);
+
+        List<HandoffCommand> out = harness.extractOutputValues();
+        assertThat(out.subList(3, out.size())).extracting(c -> c.action + ":" + c.leadId)
+                .containsExactly("WITHDRAW:grace", "UPDATE:ada", "ERASE:grace");
+        HandoffCommand withdraw = out.get(3);
+        assertThat(withdraw.reasons).as("an erasure's withdraw carries nothing of the lead").isEmpty();
+        assertThat(withdraw.email).isNull();
+        assertThat(out.get(4).priority).as("committee back to one").isEqualTo(70.0);
+        HandoffCommand erase = out.get(5);
+        assertThat(erase.erasureRequestId).isEqualTo("req-1");
+        assertThat(erase.requestedBy).isEqualTo("dpo");
+
+        // only ada is left: withdrawing her leaves nothing at all
+        harness.processElement(update("ada", T0 + 3000, 5, false, false, null), T0 + 3000);
+        assertThat(Harnesses.keyedStateEntries(harness)).isZero();
+    }
+
+    @Test
+    void erasingALeadTheAccountNeverHeldStillReachesTheQueue() throws Exception {
+        harness.processElement(LeadUpdate.erased("nobody", "lead:nobody", null, T0, "req-2", null, "test"), T0);
+        assertThat(harness.extractOutputValues()).extracting(c -> c.action + ":" + c.leadId).containsExactly("ERASE:nobody");
+        assertThat(Harnesses.keyedStateEntries(harness)).isZero();
+    }
+
+    @Test
+    void aQueueRebuildResendsEveryOpenHandoffWithTheVersionItAlreadyHas() throws Exception {
+        harness.processElement(update("ada", T0, 70, true, true, "default"), T0);
+        harness.processElement(update("ada", T0 + 500, 75, true, true, "default"), T0 + 500);
+        harness.processElement(update("grace", T0 + 1000, 30, true, false, null), T0 + 1000);
+        harness.processElement(update("linus", T0, 90, true, true, "default") , T0);
+        harness.processElement(update("linus", T0 + 100, 20, false, false, null), T0 + 100); // withdrawn
+        List<HandoffCommand> before = harness.extractOutputValues();
+        HandoffCommand adaLast = before.stream().filter(c -> c.leadId.equals("ada")).reduce((a, b) -> b).orElseThrow();
+
+        harness.processBroadcastElement(Control.rebuildQueue("rb-1", "ops", T0 + 2000), T0 + 2000);
+
+        List<HandoffCommand> resent = harness.extractOutputValues().subList(before.size(), harness.extractOutputValues().size());
+        assertThat(resent).extracting(c -> c.action + ":" + c.leadId).containsExactly("ENQUEUE:ada");
+        HandoffCommand c = resent.get(0);
+        assertThat(c.rebuild).isTrue();
+        assertThat(c.version).as("same version: Redis takes it only where the lead is missing").isEqualTo(adaLast.version);
+        assertThat(c.priority).isEqualTo(adaLast.priority);
+        assertThat(c.enqueuedAt).isEqualTo(T0);
+        assertThat(c.engagedLeads).isEqualTo(2);
+        assertThat(c.handoffId).isEqualTo("ada-1");
+    }
+
+    @Test
+    void aNewModelFromTheControlStreamChangesPrioritiesFromThenOn() throws Exception {
+        String yaml = ScoringModelDocuments.withCommitteeBonus(model, 12.0, "bonus-12");
+        harness.processBroadcastElement(Control.model("bonus-12", yaml, T0), T0);
+        harness.processElement(update("ada", T0, 70, true, true, "default"), T0);
+        harness.processElement(update("grace", T0 + 1000, 30, true, false, null), T0 + 1000);
+        assertThat(lastCommand().priority).isEqualTo(82.0);
+        assertThat(lastCommand().modelVersion).as("the update itself carries the scorer's version").isEqualTo("test");
     }
 
     private HandoffCommand only(HandoffCommand.Action action) {

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.leadflow.scoring.LeadEvent;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,13 +18,14 @@ class IdentityStitcherTest {
     private static final long MINUTE = 60_000L;
     private static final long RETENTION = 30L * 24 * 60 * MINUTE;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, LeadEvent, LeadEvent> harness;
+    private KeyedBroadcastOperatorTestHarness<String, LeadEvent, Control, LeadEvent> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new IdentityStitcher(RETENTION, 3), e -> e.anonymousId, Types.STRING);
-        harness.open();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new IdentityStitcher(RETENTION, 3), e -> e.anonymousId, Types.STRING, LiveModel.STATE);
+        // (the factory opens the harness) the control input never holds back event time (as in the job)
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
     }
 
     @AfterEach
@@ -58,11 +60,32 @@ class IdentityStitcherTest {
         assertThat(harness.extractOutputValues()).extracting(e -> e.eventId)
                 .as("only the first three anonymous events are kept").containsExactly("b0", "b1", "b2", "id");
 
-        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(Harnesses.keyedStateEntries(harness)).isPositive();
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-        harness.processWatermark(T0 + 10 + RETENTION);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        harness.processWatermark(new Watermark(T0 + 10 + RETENTION));
+        assertThat(Harnesses.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void anErasureForgetsEveryAnonymousIdLinkedToTheLeadAndNothingElse() throws Exception {
+        harness.processElement(click("a1", "lead-1", "anon-1", "identify", T0), T0);
+        harness.processElement(click("a2", "lead-1", "anon-3", "identify", T0), T0);
+        harness.processElement(click("b1", "lead-2", "anon-2", "identify", T0), T0);
+        harness.processElement(click("c1", null, "anon-4", "page:docs", T0), T0); // not linked to anyone
+        int others = Harnesses.keyedStateEntries(harness);
+
+        harness.processBroadcastElement(Control.erase("req-1", "lead-1", null, T0 + MINUTE), T0 + MINUTE);
+
+        // anon-1 and anon-3 each held a link and a last-seen time
+        assertThat(Harnesses.keyedStateEntries(harness)).isEqualTo(others - 4);
+        // a later click of an erased anonymous id is anonymous again: kept, not sent to the old lead
+        int before = harness.extractOutputValues().size();
+        harness.processElement(click("a3", null, "anon-1", "page:pricing", T0 + 2 * MINUTE), T0 + 2 * MINUTE);
+        assertThat(harness.extractOutputValues()).hasSize(before);
+        // lead-2's link is intact
+        harness.processElement(click("b2", null, "anon-2", "page:pricing", T0 + 2 * MINUTE), T0 + 2 * MINUTE);
+        assertThat(harness.extractOutputValues().get(before).leadId).isEqualTo("lead-2");
     }
 
     static LeadEvent click(String id, String leadId, String anonymousId, String signal, long at) {

@@ -7,7 +7,9 @@ import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,13 +23,14 @@ class LeadScoringFunctionTest {
     private static final long DAY = 24 * 60 * MINUTE;
 
     private final ScoringModel model = ScoringModel.defaults();
-    private KeyedOneInputStreamOperatorTestHarness<String, LeadEvent, LeadUpdate> harness;
+    private KeyedBroadcastOperatorTestHarness<String, LeadEvent, Control, LeadUpdate> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new LeadScoringFunction(model), e -> e.leadId, Types.STRING);
-        harness.open();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new LeadScoringFunction(model), e -> e.leadId, Types.STRING, LiveModel.STATE);
+        // (the factory opens the harness) the control input never holds back event time (as in the job)
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
     }
 
     @AfterEach
@@ -56,12 +59,12 @@ class LeadScoringFunctionTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         // Two days on, readiness has decayed but is still at or above 45: still wanted.
-        harness.processWatermark(T0 + 2 * DAY);
+        harness.processWatermark(new Watermark(T0 + 2 * DAY));
         assertThat(last().wantsHandoff).isTrue();
 
         // Long enough for the pricing points to halve twice: below 45, withdrawn by the timer alone.
         int before = harness.extractOutputValues().size();
-        harness.processWatermark(T0 + 10 * DAY);
+        harness.processWatermark(new Watermark(T0 + 10 * DAY));
         List<LeadUpdate> after = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
         assertThat(after).isNotEmpty();
         LeadUpdate withdrawn = after.get(after.size() - 1);
@@ -73,11 +76,11 @@ class LeadScoringFunctionTest {
     @Test
     void stateAndTimersOfALeadThatWentColdAreCleanedUp() throws Exception {
         qualifyByEngagement();
-        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(Harnesses.keyedStateEntries(harness)).isPositive();
 
-        harness.processWatermark(T0 + model.inactiveTtlMillis() + DAY);
+        harness.processWatermark(new Watermark(T0 + model.inactiveTtlMillis() + DAY));
 
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(Harnesses.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
@@ -99,6 +102,51 @@ class LeadScoringFunctionTest {
         call.sellerId = "s7";
         harness.processElement(call, T0 + 10 * MINUTE);
         assertThat(last().wantsHandoff).isFalse();
+    }
+
+    @Test
+    void anErasureDropsTheLeadsStateAndTimerAndTellsItsAccount() throws Exception {
+        qualifyByEngagement();
+        LeadEvent request = new LeadEvent();
+        request.source = LeadEvent.Source.PRIVACY;
+        request.eventId = "req-9";
+        request.leadId = "lead-1";
+        request.occurredAt = T0 + 5 * MINUTE;
+        request.reason = "dpo";
+        harness.processElement(request, T0 + 5 * MINUTE);
+
+        LeadUpdate erased = last();
+        assertThat(erased.isErasure()).isTrue();
+        assertThat(erased.erasureRequestId).isEqualTo("req-9");
+        assertThat(erased.requestedBy).isEqualTo("dpo");
+        assertThat(erased.accountKey).as("routed to the account that holds the lead").isEqualTo("acme.io");
+        assertThat(erased.email).isNull();
+        assertThat(Harnesses.keyedStateEntries(harness)).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aModelFromTheControlStreamIsUsedFromTheNextEventOnAndSurvivesARestore() throws Exception {
+        qualifyByEngagement();
+        assertThat(last().modelVersion).isEqualTo(ScoringModelDocuments.DEFAULT_VERSION);
+        // v2 lifts the pricing cap, so a fourth view in a day now counts (under v1 it changed nothing)
+        String v2 = ScoringModelDocuments.edited("2026.2-test", "dailyCap: 24, label: Viewed pricing",
+                "dailyCap: 40, label: Viewed pricing");
+        harness.processBroadcastElement(Control.model("2026.2-test", v2, T0 + 4 * MINUTE), T0 + 4 * MINUTE);
+        harness.processElement(event("p-4", "page:pricing", T0 + 5 * MINUTE), T0 + 5 * MINUTE);
+        assertThat(last().modelVersion).isEqualTo("2026.2-test");
+
+        // A restored job scores with the model it had applied, not the one it was started with.
+        var snapshot = harness.snapshot(1L, T0 + 6 * MINUTE);
+        harness.close();
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new LeadScoringFunction(model), List.of(LiveModel.STATE)),
+                e -> e.leadId, Types.STRING, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        harness.processElement(event("p-5", "page:pricing", T0 + 7 * MINUTE), T0 + 7 * MINUTE);
+        assertThat(last().modelVersion).isEqualTo("2026.2-test");
     }
 
     private LeadUpdate last() {

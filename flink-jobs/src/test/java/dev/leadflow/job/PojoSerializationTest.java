@@ -14,6 +14,8 @@ class PojoSerializationTest {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadEvent.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(DeadLetter.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(DecodedRecord.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(Control.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(ControlRecord.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadUpdate.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(HandoffCommand.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(AccountMember.class);

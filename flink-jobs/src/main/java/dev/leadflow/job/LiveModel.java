@@ -1,0 +1,72 @@
+package dev.leadflow.job;
+
+import dev.leadflow.scoring.ScoringModel;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring model an operator instance scores with: the one the job started with until a model
+ * document arrives on {@code leadflow.scoring-model}, then that one. The document is kept in
+ * broadcast state, so a job restored from a checkpoint or savepoint scores with the model it had
+ * applied, not the one on its command line. Not serializable: each operator instance builds its own.
+ */
+final class LiveModel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveModel.class);
+    /** Broadcast state of every operator that scores: the model document in force. */
+    static final MapStateDescriptor<String, String> STATE =
+            new MapStateDescriptor<>("scoring-model", Types.STRING, Types.STRING);
+    private static final String DOCUMENT = "document";
+
+    private final String operator;
+    private ScoringModel current;
+    private boolean restoreChecked;
+
+    LiveModel(ScoringModel initial, String operator) {
+        this.current = initial;
+        this.operator = operator;
+    }
+
+    ScoringModel current() {
+        return current;
+    }
+
+    /**
+     * Once per instance, before its first use: takes the model a restored broadcast state holds.
+     *
+     * @return true if that replaced the model the instance started with
+     */
+    boolean restore(ReadOnlyBroadcastState<String, String> state) throws Exception {
+        if (restoreChecked) {
+            return false;
+        }
+        restoreChecked = true;
+        String document = state.get(DOCUMENT);
+        return document != null && install(ScoringModel.fromYaml(document), "restored");
+    }
+
+    /**
+     * Applies a validated model document and keeps it in broadcast state.
+     *
+     * @return true if it differs from the model in force
+     */
+    boolean apply(Control model, BroadcastState<String, String> state) throws Exception {
+        restore(state);
+        ScoringModel next = ScoringModel.fromYaml(model.text); // validated by the deserializer
+        state.put(DOCUMENT, model.text);
+        return install(next, "applied");
+    }
+
+    private boolean install(ScoringModel next, String how) {
+        if (next.fingerprint() == current.fingerprint() && next.version().equals(current.version())) {
+            return false;
+        }
+        LOG.info("{}: scoring model {} {} (was {})", operator, next.version(), how, current.version());
+        current = next;
+        return true;
+    }
+}

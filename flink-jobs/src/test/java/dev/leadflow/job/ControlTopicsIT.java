@@ -1,0 +1,209 @@
+package dev.leadflow.job;
+
+import static dev.leadflow.job.Events.buyer;
+import static dev.leadflow.job.Events.identify;
+import static dev.leadflow.job.Events.page;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadflow.avro.ClickEvent;
+import dev.leadflow.avro.ControlCommand;
+import dev.leadflow.avro.ControlCommandType;
+import dev.leadflow.queue.HandoffQueue;
+import dev.leadflow.queue.QueuedLead;
+import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.schemas.AvroWireSerializer;
+import dev.leadflow.schemas.RegistryConfig;
+import dev.leadflow.schemas.SchemaRegistryClient;
+import dev.leadflow.schemas.Topics;
+import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.testkit.Await;
+import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
+import dev.leadflow.testkit.redis.RedisServerExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The control topics against one running job: a scoring model published on
+ * {@code leadflow.scoring-model} is applied without restart (a bad one is dead-lettered with its
+ * reason and the model in force stays), and after Redis restarts without persistence a
+ * {@code REBUILD_QUEUE} command on {@code leadflow.control} rebuilds the queue from the job's state.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControlTopicsIT {
+
+    @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(clusterConfig())
+                    .build());
+
+    private static final String REGISTRY_URL = "mock://control-topics-it";
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(2, ChronoUnit.HOURS);
+    private static final String V2 = "2026.11-control-it";
+
+    private static SchemaRegistryClient registry;
+    private static AvroWireSerializer<ClickEvent> clicks;
+    private static HandoffQueue queue;
+    private static JobClient job;
+    private static int leads;
+
+    private static Configuration clusterConfig() {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Path.of(System.getProperty("java.io.tmpdir"), "control-it-checkpoints").toUri().toString());
+        return conf;
+    }
+
+    @BeforeAll
+    static void startJob() throws Exception {
+        KAFKA.broker().createTopics(1, Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES, Topics.HANDOFFS, Topics.DLQ,
+                Topics.SCORING_MODEL, Topics.CONTROL);
+        registry = SchemaRegistryClient.create(RegistryConfig.of(REGISTRY_URL));
+        clicks = new AvroWireSerializer<>(registry, Topics.valueSubject(Topics.CLICKSTREAM), ClickEvent.getClassSchema());
+        queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
+
+        JobSettings s = new JobSettings();
+        s.bootstrapServers = KAFKA.broker().bootstrapServers();
+        s.registryUrl = REGISTRY_URL;
+        s.redisUri = REDIS.uri();
+        s.checkpointInterval = Duration.ofSeconds(1);
+        s.parallelism = 2;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        LeadFlowJob.configure(env, s);
+        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
+                ScoringModel.defaults(), s);
+        job = env.executeAsync("control-topics-it");
+    }
+
+    @AfterAll
+    static void stopJob() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+        }
+        if (queue != null) {
+            queue.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aModelPublishedAtRunTimeIsAppliedWithoutRestartAndABadOneIsRejectedWithItsReason() throws Exception {
+        assertThat(modelVersionOf(qualify())).isEqualTo(ScoringModelDocuments.DEFAULT_VERSION);
+
+        publishModel(ScoringModelDocuments.edited(V2));
+        // The control stream and the events are not ordered with each other: qualify new leads until
+        // one is scored with the new model.
+        String lead = Await.until(TIMEOUT, "a handoff scored with model " + V2, () -> {
+            String next = qualify();
+            return V2.equals(modelVersionOf(next)) ? Optional.of(next) : Optional.empty();
+        });
+        assertThat(lead).isNotNull();
+
+        String bad = ScoringModelDocuments.edited("2026.11-broken", "bonusPerEngagedLead: 5", "bonusPerEngagedLead: -5");
+        long badOffset = publishModel(bad);
+        ConsumerRecord<byte[], byte[]> dead = Await.until(TIMEOUT, "the bad model in the DLQ", () ->
+                KAFKA.broker().readAll(Topics.DLQ).stream()
+                        .filter(r -> header(r, DeadLetterSerializer.HEADER_TOPIC).equals(Topics.SCORING_MODEL))
+                        .filter(r -> header(r, DeadLetterSerializer.HEADER_OFFSET).equals(Long.toString(badOffset)))
+                        .findFirst());
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo(bad);
+        assertThat(header(dead, DeadLetterSerializer.HEADER_ERROR_MESSAGE)).contains("account.bonusPerEngagedLead");
+
+        // The bad model changed nothing: the next lead is still scored with V2.
+        assertThat(modelVersionOf(qualify())).isEqualTo(V2);
+    }
+
+    @Test
+    @Order(2)
+    void afterRedisRestartsWithoutPersistenceARebuildCommandRestoresTheQueueFromTheJobsState() throws Exception {
+        List<QueuedLead> before = queue.peek("default", 1000);
+        assertThat(before).hasSizeGreaterThanOrEqualTo(3);
+
+        REDIS.server().restart(); // no AOF, no RDB: Redis comes back empty
+        assertThat(Await.until(TIMEOUT, "redis back", () -> {
+            try {
+                return Optional.of(queue.depth("default"));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        })).as("the restart lost the queue").isZero();
+
+        long requested = System.nanoTime();
+        AvroWireSerializer<ControlCommand> commands = new AvroWireSerializer<>(registry,
+                Topics.valueSubject(Topics.CONTROL), ControlCommand.getClassSchema());
+        KAFKA.broker().send(List.of(new ProducerRecord<>(Topics.CONTROL, null,
+                commands.serialize(new ControlCommand("rebuild-1", Instant.now(), ControlCommandType.REBUILD_QUEUE, "it")))));
+        Await.until(TIMEOUT, "the queue rebuilt", () -> queue.peek("default", 1000).equals(before));
+        long rebuildMillis = (System.nanoTime() - requested) / 1_000_000;
+        System.out.printf("queue rebuild: %d handoffs restored in %d ms after the command%n", before.size(), rebuildMillis);
+        assertThat(queue.peek("default", 1000)).isEqualTo(before);
+    }
+
+    /** Publishes events that hand a new lead (150 people, US: the default queue) off at once; returns its id. */
+    private static String qualify() {
+        String lead = "ctl-lead-" + (++leads);
+        String anon = "anon-" + lead;
+        Instant at = T0.plus(leads, ChronoUnit.MINUTES);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (ClickEvent e : List.of(identify(lead, anon, at, buyer("Ada", lead, "VP Marketing", lead + ".io", "150", "US")),
+                Events.track(lead, anon, "demo_requested", at.plusSeconds(1)))) {
+            records.add(new ProducerRecord<>(Topics.CLICKSTREAM, lead.getBytes(StandardCharsets.UTF_8), clicks.serialize(e)));
+        }
+        KAFKA.broker().send(records);
+        return lead;
+    }
+
+    private static String modelVersionOf(String lead) {
+        QueuedLead queued = Await.until(TIMEOUT, lead + " queued", () -> queue.get("default", lead));
+        try {
+            JsonNode payload = JSON.readTree(queued.payload());
+            return payload.get("modelVersion").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long publishModel(String yaml) throws Exception {
+        try (var producer = KAFKA.broker().producer()) {
+            return producer.send(new ProducerRecord<>(Topics.SCORING_MODEL,
+                    "model".getBytes(StandardCharsets.UTF_8), yaml.getBytes(StandardCharsets.UTF_8))).get().offset();
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
