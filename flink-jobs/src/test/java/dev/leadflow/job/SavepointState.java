@@ -16,12 +16,14 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -64,7 +66,7 @@ import org.apache.flink.util.Collector;
  * SavepointState s = SavepointState.read(savepointPath);
  * s.keys(Uids.SCORING);                          // every lead id with scoring state
  * s.value(Uids.SCORING, "lead-7", "lead", LeadState.class);
- * s.keysMentioning("lead-7");                    // keys of any operator that hold that text
+ * s.mentions("lead-7");                          // every key or value of any operator holding it
  * }</pre>
  *
  * <p>Only states listed in {@link #OPERATORS} can be read (the API needs their descriptors), so
@@ -201,23 +203,49 @@ public final class SavepointState {
     }
 
     /**
-     * Every place the text appears, as "uid/key" or "uid/key/state": in a key or anywhere in a
-     * state value (a stitched anonymous id's linked lead, an account's member map, a buffered
-     * event). Empty when the savepoint holds nothing of it — what an erasure test wants.
+     * Every place the text appears exactly, as "uid/key" or "uid/key/state": as a key, or anywhere
+     * in a state value as a string or a map key (a stitched anonymous id's linked lead, an account's
+     * member map, a buffered event). Empty when the savepoint holds nothing of it, which is what an
+     * erasure test wants. "lead-1" does not match "lead-10"; use {@link #mentions(Predicate)} for more.
      */
-    public List<String> keysMentioning(String text) {
+    public List<String> mentions(String text) {
+        return mentions(text::equals);
+    }
+
+    /** Every key, string value or map key that matches, as in {@link #mentions(String)}. */
+    public List<String> mentions(Predicate<String> match) {
         List<String> hits = new ArrayList<>();
         byOperator.forEach((uid, keys) -> keys.forEach((key, state) -> {
-            if (key.contains(text)) {
+            if (match.test(key)) {
                 hits.add(uid + "/" + key);
             }
             state.states().forEach((name, value) -> {
-                if (value.toString().contains(text)) {
+                if (contains(value, match)) {
                     hits.add(uid + "/" + key + "/" + name);
                 }
             });
         }));
         return hits;
+    }
+
+    private static boolean contains(JsonNode node, Predicate<String> match) {
+        if (node.isTextual()) {
+            return match.test(node.asText());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (match.test(f.getKey()) || contains(f.getValue(), match)) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (contains(item, match)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -124,6 +124,11 @@ class UpgradeFromSavepointIT {
         assertThat(before.value(LeadFlowPipeline.Uids.STITCHING, "anon-" + (input.leads - 1), "anonymous-events"))
                 .as("events of a visitor who has not identified yet").isNotNull();
         assertThat(before.keys(LeadFlowPipeline.Uids.PRIORITIZER)).isNotEmpty();
+        assertThat(SavepointState.keyedStateNames(savepoint1)).as("state names from the savepoint's meta data")
+                .containsEntry(LeadFlowPipeline.Uids.SCORING, Set.of("lead", "emitted", "timer"));
+        assertThat(before.mentions("lead-0")).as("lead-0 is known to scoring, stitching and its account")
+                .contains(LeadFlowPipeline.Uids.SCORING + "/lead-0", LeadFlowPipeline.Uids.STITCHING + "/anon-0/linked-lead");
+        assertThat(before.mentions("lead-1")).as("exact matches only").doesNotContain(LeadFlowPipeline.Uids.SCORING + "/lead-10");
         Map<String, List<QueuedLead>> queueBefore = snapshot();
         assertThat(queueBefore).as("release 1 handed leads off").isNotEmpty();
 
