@@ -23,7 +23,6 @@ import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,12 +49,7 @@ class InfrastructureFaultsIT {
     @RegisterExtension static final RedisServerExtension REDIS =
             new RedisServerExtension(RedisServer.Options.defaults().withAppendOnly(true));
     // One TaskManager with one slot; the TaskManager test adds the spare the job moves to.
-    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .setConfiguration(clusterConfig())
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RecoveryHarness.oneSlotCluster(clusterConfig());
 
     private static final RecoveryHarness HARNESS = new RecoveryHarness(KAFKA, REDIS, "mock://infrastructure-faults-it");
     private static List<ProducerRecord<byte[], byte[]>> input;
@@ -73,7 +67,9 @@ class InfrastructureFaultsIT {
     @BeforeAll
     static void referenceRun() throws Exception {
         input = HARNESS.scenario(150, 2_000);
+        long started = System.nanoTime();
         reference = HARNESS.reference(input);
+        System.out.printf("reference run (failure-free): %d ms%n", (System.nanoTime() - started) / 1_000_000);
         assertThat(reference.queuedLeads()).isPositive();
         assertThat(reference.handoffs()).isGreaterThan(50);
     }
