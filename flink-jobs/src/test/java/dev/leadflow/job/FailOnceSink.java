@@ -3,6 +3,7 @@ package dev.leadflow.job;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -17,6 +18,8 @@ final class FailOnceSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     static final AtomicInteger WRITTEN = new AtomicInteger();
     static final AtomicBoolean FAILED = new AtomicBoolean();
+    /** {@link System#nanoTime()} of the injected failure. */
+    static final AtomicLong FAILED_AT = new AtomicLong();
 
     private final Sink<T> delegate;
     private final int failAfter;
@@ -39,6 +42,7 @@ final class FailOnceSink<T> implements Sink<T> {
             public void write(T element, Context ctx) throws IOException, InterruptedException {
                 writer.write(element, ctx);
                 if (WRITTEN.incrementAndGet() >= failAfter && FAILED.compareAndSet(false, true)) {
+                    FAILED_AT.set(System.nanoTime());
                     throw new IOException("injected failure after " + failAfter + " records");
                 }
             }

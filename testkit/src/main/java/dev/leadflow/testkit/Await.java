@@ -13,6 +13,11 @@ public final class Await {
     }
 
     public static <T> T until(Duration timeout, String what, Supplier<Optional<T>> probe) {
+        return until(timeout, Duration.ofMillis(5), what, probe);
+    }
+
+    /** As {@link #until(Duration, String, Supplier)}, probing every {@code every} (for probes that cost a round trip or more). */
+    public static <T> T until(Duration timeout, Duration every, String what, Supplier<Optional<T>> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<T> result = probe.get();
@@ -23,7 +28,7 @@ public final class Await {
                 throw new AssertionFailedError("timed out after " + timeout + " waiting for " + what);
             }
             try {
-                Thread.sleep(5);
+                Thread.sleep(every.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionFailedError("interrupted waiting for " + what, e);
@@ -32,6 +37,10 @@ public final class Await {
     }
 
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
-        until(timeout, what, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.<Boolean>empty());
+        until(timeout, Duration.ofMillis(5), what, condition);
+    }
+
+    public static void until(Duration timeout, Duration every, String what, BooleanSupplier condition) {
+        until(timeout, every, what, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.<Boolean>empty());
     }
 }

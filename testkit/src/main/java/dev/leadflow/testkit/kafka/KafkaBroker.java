@@ -31,6 +31,10 @@ import org.apache.kafka.common.test.TestKitNodes;
  * A real Kafka broker for tests: one combined KRaft node (broker + controller) running inside
  * the test JVM, from the same Kafka release the Flink connector is built on. Starts in a few
  * seconds; share one per test class.
+ *
+ * <p>{@link #stop()} and {@link #restart()} take the broker down and bring it back on the same port
+ * and log directories, so tests can inject a broker outage; the node's KRaft controller keeps
+ * running meanwhile (as when only the broker process of a cluster restarts).
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -251,6 +255,53 @@ public final class KafkaBroker implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(200)).forEach(all::add);
             }
             return all;
+        }
+    }
+
+    /** Whether the broker runs: false between {@link #stop()} and {@link #restart()}. */
+    public boolean isRunning() {
+        return cluster.brokers().values().stream().noneMatch(b -> b.isShutdown());
+    }
+
+    /**
+     * Shuts the broker down (controlled shutdown): its listener closes, its logs are closed and its
+     * partitions go offline; clients see connection failures until {@link #restart()}.
+     */
+    public void stop() {
+        cluster.brokers().values().forEach(b -> b.shutdown());
+    }
+
+    /**
+     * Starts the broker again on the same port and log directories (stopping it first if it runs)
+     * and waits until it serves requests again.
+     */
+    public void restart() {
+        if (isRunning()) {
+            stop();
+        }
+        cluster.brokers().values().forEach(b -> b.startup());
+        awaitServing(Duration.ofSeconds(60));
+    }
+
+    private void awaitServing(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = admin()) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get().isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException notYet) {
+                    // still starting
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka did not serve again within " + timeout);
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting Kafka", e);
         }
     }
 
