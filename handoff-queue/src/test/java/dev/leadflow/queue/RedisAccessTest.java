@@ -134,10 +134,12 @@ class RedisAccessTest {
         }
     }
 
-    @Test
-    void theJobsUserCannotFlushConfigureListOrTouchOtherKeys() {
-        try (HandoffQueue job = HandoffQueue.connect(plain("leadflow-job", JOB_PASSWORD), HandoffQueue.Options.defaults());
-             RedisClient client = plain("leadflow-job", JOB_PASSWORD).connect()) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"plain", "tls"})
+    void theJobsUserCannotFlushConfigureListOrTouchOtherKeys(String transport) {
+        RedisConfig jobUser = transport(transport).apply(new String[] {"leadflow-job", JOB_PASSWORD});
+        try (HandoffQueue job = HandoffQueue.connect(jobUser, HandoffQueue.Options.defaults());
+             RedisClient client = jobUser.connect()) {
             job.apply(Leads.enqueue(QUEUE, "lead-1", "h1", 1, 80, 1_000));
 
             assertNoPerm(client::flushAll, "flushall");
