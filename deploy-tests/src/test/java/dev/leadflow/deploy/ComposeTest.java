@@ -153,6 +153,38 @@ class ComposeTest {
         assertThat(volumeTargets(service("redis"))).containsKey("/data");
     }
 
+    /**
+     * Redis loads redis/users.acl, and the job and the API log in as its users with the passwords
+     * whose SHA-256 the file holds (RedisAccessTest proves what each user may do).
+     */
+    @Test
+    void theJobAndTheApiLogInAsTheAclUsersOfTheShippedFile() throws Exception {
+        Map<String, Object> redis = service("redis");
+        assertThat(strings(redis.get("command"))).containsSubsequence("--aclfile", "/etc/redis/users.acl");
+        Path acl = COMPOSE.getParent().resolve(volumeTargets(redis).get("/etc/redis/users.acl")).normalize();
+        assertThat(acl).isEqualTo(Repo.DOCKER.resolve("redis/users.acl").normalize()).isRegularFile();
+        Map<String, String> hashes = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(acl)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^user (\\S+) .*#([0-9a-f]{64})").matcher(line);
+            if (m.find()) {
+                hashes.put(m.group(1), m.group(2));
+            }
+        }
+        Map<String, String> job = environment(service("jobmanager"));
+        Map<String, String> api = environment(service("seller-api"));
+        assertThat(job.get("LEADFLOW_REDIS_USER")).isEqualTo("leadflow-job");
+        assertThat(api.get("LEADFLOW_API_REDIS_USER")).isEqualTo("leadflow-api");
+        assertThat(sha256(job.get("LEADFLOW_REDIS_PASSWORD"))).isEqualTo(hashes.get("leadflow-job"));
+        assertThat(sha256(api.get("LEADFLOW_API_REDIS_PASSWORD"))).isEqualTo(hashes.get("leadflow-api"));
+        assertThat(String.join(" ", strings(((Map<?, ?>) redis.get("healthcheck")).get("test"))))
+                .as("anonymous clients may only PING").contains("redis-cli ping");
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
     @Test
     void everyImageIsBuiltFromADockerfileOfTheRepository() {
         services().forEach((name, svc) -> {

@@ -241,7 +241,7 @@ class HelmChartTest {
             assertThat(s.checkpointDir).isEqualTo(flinkConfiguration(fd).get("execution.checkpointing.dir"));
             assertThat(s.redisUri).isEqualTo("redis://:not-a-secret@redis:6379");
         }
-        JobSettings prod = JobOptions.settings(new String[0], env(flinkContainer(one(allOn, "FlinkDeployment"))), tmp);
+        JobSettings prod = JobOptions.settings(new String[0], envWithStandIns(flinkContainer(one(allOn, "FlinkDeployment"))), tmp);
         assertThat(prod.kafkaProperties).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512");
         assertThat(prod.startFrom).isEqualTo(JobSettings.StartFrom.LATEST);
         assertThat(prod.groupId).isEqualTo("leadflow-prod");
@@ -298,7 +298,7 @@ class HelmChartTest {
                 .containsEntry("LEADFLOW_API_REGISTRY_PASSWORD_FILE", "/etc/leadflow/secrets/registry-password");
         JsonNode items = volume(dep.path("spec").path("template").path("spec"), "credentials").path("secret").path("items");
         assertThat(StreamSupport.stream(items.spliterator(), false).map(i -> i.path("key").asText() + "->" + i.path("path").asText()))
-                .containsExactly("redis->redis-uri", "users->users.yaml", "registry-password->registry-password");
+                .containsExactly("redis-api->redis-uri", "users->users.yaml", "registry-password->registry-password");
 
         JsonNode ingress = one(allOn, "Ingress");
         assertThat(ingress.path("spec").path("ingressClassName").asText()).isEqualTo("nginx");
@@ -356,6 +356,35 @@ class HelmChartTest {
         assertThat(all(allOn, "ConfigMap").stream().filter(c -> c.path("metadata").path("name").asText().contains("dashboard")))
                 .hasSize(2)
                 .allMatch(c -> c.path("metadata").path("annotations").path("grafana_folder").asText().equals("LeadFlow"));
+    }
+
+    /** The job and the API as their own Redis ACL users, with the CA and client certificate from a Secret. */
+    @Test
+    void redisTlsFilesAndTheApisOwnRedisUserReachBothPods() {
+        JsonNode fd = one(allOn, "FlinkDeployment");
+        JsonNode dep = one(allOn, "Deployment");
+        JsonNode jobPod = fd.path("spec").path("podTemplate").path("spec");
+        JsonNode apiPod = dep.path("spec").path("template").path("spec");
+        for (JsonNode pod : List.of(jobPod, apiPod)) {
+            JsonNode items = volume(pod, "redis-tls").path("secret").path("items");
+            assertThat(volume(pod, "redis-tls").path("secret").path("secretName").asText()).isEqualTo("redis-tls");
+            assertThat(StreamSupport.stream(items.spliterator(), false).map(i -> i.path("key").asText() + "->" + i.path("path").asText()))
+                    .containsExactly("ca.pem->ca.crt", "client.pem->client.crt", "client-key.pem->client.key");
+            assertThat(mountPaths(pod.path("containers").get(0))).containsEntry("redis-tls", "/etc/leadflow/redis-tls");
+        }
+        // the operator merges the pod template into JobManager and TaskManagers: the sink connects from the latter
+        JobSettings job = JobOptions.settings(new String[0], envWithStandIns(flinkContainer(fd)), tmp);
+        assertThat(env(flinkContainer(fd))).containsEntry("LEADFLOW_REDIS_TLS_CA_FILE", "/etc/leadflow/redis-tls/ca.crt")
+                .containsEntry("LEADFLOW_REDIS_TLS_CERT_FILE", "/etc/leadflow/redis-tls/client.crt")
+                .containsEntry("LEADFLOW_REDIS_TLS_KEY_FILE", "/etc/leadflow/redis-tls/client.key");
+        assertThat(job.redisConfig().ssl()).isTrue();
+        assertThat(job.redisConfig().tls().certFile()).isNotNull();
+        assertThat(job.redisConfig().tls().verifyHostname()).isFalse();
+        assertThat(env(dep.path("spec").path("template").path("spec").path("containers").get(0)))
+                .containsEntry("LEADFLOW_API_REDIS_TLS_CA_FILE", "/etc/leadflow/redis-tls/ca.crt")
+                .containsEntry("LEADFLOW_API_REDIS_TLS_VERIFY_HOSTNAME", "false");
+        // without the option nothing of it is rendered
+        assertThat(defaults.toString()).doesNotContain("redis-tls").doesNotContain("REDIS_TLS");
     }
 
     @Test
@@ -513,6 +542,13 @@ class HelmChartTest {
                 env.put(e.path("name").asText(), e.path("value").asText());
             }
         }
+        return env;
+    }
+
+    /** The container's variables, those taken from a Secret with a stand-in value. */
+    static Map<String, String> envWithStandIns(JsonNode container) {
+        Map<String, String> env = env(container);
+        secretRefNames(container).forEach(name -> env.put(name, "stand-in"));
         return env;
     }
 

@@ -1,5 +1,8 @@
 package dev.leadflow.job;
 
+import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.queue.RedisTls;
+import dev.leadflow.schemas.KafkaClientProperties;
 import dev.leadflow.schemas.RegistryConfig;
 import java.io.IOException;
 import java.io.Serializable;
@@ -35,6 +38,15 @@ public final class JobSettings implements Serializable {
     public String registryUser;
     public String registryPassword;
     public String redisUri = "redis://localhost:6379";
+    /** Redis ACL user and password; each replaces the one in {@link #redisUri} when set. */
+    public String redisUser;
+    public String redisPassword;
+    /** PEM CA file that signed the Redis server's certificate; setting it (or a client cert) turns TLS on. */
+    public String redisTlsCaFile;
+    /** PEM client certificate and its PKCS#8 key, for Redis servers with {@code tls-auth-clients yes}. */
+    public String redisTlsCertFile;
+    public String redisTlsKeyFile;
+    public boolean redisTlsVerifyHostname = true;
     /** Scoring model location: null for the default that ships in the jar, a path or a URL. */
     public String modelLocation;
     public Duration checkpointInterval = Duration.ofSeconds(10);
@@ -84,6 +96,16 @@ public final class JobSettings implements Serializable {
         s.registryUser = get.apply("registry-user");
         s.registryPassword = secret(get.apply("registry-password"), get.apply("registry-password-file"), "registry-password-file");
         s.redisUri = or(secret(get.apply("redis-uri"), get.apply("redis-uri-file"), "redis-uri-file"), s.redisUri);
+        s.redisUser = get.apply("redis-user");
+        s.redisPassword = secret(get.apply("redis-password"), get.apply("redis-password-file"), "redis-password-file");
+        s.redisTlsCaFile = get.apply("redis-tls-ca-file");
+        s.redisTlsCertFile = get.apply("redis-tls-cert-file");
+        s.redisTlsKeyFile = get.apply("redis-tls-key-file");
+        String verifyHostname = get.apply("redis-tls-verify-hostname");
+        if (verifyHostname != null) {
+            s.redisTlsVerifyHostname = bool("redis-tls-verify-hostname", verifyHostname);
+        }
+        String kafkaPropertiesFile = get.apply("kafka-properties-file");
         s.modelLocation = get.apply("model");
         s.checkpointInterval = duration("checkpoint-interval", get.apply("checkpoint-interval"), s.checkpointInterval);
         s.checkpointDir = get.apply("checkpoint-dir");
@@ -113,6 +135,11 @@ public final class JobSettings implements Serializable {
                 s.kafkaProperties.putIfAbsent(prop, v);
             }
         });
+        if (kafkaPropertiesFile != null) {
+            // lowest precedence: --kafka.* and LEADFLOW_KAFKA_PROP_* override single properties of the file
+            KafkaClientProperties.read(Path.of(kafkaPropertiesFile), "kafka-properties-file")
+                    .forEach(s.kafkaProperties::putIfAbsent);
+        }
         if (!flags.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", flags.keySet()));
         }
@@ -126,6 +153,14 @@ public final class JobSettings implements Serializable {
         require(registryUrl != null && !registryUrl.isBlank(), "registry-url must not be empty");
         require(redisUri != null && (redisUri.startsWith("redis://") || redisUri.startsWith("rediss://")),
                 "redis-uri must start with redis:// or rediss://");
+        try {
+            redisConfig();
+        } catch (IllegalArgumentException e) {
+            // RedisConfig's messages mask the password
+            throw new IllegalArgumentException("redis-uri / redis-tls-*: " + e.getMessage(), e);
+        }
+        require((registryUser == null) == (registryPassword == null),
+                "registry-user and registry-password (or registry-password-file) go together");
         require(!checkpointInterval.isNegative() && !checkpointInterval.isZero(), "checkpoint-interval must be positive");
         require(!maxOutOfOrderness.isNegative(), "max-out-of-orderness must not be negative");
         require(!idleAfter.isNegative() && !idleAfter.isZero(), "idle-after must be positive");
@@ -136,6 +171,12 @@ public final class JobSettings implements Serializable {
         require(!queueRetryTimeout.isNegative(), "queue-retry-timeout must not be negative");
         require(latencyHistogramSize >= 1, "latency-histogram-size must be >= 1");
         return this;
+    }
+
+    /** The Redis URI with the separately given user, password and TLS files applied. */
+    public RedisConfig redisConfig() {
+        RedisTls tls = RedisTls.ofNullable(redisTlsCaFile, redisTlsCertFile, redisTlsKeyFile, redisTlsVerifyHostname);
+        return RedisConfig.fromUri(redisUri).withAccess(redisUser, redisPassword, tls);
     }
 
     public RegistryConfig registryConfig() {
@@ -200,6 +241,14 @@ public final class JobSettings implements Serializable {
         throw new IllegalArgumentException(option + ": expected a duration like 500ms, 10s, 5m, 2h or 3d, was '" + value + "'");
     }
 
+    private static boolean bool(String option, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw new IllegalArgumentException(option + ": expected true or false, was '" + value + "'");
+        };
+    }
+
     private static int integer(String option, String value, int fallback) {
         if (value == null) {
             return fallback;
@@ -229,13 +278,30 @@ public final class JobSettings implements Serializable {
         }
     }
 
+    private String safeRegistry() {
+        try {
+            return registryConfig().toString();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return "(invalid registry URL)";
+        }
+    }
+
+    private String safeRedis() {
+        try {
+            return redisConfig().toString();
+        } catch (IllegalArgumentException e) {
+            return redisUri == null ? null : redisUri.replaceAll("//[^@/]*@", "//***@");
+        }
+    }
+
+    /** Safe to log: passwords, the Redis URI's password and Kafka property values are left out. */
     @Override
     public String toString() {
         return "JobSettings{bootstrapServers=" + bootstrapServers
-                + ", kafkaProperties=" + kafkaProperties.keySet()
+                + ", kafkaProperties=" + KafkaClientProperties.masked(kafkaProperties)
                 + ", groupId=" + groupId + ", startFrom=" + startFrom
-                + ", registryUrl=" + registryUrl + ", registryUser=" + registryUser
-                + ", redisUri=" + redisUri.replaceAll("//[^@/]*@", "//***@")
+                + ", registry=" + safeRegistry()
+                + ", redis=" + safeRedis()
                 + ", model=" + (modelLocation == null ? "(default)" : modelLocation)
                 + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
                 + ", maxOutOfOrderness=" + maxOutOfOrderness + ", idleAfter=" + idleAfter

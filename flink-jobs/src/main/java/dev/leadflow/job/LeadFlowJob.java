@@ -35,11 +35,16 @@ public final class LeadFlowJob {
     public static void main(String[] args) throws Exception {
         JobSettings settings = JobSettings.fromArgs(args, System.getenv());
         ScoringModel model = ScoringModel.load(settings.modelLocation);
-        LOG.info("Starting {} with {} and scoring model {}", JOB_NAME, settings, model.version());
+        logStart(settings, model);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig(settings));
         configure(env, settings);
         LeadFlowPipeline.defineWorkflow(env, kafkaInputs(settings), kafkaOutputs(settings), model, settings);
         env.execute(JOB_NAME);
+    }
+
+    /** The one line the job logs about its settings; {@link JobSettings#toString()} masks every secret. */
+    public static void logStart(JobSettings settings, ScoringModel model) {
+        LOG.info("Starting {} with {} and scoring model {}", JOB_NAME, settings, model.version());
     }
 
     /** Job-level Flink configuration: checkpoints are always on. */

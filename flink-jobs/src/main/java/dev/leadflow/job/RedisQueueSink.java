@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.queue.RedisConfig;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -17,7 +18,7 @@ public final class RedisQueueSink implements Sink<HandoffCommand> {
 
     private static final long serialVersionUID = 1L;
 
-    private final String redisUri;
+    private final RedisConfig redis;
     private final int batchSize;
     private final Duration flushInterval;
     private final Duration retryTimeout;
@@ -29,7 +30,13 @@ public final class RedisQueueSink implements Sink<HandoffCommand> {
 
     public RedisQueueSink(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout,
             int latencyHistogramSize) {
-        this.redisUri = redisUri;
+        this(RedisConfig.fromUri(redisUri), batchSize, flushInterval, retryTimeout, latencyHistogramSize);
+    }
+
+    /** {@code redis} carries the ACL user, password and TLS files to the writers (never logged: its toString masks). */
+    public RedisQueueSink(RedisConfig redis, int batchSize, Duration flushInterval, Duration retryTimeout,
+            int latencyHistogramSize) {
+        this.redis = redis;
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
         this.retryTimeout = retryTimeout;
@@ -37,12 +44,12 @@ public final class RedisQueueSink implements Sink<HandoffCommand> {
     }
 
     public static RedisQueueSink from(JobSettings s) {
-        return new RedisQueueSink(s.redisUri, s.queueBatchSize, s.queueFlushInterval, s.queueRetryTimeout,
+        return new RedisQueueSink(s.redisConfig(), s.queueBatchSize, s.queueFlushInterval, s.queueRetryTimeout,
                 s.latencyHistogramSize);
     }
 
     @Override
     public SinkWriter<HandoffCommand> createWriter(WriterInitContext context) throws IOException {
-        return new RedisQueueWriter(redisUri, batchSize, flushInterval, retryTimeout, latencyHistogramSize, context);
+        return new RedisQueueWriter(redis, batchSize, flushInterval, retryTimeout, latencyHistogramSize, context);
     }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -36,12 +37,14 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     private final Histogram latency;
     private final Counter retries;
     private boolean flushScheduled;
+    /** Says why a write failed (authentication, ACL, TLS, network) for the retry log line. */
+    private Function<Throwable, String> describeFailure = Throwable::toString;
 
-    RedisQueueWriter(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout,
+    RedisQueueWriter(RedisConfig redis, int batchSize, Duration flushInterval, Duration retryTimeout,
             int latencyHistogramSize, WriterInitContext context) {
-        this(HandoffQueue.connect(RedisConfig.fromUri(redisUri), HandoffQueue.Options.defaults()), batchSize,
-                flushInterval, retryTimeout, context.getProcessingTimeService(), context.metricGroup(),
-                latencyHistogramSize);
+        this(HandoffQueue.connect(redis, HandoffQueue.Options.defaults()), batchSize, flushInterval, retryTimeout,
+                context.getProcessingTimeService(), context.metricGroup(), latencyHistogramSize);
+        this.describeFailure = redis::describe;
     }
 
     /** Takes its collaborators directly, so tests can drive time and read the metrics. */
@@ -100,7 +103,8 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
                             + "; failing so that the job restarts from its last checkpoint", e);
                 }
                 retries.inc();
-                LOG.warn("Redis write of {} actions failed ({}); retrying in {} ms", actions.size(), e.toString(), backoffMs);
+                LOG.warn("Redis write of {} actions failed ({}); retrying in {} ms", actions.size(),
+                        describeFailure.apply(e), backoffMs);
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
             }

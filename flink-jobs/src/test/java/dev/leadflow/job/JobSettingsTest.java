@@ -48,4 +48,86 @@ class JobSettingsTest {
         assertThat(s.registryPassword).isEqualTo("hunter2");
         assertThat(s.toString()).doesNotContain("s3cret").doesNotContain("hunter2");
     }
+
+    @Test
+    void redisUserPasswordAndTlsFilesComeFromFlagsEnvironmentAndFiles(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("redis-password");
+        Files.writeString(pw, "r3dis-Pass\n");
+        JobSettings s = JobSettings.fromArgs(new String[] {"--redis-uri", "redis://:old@cache:6380/1",
+                "--redis-password-file", pw.toString(), "--redis-tls-ca-file", "/etc/leadflow/tls/ca.crt"},
+                Map.of("LEADFLOW_REDIS_USER", "leadflow-job",
+                        "LEADFLOW_REDIS_TLS_CERT_FILE", "/etc/leadflow/tls/client.crt",
+                        "LEADFLOW_REDIS_TLS_KEY_FILE", "/etc/leadflow/tls/client.key",
+                        "LEADFLOW_REDIS_TLS_VERIFY_HOSTNAME", "false"));
+
+        var redis = s.redisConfig();
+        assertThat(redis.username()).isEqualTo("leadflow-job");
+        assertThat(redis.password()).isEqualTo("r3dis-Pass");
+        assertThat(redis.ssl()).as("a CA file turns TLS on").isTrue();
+        assertThat(redis.database()).isEqualTo(1);
+        assertThat(redis.tls().caFile()).isEqualTo("/etc/leadflow/tls/ca.crt");
+        assertThat(redis.tls().certFile()).isEqualTo("/etc/leadflow/tls/client.crt");
+        assertThat(redis.tls().keyFile()).isEqualTo("/etc/leadflow/tls/client.key");
+        assertThat(redis.tls().verifyHostname()).isFalse();
+        assertThat(s.toString()).doesNotContain("r3dis-Pass").doesNotContain("old@")
+                .contains("rediss://leadflow-job:***@cache:6380/1", "ca=/etc/leadflow/tls/ca.crt");
+    }
+
+    @Test
+    void withoutSeparateCredentialsTheUrisOwnAreUsed() {
+        JobSettings s = JobSettings.fromArgs(new String[] {"--redis-uri", "rediss://leadflow-job:pw@cache:6380"}, Map.of());
+        assertThat(s.redisConfig().username()).isEqualTo("leadflow-job");
+        assertThat(s.redisConfig().password()).isEqualTo("pw");
+        assertThat(s.redisConfig().ssl()).isTrue();
+        assertThat(s.redisConfig().tls()).as("the JVM's trust store").isNull();
+    }
+
+    @Test
+    void badRedisAccessSettingsAreNamed(@TempDir Path dir) {
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--redis-tls-cert-file", "c.pem"}, Map.of()))
+                .hasMessageContaining("redis-tls").hasMessageContaining("key file");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--redis-password-file",
+                dir.resolve("missing").toString()}, Map.of()))
+                .hasMessageContaining("redis-password-file");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--redis-tls-verify-hostname", "maybe"}, Map.of()))
+                .hasMessageContaining("redis-tls-verify-hostname");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--registry-user", "u"}, Map.of()))
+                .hasMessageContaining("registry-password");
+    }
+
+    @Test
+    void kafkaSecurityComesFromAPropertiesFileThatFlagsAndEnvironmentOverride(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("kafka-client.properties");
+        Files.writeString(file, """
+                # like Kafka's --command-config
+                security.protocol=SASL_SSL
+                sasl.mechanism=SCRAM-SHA-512
+                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\
+                  username="leadflow" password="kafka-S3cret";
+                ssl.truststore.location=/etc/kafka/truststore.p12
+                """);
+        JobSettings s = JobSettings.fromArgs(new String[] {"--kafka-properties-file", file.toString(),
+                "--kafka.sasl.mechanism", "PLAIN"}, Map.of("LEADFLOW_KAFKA_PROP_SSL_TRUSTSTORE_TYPE", "PKCS12"));
+
+        assertThat(s.kafkaProperties)
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("ssl.truststore.type", "PKCS12")
+                .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.p12");
+        assertThat(s.kafkaProperties.get("sasl.jaas.config"))
+                .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required")
+                .endsWith("password=\"kafka-S3cret\";");
+        assertThat(s.toString()).doesNotContain("kafka-S3cret").contains("sasl.jaas.config=***", "security.protocol=SASL_SSL");
+
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--kafka-properties-file",
+                dir.resolve("nope.properties").toString()}, Map.of()))
+                .hasMessageContaining("kafka-properties-file").hasMessageContaining("nope.properties");
+    }
+
+    @Test
+    void registryCredentialsInTheUrlNeverReachToString() {
+        JobSettings s = JobSettings.fromArgs(new String[] {"--registry-url", "https://reg:Regi5try-pw@registry:8081"}, Map.of());
+        assertThat(s.registryConfig().hasBasicAuth()).isTrue();
+        assertThat(s.toString()).doesNotContain("Regi5try-pw");
+    }
 }

@@ -7,8 +7,11 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
@@ -19,9 +22,12 @@ import redis.clients.jedis.RedisClient;
  * @param username ACL user, or null for the default user
  * @param password or null for none
  * @param poolSize most connections the pooled client opens
+ * @param tls      trust and client certificate for TLS, or null for the JVM defaults; setting it turns
+ *                 TLS on ({@link #withTls})
  */
 public record RedisConfig(String host, int port, String username, String password, boolean ssl, int database,
-                          Duration connectTimeout, Duration socketTimeout, int poolSize) implements Serializable {
+                          Duration connectTimeout, Duration socketTimeout, int poolSize, RedisTls tls)
+        implements Serializable {
 
     public static final int DEFAULT_PORT = 6379;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -42,6 +48,12 @@ public record RedisConfig(String host, int port, String username, String passwor
         if (poolSize <= 0) {
             throw new IllegalArgumentException("poolSize must be positive: " + poolSize);
         }
+    }
+
+    /** Without TLS settings (the JVM's trust store when {@code ssl}). */
+    public RedisConfig(String host, int port, String username, String password, boolean ssl, int database,
+                       Duration connectTimeout, Duration socketTimeout, int poolSize) {
+        this(host, port, username, password, ssl, database, connectTimeout, socketTimeout, poolSize, null);
     }
 
     public static RedisConfig of(String host, int port) {
@@ -83,20 +95,38 @@ public record RedisConfig(String host, int port, String username, String passwor
             password = colon < 0 ? null : emptyToNull(decode(userInfo.substring(colon + 1)));
         }
         return new RedisConfig(host, port, username, password, scheme.equals("rediss"), database(parsed, uri),
-                DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_POOL_SIZE);
+                DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_POOL_SIZE, null);
     }
 
     public RedisConfig withCredentials(String newUsername, String newPassword) {
         return new RedisConfig(host, port, newUsername, newPassword, ssl, database, connectTimeout, socketTimeout,
-                poolSize);
+                poolSize, tls);
+    }
+
+    /**
+     * The user and password given separately from the URI (each only when not null: it replaces the
+     * URI's), and the TLS settings (when not null; they turn TLS on). This is how the job and the API
+     * apply {@code *-user}, {@code *-password-file} and {@code *-tls-*} options to the Redis URI.
+     */
+    public RedisConfig withAccess(String newUsername, String newPassword, RedisTls newTls) {
+        RedisConfig c = withCredentials(newUsername != null ? newUsername : username,
+                newPassword != null ? newPassword : password);
+        return newTls == null ? c : c.withTls(newTls);
+    }
+
+    /** TLS with these settings (TLS is on even if the URI said {@code redis://}). */
+    public RedisConfig withTls(RedisTls newTls) {
+        return new RedisConfig(host, port, username, password, ssl || newTls != null, database, connectTimeout,
+                socketTimeout, poolSize, newTls);
     }
 
     public RedisConfig withTimeouts(Duration connect, Duration socket) {
-        return new RedisConfig(host, port, username, password, ssl, database, connect, socket, poolSize);
+        return new RedisConfig(host, port, username, password, ssl, database, connect, socket, poolSize, tls);
     }
 
     public RedisConfig withPoolSize(int size) {
-        return new RedisConfig(host, port, username, password, ssl, database, connectTimeout, socketTimeout, size);
+        return new RedisConfig(host, port, username, password, ssl, database, connectTimeout, socketTimeout, size,
+                tls);
     }
 
     /** A pooled, thread-safe client; the caller closes it. */
@@ -117,14 +147,67 @@ public record RedisConfig(String host, int port, String username, String passwor
     }
 
     public JedisClientConfig clientConfig() {
-        return DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .user(username)
                 .password(password)
                 .ssl(ssl)
                 .database(database)
                 .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
                 .socketTimeoutMillis(Math.toIntExact(socketTimeout.toMillis()))
-                .build();
+                // no CLIENT SETINFO on connect: LeadFlow's ACL users need no CLIENT permission
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (ssl && tls != null) {
+            builder.sslSocketFactory(tls.socketFactory()).sslParameters(tls.sslParameters());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Opens one connection, authenticates and sends PING; for a clear message at start-up instead of a
+     * pool error at the first write.
+     *
+     * @throws IllegalStateException with {@link #describe} of the failure (never the password)
+     */
+    public void verify() {
+        try (Jedis jedis = new Jedis(new HostAndPort(host, port), clientConfig())) {
+            jedis.ping();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(describe(e), e);
+        }
+    }
+
+    /**
+     * One line that says why talking to this Redis failed: authentication, permissions (ACL), TLS trust
+     * or the network, with the redacted URI. Safe to log: Redis and the JDK never echo the password.
+     */
+    public String describe(Throwable failure) {
+        String where = "Redis at " + redactedUri();
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            root = t;
+            String message = String.valueOf(t.getMessage());
+            if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
+                return where + " refused the credentials of user " + (username == null ? "default" : username)
+                        + " (" + message + "): check the Redis user and password";
+            }
+            if (message.startsWith("NOPERM")) {
+                return where + ": user " + (username == null ? "default" : username) + " lacks a permission ("
+                        + message + "): check the ACL rules of the user";
+            }
+            if (t instanceof javax.net.ssl.SSLHandshakeException) {
+                return where + ": TLS handshake failed (" + message + "): the server certificate must be signed"
+                        + " by the configured CA and name the host; check the Redis TLS CA file and client certificate";
+            }
+            if (t instanceof javax.net.ssl.SSLException || (ssl && t instanceof java.io.IOException && inTls(t))) {
+                return where + ": TLS connection failed (" + t + "): does the server speak TLS on this port"
+                        + " (rediss:// needs its tls-port), and does it require a client certificate"
+                        + " (tls-auth-clients)? Check the Redis TLS CA file and client certificate";
+            }
+        }
+        if (!ssl && root instanceof java.net.SocketTimeoutException) {
+            return where + ": no reply (" + root + "): if this is a TLS port, use rediss:// or a Redis TLS CA file";
+        }
+        return where + ": " + root;
     }
 
     /** The URI with the password replaced by {@code ***}: safe to log. */
@@ -139,8 +222,18 @@ public record RedisConfig(String host, int port, String username, String passwor
 
     @Override
     public String toString() {
-        return "RedisConfig[" + redactedUri() + ", connectTimeout=" + connectTimeout + ", socketTimeout="
-                + socketTimeout + ", poolSize=" + poolSize + "]";
+        return "RedisConfig[" + redactedUri() + (tls == null ? "" : ", " + tls) + ", connectTimeout="
+                + connectTimeout + ", socketTimeout=" + socketTimeout + ", poolSize=" + poolSize + "]";
+    }
+
+    /** Whether the failure happened inside the JDK's TLS layer (a handshake the server broke off). */
+    private static boolean inTls(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().startsWith("sun.security.ssl.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int database(URI parsed, String uri) {

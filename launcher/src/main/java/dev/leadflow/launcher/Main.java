@@ -95,6 +95,7 @@ public final class Main {
                 "               --rate 100 (events/s; 0 = as fast as possible)  --duration 5m | --count N",
                 "               --seed N  --start 2025-03-01T09:00:00Z (same seed + start = same events)",
                 "               --kafka.<property> value (any Kafka producer property, e.g. --kafka.security.protocol SASL_SSL)",
+                "               --kafka-properties-file F (Kafka client properties, e.g. SASL; --kafka.* override it)",
                 "",
                 "  bench      The benchmark: preload N events, drain them with a floor job and with LeadFlow,",
                 "             then measure event-to-queue latency at a fixed offered rate.",

@@ -3,6 +3,8 @@ package dev.leadflow.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.queue.RedisTls;
+import dev.leadflow.schemas.KafkaClientProperties;
 import dev.leadflow.schemas.RegistryConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,11 +25,16 @@ import java.util.function.Function;
  * ({@code leaseDuration} ↔ {@code LEADFLOW_API_LEASE_DURATION}); Kafka client properties are
  * {@code kafkaProperties} in the file and {@code LEADFLOW_API_KAFKA_PROP_<NAME>} in the environment
  * ({@code _} becomes {@code .}: {@code LEADFLOW_API_KAFKA_PROP_SECURITY_PROTOCOL} is
- * {@code security.protocol}). Secrets can be read from files ({@code redisUriFile},
- * {@code registryPasswordFile}) and never appear in {@link #toString()}.
+ * {@code security.protocol}); {@code kafkaPropertiesFile} names a Java properties file of them (the
+ * others override its entries). Secrets can be read from files ({@code redisUriFile},
+ * {@code redisPasswordFile}, {@code registryPasswordFile}, the Kafka properties file) and never appear
+ * in {@link #toString()}.
  *
  * @param port            HTTP port; 0 picks a free one ({@link SellerApi#port()} tells which)
  * @param redisUri        {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS
+ * @param redisUser       Redis ACL user, or null for the URI's
+ * @param redisPassword   Redis password, or null for the URI's
+ * @param redisTls        CA and client certificate files for TLS (setting them turns TLS on), or null
  * @param usersFile       the users and their token hashes ({@link Users})
  * @param leaseDuration   how long a claim holds a lead before it returns to the queue
  * @param bodyLimitBytes  larger request bodies get 413
@@ -35,7 +42,8 @@ import java.util.function.Function;
  * @param maxEventStreams open event streams (all queues, all clients) beyond which new ones get 503
  * @param maxLiveQueues   queues followed live at once; each holds one Redis connection while watched
  */
-public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapServers,
+public record SellerApiConfig(int port, String redisUri, String redisUser, String redisPassword, RedisTls redisTls,
+                              String kafkaBootstrapServers,
                               Map<String, String> kafkaProperties, String registryUrl, String registryUser,
                               String registryPassword, Path usersFile, Duration leaseDuration, int bodyLimitBytes,
                               Duration reclaimInterval, int maxEventStreams, int maxLiveQueues) {
@@ -53,12 +61,11 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
     public static final int DEFAULT_MAX_EVENT_STREAMS = 256;
     public static final int DEFAULT_MAX_LIVE_QUEUES = 16;
 
-    private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "credential");
-
     public SellerApiConfig {
         require(port >= 0 && port <= 65_535, "port", "must be 0..65535, was " + port);
         require(redisUri != null, "redisUri", "required");
         checked("redisUri", () -> RedisConfig.fromUri(redisUri));
+        require(redisUser == null || !redisUser.isBlank(), "redisUser", "must not be blank");
         require(notBlank(kafkaBootstrapServers), "kafkaBootstrapServers", "required");
         kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
         require(notBlank(registryUrl), "registryUrl", "required");
@@ -75,7 +82,7 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
 
     /** The defaults with the given users file: Redis, Kafka and the registry on localhost. */
     public static SellerApiConfig defaults(Path usersFile) {
-        return new SellerApiConfig(DEFAULT_PORT, DEFAULT_REDIS_URI, DEFAULT_KAFKA, Map.of(), DEFAULT_REGISTRY, null,
+        return new SellerApiConfig(DEFAULT_PORT, DEFAULT_REDIS_URI, null, null, null, DEFAULT_KAFKA, Map.of(), DEFAULT_REGISTRY, null,
                 null, usersFile, DEFAULT_LEASE, DEFAULT_BODY_LIMIT, DEFAULT_RECLAIM_INTERVAL,
                 DEFAULT_MAX_EVENT_STREAMS, DEFAULT_MAX_LIVE_QUEUES);
     }
@@ -96,8 +103,15 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
         return loader.build();
     }
 
+    /** The Redis URI with {@code redisUser}, {@code redisPassword} and {@code redisTls} applied. */
     public RedisConfig redis() {
-        return RedisConfig.fromUri(redisUri);
+        return RedisConfig.fromUri(redisUri).withAccess(redisUser, redisPassword, redisTls);
+    }
+
+    public SellerApiConfig withRedisAccess(String user, String password, RedisTls tls) {
+        return new SellerApiConfig(port, redisUri, user, password, tls, kafkaBootstrapServers, kafkaProperties,
+                registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
+                reclaimInterval, maxEventStreams, maxLiveQueues);
     }
 
     public RegistryConfig registry() {
@@ -106,42 +120,42 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
     }
 
     public SellerApiConfig withPort(int newPort) {
-        return new SellerApiConfig(newPort, redisUri, kafkaBootstrapServers, kafkaProperties, registryUrl,
+        return new SellerApiConfig(newPort, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval,
                 maxEventStreams, maxLiveQueues);
     }
 
     public SellerApiConfig withRedisUri(String uri) {
-        return new SellerApiConfig(port, uri, kafkaBootstrapServers, kafkaProperties, registryUrl, registryUser,
+        return new SellerApiConfig(port, uri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl, registryUser,
                 registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
                 maxLiveQueues);
     }
 
     public SellerApiConfig withKafka(String bootstrapServers, Map<String, String> properties) {
-        return new SellerApiConfig(port, redisUri, bootstrapServers, properties, registryUrl, registryUser,
+        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, bootstrapServers, properties, registryUrl, registryUser,
                 registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
                 maxLiveQueues);
     }
 
     public SellerApiConfig withRegistry(String url, String user, String password) {
-        return new SellerApiConfig(port, redisUri, kafkaBootstrapServers, kafkaProperties, url, user, password,
+        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, url, user, password,
                 usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams, maxLiveQueues);
     }
 
     public SellerApiConfig withLeaseDuration(Duration lease) {
-        return new SellerApiConfig(port, redisUri, kafkaBootstrapServers, kafkaProperties, registryUrl,
+        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, lease, bodyLimitBytes, reclaimInterval, maxEventStreams,
                 maxLiveQueues);
     }
 
     public SellerApiConfig withReclaimInterval(Duration interval) {
-        return new SellerApiConfig(port, redisUri, kafkaBootstrapServers, kafkaProperties, registryUrl,
+        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, interval, maxEventStreams,
                 maxLiveQueues);
     }
 
     public SellerApiConfig withLimits(int newBodyLimitBytes, int newMaxEventStreams, int newMaxLiveQueues) {
-        return new SellerApiConfig(port, redisUri, kafkaBootstrapServers, kafkaProperties, registryUrl,
+        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, newBodyLimitBytes, reclaimInterval,
                 newMaxEventStreams, newMaxLiveQueues);
     }
@@ -149,9 +163,8 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
     /** Safe to log: the Redis password, the registry password and secret-looking Kafka properties are masked. */
     @Override
     public String toString() {
-        Map<String, String> kafka = new TreeMap<>();
-        kafkaProperties.forEach((k, v) -> kafka.put(k, isSecret(k) ? "***" : v));
-        return "SellerApiConfig[port=" + port + ", redis=" + redis().redactedUri() + ", kafka=" + kafkaBootstrapServers
+        Map<String, String> kafka = KafkaClientProperties.masked(kafkaProperties);
+        return "SellerApiConfig[port=" + port + ", redis=" + redis() + ", kafka=" + kafkaBootstrapServers
                 + " " + kafka + ", registry=" + registryUrl + (registryUser == null ? "" : " (user " + registryUser
                 + ", password ***)") + ", usersFile=" + usersFile + ", leaseDuration=" + leaseDuration
                 + ", bodyLimitBytes=" + bodyLimitBytes + ", reclaimInterval=" + reclaimInterval + ", maxEventStreams="
@@ -159,8 +172,7 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
     }
 
     static boolean isSecret(String property) {
-        String p = property.toLowerCase(Locale.ROOT);
-        return SECRET_HINTS.stream().anyMatch(p::contains);
+        return KafkaClientProperties.isSecret(property);
     }
 
     private static void require(boolean ok, String key, String message) {
@@ -197,10 +209,12 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
 
         static {
             // key -> whether it is a secret (its value is never repeated in an error)
-            for (String key : List.of("port", "redisUri", "redisUriFile", "kafkaBootstrapServers", "registryUrl",
+            for (String key : List.of("port", "redisUri", "redisUriFile", "redisUser", "redisPassword",
+                    "redisPasswordFile", "redisTlsCaFile", "redisTlsCertFile", "redisTlsKeyFile",
+                    "redisTlsVerifyHostname", "kafkaBootstrapServers", "kafkaPropertiesFile", "registryUrl",
                     "registryUser", "registryPassword", "registryPasswordFile", "usersFile", "leaseDuration",
                     "bodyLimitBytes", "reclaimInterval", "maxEventStreams", "maxLiveQueues")) {
-                KEYS.put(key, key.equals("redisUri") || key.equals("registryPassword"));
+                KEYS.put(key, key.equals("redisUri") || key.equals("registryPassword") || key.equals("redisPassword"));
             }
         }
 
@@ -268,8 +282,21 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
                     redisUri = DEFAULT_REDIS_URI;
                 }
             }
+            String redisUser = parse("redisUser", null, Function.identity());
+            String redisPassword = secretOrFile("redisPassword", "redisPasswordFile", null);
+            RedisTls redisTls = redisTls();
             int port = parse("port", DEFAULT_PORT, Loader::port);
             String kafkaServers = parse("kafkaBootstrapServers", DEFAULT_KAFKA, Function.identity());
+            Path kafkaFile = path("kafkaPropertiesFile");
+            if (kafkaFile != null) {
+                try {
+                    // lowest precedence: kafkaProperties and LEADFLOW_API_KAFKA_PROP_* override its entries
+                    KafkaClientProperties.read(kafkaFile, values.get("kafkaPropertiesFile").origin())
+                            .forEach(kafka::putIfAbsent);
+                } catch (IllegalArgumentException e) {
+                    errors.add(e.getMessage());
+                }
+            }
             String registryUrl = parse("registryUrl", DEFAULT_REGISTRY, url -> {
                 RegistryConfig.of(url);
                 return url;
@@ -291,8 +318,31 @@ public record SellerApiConfig(int port, String redisUri, String kafkaBootstrapSe
             int maxStreams = parse("maxEventStreams", DEFAULT_MAX_EVENT_STREAMS, text -> atLeast(text, 1));
             int maxQueues = parse("maxLiveQueues", DEFAULT_MAX_LIVE_QUEUES, text -> atLeast(text, 1));
             Yaml.failIfAny("seller API configuration", errors);
-            return new SellerApiConfig(port, redisUri, kafkaServers, kafka, registryUrl, registryUser,
+            return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaServers, kafka, registryUrl, registryUser,
                     registryPassword, usersFile, lease, bodyLimit, reclaim, maxStreams, maxQueues);
+        }
+
+        /** TLS files as given (relative paths against the config file's folder); null when none is set. */
+        private RedisTls redisTls() {
+            Path ca = path("redisTlsCaFile");
+            Path cert = path("redisTlsCertFile");
+            Path key = path("redisTlsKeyFile");
+            boolean verify = parse("redisTlsVerifyHostname", true, Loader::bool);
+            try {
+                return RedisTls.ofNullable(ca == null ? null : ca.toString(), cert == null ? null : cert.toString(),
+                        key == null ? null : key.toString(), verify);
+            } catch (IllegalArgumentException e) {
+                errors.add("redisTlsCertFile: " + e.getMessage());
+                return null;
+            }
+        }
+
+        private static boolean bool(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "true", "yes" -> true;
+                case "false", "no" -> false;
+                default -> throw new IllegalArgumentException("must be true or false, was \"" + text + "\"");
+            };
         }
 
         private <T> T parse(String key, T fallback, Function<String, T> parser) {

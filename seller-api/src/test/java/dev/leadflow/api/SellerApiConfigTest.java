@@ -141,4 +141,59 @@ class SellerApiConfigTest {
         assertThatThrownBy(() -> ok.withRedisUri("localhost")).hasMessageStartingWith("redisUri: ");
         assertThatThrownBy(() -> ok.withRegistry("ftp://x", null, null)).hasMessageStartingWith("registryUrl: ");
     }
+
+    @Test
+    void redisAccessAndKafkaSecurityComeFromTheFileTheEnvironmentAndSecretFiles() throws IOException {
+        Files.writeString(dir.resolve("redis-password"), "Api-r3dis-pw\n");
+        Files.writeString(dir.resolve("kafka.properties"), """
+                security.protocol=SASL_SSL
+                sasl.mechanism=PLAIN
+                sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="api" password="K4fka-pw";
+                """);
+        Path file = Files.writeString(dir.resolve("api.yaml"), """
+                redisUri: redis://cache:6380
+                redisUser: leadflow-api
+                redisPasswordFile: redis-password
+                redisTlsCaFile: tls/ca.crt
+                kafkaPropertiesFile: kafka.properties
+                kafkaProperties:
+                  sasl.mechanism: SCRAM-SHA-256
+                usersFile: users.yaml
+                """);
+
+        SellerApiConfig config = SellerApiConfig.load(file, Map.of(
+                "LEADFLOW_API_REDIS_TLS_CERT_FILE", "/etc/tls/client.crt",
+                "LEADFLOW_API_REDIS_TLS_KEY_FILE", "/etc/tls/client.key"));
+
+        var redis = config.redis();
+        assertThat(redis.username()).isEqualTo("leadflow-api");
+        assertThat(redis.password()).isEqualTo("Api-r3dis-pw");
+        assertThat(redis.ssl()).isTrue();
+        assertThat(redis.tls().caFile()).isEqualTo(dir.resolve("tls/ca.crt").toAbsolutePath().toString());
+        assertThat(redis.tls().certFile()).isEqualTo("/etc/tls/client.crt");
+        assertThat(redis.tls().verifyHostname()).isTrue();
+        assertThat(config.kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
+        assertThat(config.kafkaProperties().get("sasl.jaas.config")).contains("K4fka-pw");
+        assertThat(config.toString()).doesNotContain("Api-r3dis-pw").doesNotContain("K4fka-pw")
+                .contains("rediss://leadflow-api:***@cache:6380/0", "sasl.jaas.config=***");
+    }
+
+    @Test
+    void badRedisAccessSettingsAreListedByName() {
+        assertThatThrownBy(() -> SellerApiConfig.load(null, Map.of(
+                "LEADFLOW_API_USERS_FILE", users.toString(),
+                "LEADFLOW_API_REDIS_TLS_CERT_FILE", "c.pem",
+                "LEADFLOW_API_REDIS_TLS_VERIFY_HOSTNAME", "perhaps",
+                "LEADFLOW_API_REDIS_PASSWORD", "Inline-pw",
+                "LEADFLOW_API_REDIS_PASSWORD_FILE", dir.resolve("missing").toString(),
+                "LEADFLOW_API_KAFKA_PROPERTIES_FILE", dir.resolve("nope.properties").toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redisTlsCertFile")
+                .hasMessageContaining("LEADFLOW_API_REDIS_TLS_VERIFY_HOSTNAME")
+                .hasMessageContaining("LEADFLOW_API_REDIS_PASSWORD")
+                .hasMessageContaining("LEADFLOW_API_KAFKA_PROPERTIES_FILE")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Inline-pw"));
+    }
 }

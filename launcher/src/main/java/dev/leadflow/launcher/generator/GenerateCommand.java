@@ -1,6 +1,7 @@
 package dev.leadflow.launcher.generator;
 
 import dev.leadflow.launcher.Flags;
+import dev.leadflow.schemas.KafkaClientProperties;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.Topics;
 import java.io.PrintStream;
@@ -39,8 +40,17 @@ public final class GenerateCommand {
         long seed = flags.longValue("seed", System.nanoTime());
         Instant start = flags.instant("start", Instant.now());
         int partitions = flags.integer("partitions", 2);
-        Map<String, String> kafka = flags.withPrefix("kafka.");
+        Map<String, String> kafka = new java.util.LinkedHashMap<>(flags.withPrefix("kafka."));
+        Path kafkaFile = flags.path("kafka-properties-file", null);
         flags.requireAllUsed();
+        if (kafkaFile != null) {
+            // a mounted file keeps sasl.jaas.config off the command line; --kafka.* flags override its entries
+            try {
+                KafkaClientProperties.read(kafkaFile, "--kafka-properties-file").forEach(kafka::putIfAbsent);
+            } catch (IllegalArgumentException e) {
+                throw new Flags.UsageException(e.getMessage());
+            }
+        }
         if (duration != null && count >= 0) {
             throw new Flags.UsageException("give --duration or --count, not both");
         }

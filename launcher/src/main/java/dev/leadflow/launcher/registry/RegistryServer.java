@@ -2,6 +2,8 @@ package dev.leadflow.launcher.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.leadflow.schemas.MockSchemaRegistryClient;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +61,7 @@ public final class RegistryServer implements AutoCloseable {
     /** Subjects in registration order with their version ids, mirroring the store's own bookkeeping. */
     private final Map<String, List<Integer>> versions = new LinkedHashMap<>();
     private final Path storage;
+    private HttpContext context;
 
     private RegistryServer(HttpServer server, ExecutorService executor, Path storage) {
         this.server = server;
@@ -79,10 +83,26 @@ public final class RegistryServer implements AutoCloseable {
         });
         RegistryServer registry = new RegistryServer(http, executor, storage);
         registry.replay();
-        http.createContext("/", registry::handle);
+        registry.context = http.createContext("/", registry::handle);
         http.setExecutor(executor);
         http.start();
         return registry;
+    }
+
+    /**
+     * From now on every call needs HTTP basic auth with this user and password (401 otherwise), as a
+     * Confluent registry with {@code authentication.method=BASIC} does; for tests of clients' credentials.
+     */
+    public RegistryServer requireBasicAuth(String user, String password) {
+        byte[] expected = password.getBytes(StandardCharsets.UTF_8);
+        context.setAuthenticator(new BasicAuthenticator("leadflow-registry") {
+            @Override
+            public boolean checkCredentials(String givenUser, String givenPassword) {
+                return user.equals(givenUser)
+                        && MessageDigest.isEqual(expected, givenPassword.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        return this;
     }
 
     public int port() {

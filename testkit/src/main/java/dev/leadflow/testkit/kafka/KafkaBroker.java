@@ -45,13 +45,20 @@ public final class KafkaBroker implements AutoCloseable {
      *                      the test kit's ephemeral port
      * @param baseDirectory where the node's log and metadata directories go, or null for a temp dir
      * @param deleteOnClose whether {@link #close()} deletes the base directory
+     * @param saslPlainUsers users and passwords of an extra SASL_PLAINTEXT listener with mechanism
+     *                       PLAIN on a free port ({@link #saslBootstrapServers()}); empty for none
      */
-    public record Options(int port, Path baseDirectory, boolean deleteOnClose) {
+    public record Options(int port, Path baseDirectory, boolean deleteOnClose, Map<String, String> saslPlainUsers) {
 
         public Options {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
             }
+            saslPlainUsers = Map.copyOf(saslPlainUsers);
+        }
+
+        public Options(int port, Path baseDirectory, boolean deleteOnClose) {
+            this(port, baseDirectory, deleteOnClose, Map.of());
         }
 
         public static Options defaults() {
@@ -59,7 +66,12 @@ public final class KafkaBroker implements AutoCloseable {
         }
 
         public Options withPort(int newPort) {
-            return new Options(newPort, baseDirectory, deleteOnClose);
+            return new Options(newPort, baseDirectory, deleteOnClose, saslPlainUsers);
+        }
+
+        /** Also listens with SASL/PLAIN for these users (the plain listener stays for the harness). */
+        public Options withSaslPlainUsers(Map<String, String> users) {
+            return new Options(port, baseDirectory, deleteOnClose, users);
         }
 
         /**
@@ -68,18 +80,21 @@ public final class KafkaBroker implements AutoCloseable {
          * files: callers that want a fixed place delete it (or use a fresh sub-directory) first.
          */
         public Options withBaseDirectory(Path dir, boolean deleteWhenClosed) {
-            return new Options(port, dir, deleteWhenClosed);
+            return new Options(port, dir, deleteWhenClosed, saslPlainUsers);
         }
     }
 
     private static final String FIXED_LISTENER = "FIXED";
+    private static final String SASL_LISTENER = "SASL";
 
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
 
-    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrapServers) {
+    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrapServers, String saslBootstrapServers) {
         this.cluster = cluster;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
     }
 
     /** Formats and starts a single-node KRaft cluster and waits until its broker is ready. */
@@ -111,16 +126,32 @@ public final class KafkaBroker implements AutoCloseable {
                     .setConfigProp("num.partitions", "1")
                     .setDeleteOnClose(options.deleteOnClose());
             String bootstrap = null;
-            if (options.port() > 0) {
+            String saslBootstrap = null;
+            if (options.port() > 0 || !options.saslPlainUsers().isEmpty()) {
                 // The test kit pre-binds ephemeral ports for its own listeners whatever they are
-                // configured to, so a fixed port needs a listener of its own.
+                // configured to, so a fixed port (and the SASL port) needs a listener of its own.
                 String broker = nodes.brokerListenerName().value();
                 String controller = nodes.controllerListenerName().value();
-                bootstrap = "127.0.0.1:" + options.port();
-                builder.setConfigProp("listeners", broker + "://localhost:0," + controller + "://localhost:0,"
-                                + FIXED_LISTENER + "://" + bootstrap)
-                        .setConfigProp("listener.security.protocol.map", broker + ":PLAINTEXT,"
-                                + controller + ":PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT");
+                StringBuilder listeners = new StringBuilder(broker + "://localhost:0," + controller + "://localhost:0");
+                StringBuilder protocols = new StringBuilder(broker + ":PLAINTEXT," + controller + ":PLAINTEXT");
+                if (options.port() > 0) {
+                    bootstrap = "127.0.0.1:" + options.port();
+                    listeners.append(',').append(FIXED_LISTENER).append("://").append(bootstrap);
+                    protocols.append(',').append(FIXED_LISTENER).append(":PLAINTEXT");
+                }
+                if (!options.saslPlainUsers().isEmpty()) {
+                    saslBootstrap = "127.0.0.1:" + freePort();
+                    listeners.append(',').append(SASL_LISTENER).append("://").append(saslBootstrap);
+                    protocols.append(',').append(SASL_LISTENER).append(":SASL_PLAINTEXT");
+                    StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+                    options.saslPlainUsers().forEach((user, password) ->
+                            jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+                    String prefix = "listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+                    builder.setConfigProp("sasl.enabled.mechanisms", "PLAIN")
+                            .setConfigProp(prefix + "plain.sasl.jaas.config", jaas.append(';').toString());
+                }
+                builder.setConfigProp("listeners", listeners.toString())
+                        .setConfigProp("listener.security.protocol.map", protocols.toString());
             }
             KafkaClusterTestKit cluster = builder.build();
             try {
@@ -131,7 +162,7 @@ public final class KafkaBroker implements AutoCloseable {
                 closeQuietly(cluster);
                 throw e;
             }
-            return new KafkaBroker(cluster, bootstrap);
+            return new KafkaBroker(cluster, bootstrap, saslBootstrap);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting Kafka", e);
@@ -150,6 +181,22 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers != null ? bootstrapServers : cluster.bootstrapServers();
+    }
+
+    /** The SASL_PLAINTEXT (PLAIN) listener ({@link Options#withSaslPlainUsers}). */
+    public String saslBootstrapServers() {
+        if (saslBootstrapServers == null) {
+            throw new IllegalStateException("the broker was started without SASL users");
+        }
+        return saslBootstrapServers;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot find a free port", e);
+        }
     }
 
     /** Creates the topics (idempotent) with the given partition count. */

@@ -48,16 +48,19 @@ public final class RedisServer implements AutoCloseable {
      * How to run the server.
      *
      * @param appendOnly     {@code appendonly yes} (data survives {@link #restart()})
-     * @param password       {@code requirepass}, or null for none
+     * @param password       {@code requirepass}, or null for none. With an ACL file that defines the
+     *                       {@code default} user, give that user's password here: readiness checks
+     *                       and {@link #flushAll()} authenticate with it.
      * @param extraArgs      further {@code --name value} arguments, appended last so they win
      * @param binary         a specific redis-server, or null to search (see {@link #start(Options)})
      * @param startupTimeout how long to wait for the first PONG
      * @param port           a fixed port, or 0 for a free one
      * @param dir            a fixed working directory (created if missing, kept on {@link #close()}),
      *                       or null for a temp directory that {@link #close()} deletes
+     * @param tls            also listen with TLS on a second free port ({@link #tlsPort()}), or null
      */
     public record Options(boolean appendOnly, String password, List<String> extraArgs, Path binary,
-                          Duration startupTimeout, int port, Path dir) {
+                          Duration startupTimeout, int port, Path dir, Tls tls) {
 
         public Options {
             extraArgs = List.copyOf(extraArgs);
@@ -72,7 +75,7 @@ public final class RedisServer implements AutoCloseable {
         /** The options without a fixed port or directory (as before those existed). */
         public Options(boolean appendOnly, String password, List<String> extraArgs, Path binary,
                        Duration startupTimeout) {
-            this(appendOnly, password, extraArgs, binary, startupTimeout, 0, null);
+            this(appendOnly, password, extraArgs, binary, startupTimeout, 0, null, null);
         }
 
         public static Options defaults() {
@@ -80,33 +83,59 @@ public final class RedisServer implements AutoCloseable {
         }
 
         public Options withAppendOnly(boolean on) {
-            return new Options(on, password, extraArgs, binary, startupTimeout, port, dir);
+            return new Options(on, password, extraArgs, binary, startupTimeout, port, dir, tls);
         }
 
         public Options withPassword(String newPassword) {
-            return new Options(appendOnly, newPassword, extraArgs, binary, startupTimeout, port, dir);
+            return new Options(appendOnly, newPassword, extraArgs, binary, startupTimeout, port, dir, tls);
         }
 
         public Options withExtraArgs(String... args) {
-            return new Options(appendOnly, password, List.of(args), binary, startupTimeout, port, dir);
+            return new Options(appendOnly, password, List.of(args), binary, startupTimeout, port, dir, tls);
         }
 
         public Options withBinary(Path path) {
-            return new Options(appendOnly, password, extraArgs, path, startupTimeout, port, dir);
+            return new Options(appendOnly, password, extraArgs, path, startupTimeout, port, dir, tls);
         }
 
         public Options withStartupTimeout(Duration timeout) {
-            return new Options(appendOnly, password, extraArgs, binary, timeout, port, dir);
+            return new Options(appendOnly, password, extraArgs, binary, timeout, port, dir, tls);
         }
 
         /** Listens on this port; a port in use fails the start instead of trying another. */
         public Options withPort(int fixedPort) {
-            return new Options(appendOnly, password, extraArgs, binary, startupTimeout, fixedPort, dir);
+            return new Options(appendOnly, password, extraArgs, binary, startupTimeout, fixedPort, dir, tls);
         }
 
         /** Works in this directory (AOF files survive a new server on the same directory). */
         public Options withDir(Path workingDir) {
-            return new Options(appendOnly, password, extraArgs, binary, startupTimeout, port, workingDir);
+            return new Options(appendOnly, password, extraArgs, binary, startupTimeout, port, workingDir, tls);
+        }
+
+        /** Also serves TLS on {@link #tlsPort()} with these PEM files (the plain port stays for the harness). */
+        public Options withTls(Tls tlsFiles) {
+            return new Options(appendOnly, password, extraArgs, binary, startupTimeout, port, dir, tlsFiles);
+        }
+
+        /** Users from this ACL file ({@code --aclfile}); see {@link #password()} for the harness's own login. */
+        public Options withAclFile(Path aclFile) {
+            List<String> args = new ArrayList<>(extraArgs);
+            args.addAll(List.of("--aclfile", aclFile.toAbsolutePath().toString()));
+            return new Options(appendOnly, password, args, binary, startupTimeout, port, dir, tls);
+        }
+    }
+
+    /**
+     * TLS files of the server, PEM as {@code redis-server --tls-*-file} takes them.
+     *
+     * @param clientCertificates {@code tls-auth-clients}: {@code no}, {@code optional} or {@code yes}
+     */
+    public record Tls(Path certFile, Path keyFile, Path caFile, String clientCertificates) {
+
+        public Tls {
+            if (!List.of("no", "optional", "yes").contains(clientCertificates)) {
+                throw new IllegalArgumentException("clientCertificates must be no, optional or yes");
+            }
         }
     }
 
@@ -114,6 +143,7 @@ public final class RedisServer implements AutoCloseable {
     private final Options options;
     private final Path dir;
     private final int port;
+    private final int tlsPort;
     private Process process; // guarded by this
 
     private RedisServer(Path binary, Options options, Path dir, int port) {
@@ -121,6 +151,7 @@ public final class RedisServer implements AutoCloseable {
         this.options = options;
         this.dir = dir;
         this.port = port;
+        this.tlsPort = options.tls() == null ? -1 : freePort();
     }
 
     public static RedisServer start() {
@@ -173,6 +204,11 @@ public final class RedisServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The TLS port ({@link Options#withTls}), or -1 without TLS. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** {@code redis://[:password@]127.0.0.1:port}, the password percent-encoded. */
@@ -291,6 +327,16 @@ public final class RedisServer implements AutoCloseable {
                 "--appendonly", options.appendOnly() ? "yes" : "no"));
         if (options.password() != null) {
             cmd.addAll(List.of("--requirepass", options.password()));
+        }
+        Tls tls = options.tls();
+        if (tls != null) {
+            cmd.addAll(List.of("--tls-port", Integer.toString(tlsPort),
+                    "--tls-cert-file", tls.certFile().toAbsolutePath().toString(),
+                    "--tls-key-file", tls.keyFile().toAbsolutePath().toString(),
+                    "--tls-auth-clients", tls.clientCertificates()));
+            if (tls.caFile() != null) {
+                cmd.addAll(List.of("--tls-ca-cert-file", tls.caFile().toAbsolutePath().toString()));
+            }
         }
         cmd.addAll(options.extraArgs());
         return cmd;
