@@ -46,7 +46,8 @@ class OperatorUidTest {
                         "source-clickstream", "decode-split",
                         "source-campaign-engagement", "decode-split-campaign-engagement",
                         "source-sales-activity", "decode-split-sales-activity",
-                        "identity-stitching", "lead-scoring", "account-prioritizer",
+                        "source-control", "control-watermarks", "split-control",
+                        "identity-stitching", "lead-scoring", "account-prioritizer", "audit-filter",
                         "sink-redis-queue", "sink-handoff-audit", "Sink Committer: sink-handoff-audit",
                         "sink-dlq", "Sink Committer: sink-dlq");
     }
