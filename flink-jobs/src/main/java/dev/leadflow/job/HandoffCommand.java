@@ -11,8 +11,12 @@ import java.util.List;
  */
 public class HandoffCommand {
 
-    /** What happens to the lead's open handoff. */
-    public enum Action { ENQUEUE, UPDATE, WITHDRAW }
+    /**
+     * What happens to the lead's open handoff. {@code ERASE} (GDPR) removes every trace of the lead from
+     * every Redis queue and publishes an {@code ErasureConfirmation}; it carries only {@link #leadId},
+     * {@link #erasureRequestId}, {@link #requestedBy} and {@link #at}, and never reaches the audit topic.
+     */
+    public enum Action { ENQUEUE, UPDATE, WITHDRAW, ERASE }
 
     public Action action;
     public String handoffId;
@@ -39,8 +43,23 @@ public class HandoffCommand {
     public String triggerEventId;
     /** Kafka timestamp of the triggering event, for the event-to-queue latency (0 if timer-driven). */
     public long triggerIngestedAt;
+    /** ERASE only: {@code event_id} of the {@code ErasureRequest}; the confirmation names it. */
+    public String erasureRequestId;
+    /** ERASE only: who asked for the erasure (nullable), copied onto the confirmation. */
+    public String requestedBy;
 
     public HandoffCommand() {}
+
+    /** The erasure of {@code leadId} asked for by the request {@code requestId}, decided at {@code at}. */
+    public static HandoffCommand erase(String leadId, String requestId, String requestedBy, long at) {
+        HandoffCommand c = new HandoffCommand();
+        c.action = Action.ERASE;
+        c.leadId = leadId;
+        c.erasureRequestId = requestId;
+        c.requestedBy = requestedBy;
+        c.at = at;
+        return c;
+    }
 
     /** Audit event id: unique per (handoff, version), so consumers can de-duplicate redeliveries. */
     public String auditEventId() {
