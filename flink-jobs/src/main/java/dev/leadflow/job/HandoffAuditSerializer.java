@@ -15,7 +15,11 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes each handoff action to {@code leadflow.handoffs} as a Confluent-framed {@code LeadHandoff}, keyed by lead id. */
+/**
+ * Writes each handoff action to {@code leadflow.handoffs} as a Confluent-framed {@code LeadHandoff}, keyed by lead id.
+ * An ERASE writes nothing here (the sink skips a null record): a new audit record would name the erased lead
+ * again; the erasure's record is its {@code ErasureConfirmation}.
+ */
 public final class HandoffAuditSerializer implements KafkaRecordSerializationSchema<HandoffCommand> {
 
     private static final long serialVersionUID = 1L;
@@ -35,6 +39,9 @@ public final class HandoffAuditSerializer implements KafkaRecordSerializationSch
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(HandoffCommand c, KafkaSinkContext context, Long timestamp) {
+        if (c.action == HandoffCommand.Action.ERASE) {
+            return null;
+        }
         return new ProducerRecord<>(Topics.HANDOFFS, null, c.at, c.leadId.getBytes(StandardCharsets.UTF_8),
                 serializer.serialize(toAvro(c)));
     }

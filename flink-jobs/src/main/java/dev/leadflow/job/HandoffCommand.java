@@ -12,8 +12,9 @@ import java.util.List;
 public class HandoffCommand {
 
     /**
-     * What happens to the lead's open handoff. ERASE is not a handoff action: it tells the queue sink
-     * to remove every trace of the lead from Redis (after a WITHDRAW of its open handoff, if any).
+     * What happens to the lead's open handoff. {@code ERASE} (GDPR) removes every trace of the lead from
+     * every Redis queue and publishes an {@code ErasureConfirmation}; it carries only {@link #leadId},
+     * {@link #erasureRequestId}, {@link #requestedBy} and {@link #at}, and never reaches the audit topic.
      */
     public enum Action { ENQUEUE, UPDATE, WITHDRAW, ERASE }
 
@@ -42,8 +43,9 @@ public class HandoffCommand {
     public String triggerEventId;
     /** Kafka timestamp of the triggering event, for the event-to-queue latency (0 if timer-driven). */
     public long triggerIngestedAt;
-    /** ERASE only: the erasure request's id and who asked (nullable). */
+    /** ERASE only: {@code event_id} of the {@code ErasureRequest}; the confirmation names it. */
     public String erasureRequestId;
+    /** ERASE only: who asked for the erasure (nullable), copied onto the confirmation. */
     public String requestedBy;
     /**
      * True for an ENQUEUE re-sent by a queue rebuild with the version it already had: Redis applies it
@@ -52,6 +54,17 @@ public class HandoffCommand {
     public boolean rebuild;
 
     public HandoffCommand() {}
+
+    /** The erasure of {@code leadId} asked for by the request {@code requestId}, decided at {@code at}. */
+    public static HandoffCommand erase(String leadId, String requestId, String requestedBy, long at) {
+        HandoffCommand c = new HandoffCommand();
+        c.action = Action.ERASE;
+        c.leadId = leadId;
+        c.erasureRequestId = requestId;
+        c.requestedBy = requestedBy;
+        c.at = at;
+        return c;
+    }
 
     /** Audit event id: unique per (handoff, version), so consumers can de-duplicate redeliveries. */
     public String auditEventId() {

@@ -12,7 +12,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * batch), flushed on every checkpoint, retried with backoff; while writes fail no checkpoint can
  * complete, and after {@code retryTimeout} the writer fails so that Flink restarts from the last
  * checkpoint and replays — the queue's version guard makes the replay a no-op where it already
- * landed.
+ * landed. An ERASE command erases the lead from every queue and publishes an {@code ErasureConfirmation}
+ * (see {@link ErasureConfirmations}); a sink built without a confirmation target refuses ERASE.
  */
 public final class RedisQueueSink implements Sink<HandoffCommand> {
 
@@ -23,6 +24,8 @@ public final class RedisQueueSink implements Sink<HandoffCommand> {
     private final Duration flushInterval;
     private final Duration retryTimeout;
     private final int latencyHistogramSize;
+    /** Where erasure confirmations go; null when this sink may not erase. */
+    private final ErasureConfirmations.Target confirmations;
 
     public RedisQueueSink(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout) {
         this(redisUri, batchSize, flushInterval, retryTimeout, 10_000);
@@ -30,26 +33,32 @@ public final class RedisQueueSink implements Sink<HandoffCommand> {
 
     public RedisQueueSink(String redisUri, int batchSize, Duration flushInterval, Duration retryTimeout,
             int latencyHistogramSize) {
-        this(RedisConfig.fromUri(redisUri), batchSize, flushInterval, retryTimeout, latencyHistogramSize);
+        this(RedisConfig.fromUri(redisUri), batchSize, flushInterval, retryTimeout, latencyHistogramSize, null);
     }
 
-    /** {@code redis} carries the ACL user, password and TLS files to the writers (never logged: its toString masks). */
+    /**
+     * {@code redis} carries the ACL user, password and TLS files to the writers (never logged: its
+     * toString masks); {@code confirmations} may be null for a sink that must not erase.
+     */
     public RedisQueueSink(RedisConfig redis, int batchSize, Duration flushInterval, Duration retryTimeout,
-            int latencyHistogramSize) {
+            int latencyHistogramSize, ErasureConfirmations.Target confirmations) {
         this.redis = redis;
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
         this.retryTimeout = retryTimeout;
         this.latencyHistogramSize = latencyHistogramSize;
+        this.confirmations = confirmations;
     }
 
+    /** The job's sink: erasure confirmations go to the job's Kafka cluster and registry. */
     public static RedisQueueSink from(JobSettings s) {
         return new RedisQueueSink(s.redisConfig(), s.queueBatchSize, s.queueFlushInterval, s.queueRetryTimeout,
-                s.latencyHistogramSize);
+                s.latencyHistogramSize, ErasureConfirmations.Target.from(s));
     }
 
     @Override
     public SinkWriter<HandoffCommand> createWriter(WriterInitContext context) throws IOException {
-        return new RedisQueueWriter(redis, batchSize, flushInterval, retryTimeout, latencyHistogramSize, context);
+        return new RedisQueueWriter(redis, batchSize, flushInterval, retryTimeout, latencyHistogramSize,
+                confirmations == null ? null : new ErasureConfirmations(confirmations), context);
     }
 }

@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.avro.ErasureConfirmation;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueueAction;
 import dev.leadflow.queue.RedisConfig;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -22,11 +24,23 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The writer of {@link RedisQueueSink}; runs in the sink task's mailbox thread only. */
+/**
+ * The writer of {@link RedisQueueSink}; runs in the sink task's mailbox thread only.
+ *
+ * <p>An ERASE command is handled at once, in order: the actions buffered before it are written first (an
+ * earlier ENQUEUE of the lead must not land after its erasure), then the lead is erased from every queue,
+ * then its {@code ErasureConfirmation} is published and acknowledged. Each step is retried like a failed
+ * batch; while one fails the task thread is busy, so no checkpoint completes and nothing is dropped. The
+ * confirmation is at-least-once: after a restore from a checkpoint taken before it was acknowledged, the
+ * replayed ERASE publishes it again with the same {@code event_id} (see {@link ErasureConfirmations}).
+ */
 final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisQueueWriter.class);
     private static final long MAX_BACKOFF_MS = 5_000;
+    /** Longest wait for one acknowledgement of a confirmation before it is retried. */
+    private static final Duration MAX_CONFIRMATION_ATTEMPT = Duration.ofSeconds(10);
+    private static final Duration MIN_CONFIRMATION_ATTEMPT = Duration.ofSeconds(1);
 
     private final int batchSize;
     private final long flushIntervalMs;
@@ -36,26 +50,30 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     private final List<HandoffCommand> pending = new ArrayList<>();
     private final Histogram latency;
     private final Counter retries;
+    /** Null when this writer may not erase (a sink without a confirmation target). */
+    private final ErasureConfirmations confirmations;
     private boolean flushScheduled;
     /** Says why a write failed (authentication, ACL, TLS, network) for the retry log line. */
     private Function<Throwable, String> describeFailure = Throwable::toString;
 
     RedisQueueWriter(RedisConfig redis, int batchSize, Duration flushInterval, Duration retryTimeout,
-            int latencyHistogramSize, WriterInitContext context) {
+            int latencyHistogramSize, ErasureConfirmations confirmations, WriterInitContext context) {
         this(HandoffQueue.connect(redis, HandoffQueue.Options.defaults()), batchSize, flushInterval, retryTimeout,
-                context.getProcessingTimeService(), context.metricGroup(), latencyHistogramSize);
+                context.getProcessingTimeService(), context.metricGroup(), latencyHistogramSize, confirmations);
         this.describeFailure = redis::describe;
     }
 
     /** Takes its collaborators directly, so tests can drive time and read the metrics. */
     RedisQueueWriter(HandoffQueue queue, int batchSize, Duration flushInterval, Duration retryTimeout,
             ProcessingTimeService timers, MetricGroup metrics) {
-        this(queue, batchSize, flushInterval, retryTimeout, timers, metrics, 10_000);
+        this(queue, batchSize, flushInterval, retryTimeout, timers, metrics, 10_000, null);
     }
 
     RedisQueueWriter(HandoffQueue queue, int batchSize, Duration flushInterval, Duration retryTimeout,
-            ProcessingTimeService timers, MetricGroup metrics, int latencyHistogramSize) {
+            ProcessingTimeService timers, MetricGroup metrics, int latencyHistogramSize,
+            ErasureConfirmations confirmations) {
         this.queue = queue;
+        this.confirmations = confirmations;
         this.batchSize = batchSize;
         this.flushIntervalMs = flushInterval.toMillis();
         this.retryTimeoutNanos = retryTimeout.toNanos();
@@ -66,6 +84,11 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
 
     @Override
     public void write(HandoffCommand command, Context context) throws IOException, InterruptedException {
+        if (command.action == HandoffCommand.Action.ERASE) {
+            writePending();
+            erase(command);
+            return;
+        }
         pending.add(command);
         if (pending.size() >= batchSize) {
             writePending();
@@ -90,25 +113,8 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
             return;
         }
         List<QueueAction> actions = actionsToWrite(pending);
-        long deadline = System.nanoTime() + retryTimeoutNanos;
-        long backoffMs = 50;
-        while (true) {
-            try {
-                queue.applyAll(actions);
-                break;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    // The actions stay pending: nothing is dropped, the checkpoint (or the task) fails.
-                    throw new IOException("Redis writes kept failing for " + Duration.ofNanos(retryTimeoutNanos)
-                            + "; failing so that the job restarts from its last checkpoint", e);
-                }
-                retries.inc();
-                LOG.warn("Redis write of {} actions failed ({}); retrying in {} ms", actions.size(),
-                        describeFailure.apply(e), backoffMs);
-                sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
-            }
-        }
+        // The actions stay pending until written: if retrying gives up, nothing is dropped.
+        retrying("Redis writes", "Redis write of " + actions.size() + " actions", () -> queue.applyAll(actions));
         long now = System.currentTimeMillis();
         for (HandoffCommand c : pending) {
             if (c.triggerIngestedAt > 0) {
@@ -116,6 +122,59 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
             }
         }
         pending.clear();
+    }
+
+    /**
+     * Erases the lead from every queue, then publishes the confirmation. The erasure is not repeated when only
+     * the publication fails, so the confirmation lists the queues it was really removed from.
+     */
+    private void erase(HandoffCommand command) throws IOException {
+        if (confirmations == null) {
+            throw new IllegalStateException("this queue sink was built without a Kafka target for erasure "
+                    + "confirmations (use RedisQueueSink.from(settings)); refusing to erase request "
+                    + command.erasureRequestId);
+        }
+        if (command.erasureRequestId == null || command.leadId == null) {
+            throw new IllegalArgumentException("an ERASE command needs leadId and erasureRequestId: " + command);
+        }
+        List<String> purged = retrying("Redis erasures", "Redis erasure for request " + command.erasureRequestId,
+                () -> queue.erase(command.leadId));
+        ErasureConfirmation confirmation =
+                ErasureConfirmations.confirmation(command, purged, System.currentTimeMillis());
+        // several attempts fit in the retry timeout, each bounded so a dead broker surfaces as a retried error
+        Duration attempt = Duration.ofNanos(Math.max(MIN_CONFIRMATION_ATTEMPT.toNanos(),
+                Math.min(retryTimeoutNanos / 4, MAX_CONFIRMATION_ATTEMPT.toNanos())));
+        retrying("erasure confirmations", "publishing the erasure confirmation " + confirmation.getEventId(), () -> {
+            confirmations.publish(confirmation, attempt);
+            return null;
+        });
+        // the lead id stays out of the log: the log outlives the erasure
+        LOG.info("erasure request {} done: purged from {} queue(s), confirmation {} published",
+                command.erasureRequestId, purged.size(), confirmation.getEventId());
+    }
+
+    /** Calls {@code step} until it succeeds, with backoff, for up to the retry timeout; then fails the task. */
+    private <T> T retrying(String kind, String what, Callable<T> step) throws IOException {
+        long deadline = System.nanoTime() + retryTimeoutNanos;
+        long backoffMs = 50;
+        while (true) {
+            try {
+                return step.call();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted during " + what);
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    // The checkpoint (or the task) fails; the replay after a restore repeats the step.
+                    throw new IOException(kind + " kept failing for " + Duration.ofNanos(retryTimeoutNanos)
+                            + "; failing so that the job restarts from its last checkpoint", e);
+                }
+                retries.inc();
+                LOG.warn("{} failed ({}); retrying in {} ms", what, describeFailure.apply(e), backoffMs);
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            }
+        }
     }
 
     /**
@@ -158,12 +217,18 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while retrying a Redis write");
+            throw new InterruptedIOException("interrupted while retrying");
         }
     }
 
     @Override
     public void close() {
-        queue.close();
+        try {
+            queue.close();
+        } finally {
+            if (confirmations != null) {
+                confirmations.close();
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
@@ -69,6 +70,7 @@ public final class HandoffQueue implements AutoCloseable {
     private static final LuaScript PEEK = LuaScript.named("peek");
     private static final LuaScript GET = LuaScript.named("get");
     private static final LuaScript CHECK = LuaScript.named("check");
+    private static final LuaScript ERASE = LuaScript.named("erase");
 
     private final UnifiedJedis redis;
     private final boolean ownsClient;
@@ -251,6 +253,30 @@ public final class HandoffQueue implements AutoCloseable {
         return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).getID().toString());
     }
 
+    /**
+     * Erases everything held about the lead in every known queue ({@link #queues()}): ready and claimed
+     * entries, payload, version and handoff, lease fields, the closed-set entry and every change-stream
+     * entry that names it. Each queue that held something records one {@link QueueChange.Type#ERASE}
+     * change, which carries no lead id, so live views reload. An old lease token of the lead then gets
+     * {@link Outcome#NOT_CLAIMED}. Idempotent: a second call finds nothing and writes nothing.
+     *
+     * <p>Each queue is erased by one script (atomic per queue); a failure part-way leaves the queues
+     * done so far erased, and repeating the call finishes the rest. Redis persistence files written
+     * before the call (an RDB snapshot, the AOF until its next rewrite) still hold the old data.
+     *
+     * @return the queues in which something of the lead was removed, in the order they were erased
+     */
+    public List<String> erase(String leadId) {
+        QueueAction.requireNonEmpty(leadId, "leadId");
+        List<String> purged = new ArrayList<>();
+        for (String queue : new TreeSet<>(queues())) {
+            if ((Long) run(ERASE, queue, leadId) == 1L) {
+                purged.add(queue);
+            }
+        }
+        return purged;
+    }
+
     /** Closes the client if this queue created it ({@link #connect}). */
     @Override
     public void close() {
@@ -297,9 +323,13 @@ public final class HandoffQueue implements AutoCloseable {
         List<QueueChange> changes = new ArrayList<>(entries.size());
         for (StreamEntry entry : entries) {
             Map<String, String> f = entry.getFields();
+            // an erase change names no lead, so it has no version or priority either
+            String version = f.get("version");
+            String priority = f.get("priority");
             changes.add(new QueueChange(entry.getID().toString(),
                     QueueChange.Type.valueOf(f.get("type").toUpperCase(Locale.ROOT)),
-                    f.get("leadId"), Long.parseLong(f.get("version")), Double.parseDouble(f.get("priority")),
+                    f.get("leadId"), version == null ? 0 : Long.parseLong(version),
+                    priority == null ? 0 : Double.parseDouble(priority),
                     entry.getID().getTime(), f.get("claimant"), f.get("reason")));
         }
         return changes;

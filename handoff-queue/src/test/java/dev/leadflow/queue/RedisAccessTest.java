@@ -120,6 +120,10 @@ class RedisAccessTest {
 
             assertThat(api.changes(QUEUE, lastBefore, 100)).extracting(QueueChange::type).isNotEmpty();
             assertThat(api.awaitChanges(QUEUE, lastBefore, 100, Duration.ofMillis(100))).isNotEmpty();
+
+            // the job's sink erases a lead (GDPR) with its own user
+            assertThat(job.erase("lead-2")).containsExactly(QUEUE);
+            assertThat(api.get(QUEUE, "lead-2")).isEmpty();
         }
     }
 
@@ -149,7 +153,8 @@ class RedisAccessTest {
             assertNoPerm(() -> client.keys("other:*"), "keys");
             assertNoPerm(() -> client.keys("leadflow:*"), "keys");
             assertNoPerm(() -> client.scan("0"), "scan");
-            assertNoPerm(() -> client.del("leadflow:{default}:ready"), "del");
+            // DEL is granted (the erase script rebuilds a change stream) but only on leadflow:* keys
+            assertNoPerm(() -> client.del("other:thing"), "keys");
             // commands it has, on keys outside leadflow:*
             assertNoPerm(() -> client.hset("session:42", "user", "x"), "keys");
             assertNoPerm(() -> client.hget("session:42", "user"), "keys");

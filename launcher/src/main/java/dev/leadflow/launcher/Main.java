@@ -3,10 +3,12 @@ package dev.leadflow.launcher;
 import dev.leadflow.launcher.bench.Bench;
 import dev.leadflow.launcher.demo.DemoCommand;
 import dev.leadflow.launcher.generator.GenerateCommand;
+import dev.leadflow.launcher.ops.EraseCommand;
+import dev.leadflow.launcher.ops.RebuildQueueCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-/** {@code leadflow demo | generate | bench}: see {@link #usage}. */
+/** {@code leadflow demo | generate | bench | erase | rebuild-queue}: see {@link #usage}. */
 public final class Main {
 
     private Main() {}
@@ -59,6 +61,10 @@ public final class Main {
                     return GenerateCommand.run(Flags.parse(rest), out, err);
                 case "bench":
                     return Bench.run(Flags.parse(rest), out, err);
+                case "erase":
+                    return EraseCommand.run(rest, out, err);
+                case "rebuild-queue":
+                    return RebuildQueueCommand.run(Flags.parse(rest), out, err);
                 default:
                     err.println("leadflow: unknown command '" + args[0] + "'");
                     err.print(usage());
@@ -101,6 +107,16 @@ public final class Main {
                 "             then measure event-to-queue latency at a fixed offered rate.",
                 "               --events 2000000  --latency-rate 25000  --latency-duration 60s  --parallelism 2",
                 "               --buffer-timeout 5ms  --checkpoint-interval 10s  --seed 42  --data-dir <temp>",
+                "",
+                "  erase <lead-id>",
+                "             GDPR erasure: asks the running scoring job to erase the lead (state, stitched anonymous",
+                "             ids, queue entries, payloads, claims) and waits for its confirmation; exit 1 on timeout.",
+                "               --wait 60s (0 = send and do not wait)  --requested-by <ticket or user>",
+                "               --bootstrap-servers, --registry-url, --registry-user/-password(-file), --kafka.<property>",
+                "",
+                "  rebuild-queue",
+                "             Asks the running scoring job to write every open handoff to Redis again (after Redis",
+                "             lost data).  --requested-by <who>  and the same Kafka/registry options as erase",
                 "",
                 "Logs go to <data-dir>/logs/leadflow.log (demo) or ./leadflow-<command>.log.",
                 "");

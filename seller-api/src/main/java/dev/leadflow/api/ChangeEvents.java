@@ -11,9 +11,10 @@ import java.util.Locale;
 /**
  * Turns change-stream entries into server-sent events: the event name is the change type
  * ({@code enqueue}, {@code update}, {@code withdraw}, {@code claim}, {@code accept}, {@code reject},
- * {@code release}, {@code expire}), the id is the stream id (what {@code Last-Event-ID} resumes from), and
+ * {@code release}, {@code expire}, {@code erase}), the id is the stream id (what {@code Last-Event-ID} resumes from), and
  * the data is JSON. When a change leaves a lead ready (enqueue, update, release, expire) the data carries
- * the lead as listings show it, without contact fields, so a live view needs no extra request.
+ * the lead as listings show it, without contact fields, so a live view needs no extra request. An
+ * {@code erase} event names no lead (its id must not outlive the erasure): a live view reloads the queue.
  */
 final class ChangeEvents {
 
@@ -31,10 +32,13 @@ final class ChangeEvents {
         data.put("id", change.id());
         data.put("type", change.type().name().toLowerCase(Locale.ROOT));
         data.put("queue", queueName);
+        data.put("at", Instant.ofEpochMilli(change.at()).toString());
+        if (change.type() == QueueChange.Type.ERASE) {
+            return new Event(change.id(), "erase", write(data));
+        }
         data.put("leadId", change.leadId());
         data.put("version", change.version());
         data.put("priority", change.priority());
-        data.put("at", Instant.ofEpochMilli(change.at()).toString());
         if (change.claimant() != null) {
             data.put("claimant", change.claimant());
         }

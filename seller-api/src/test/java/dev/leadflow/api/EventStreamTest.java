@@ -110,6 +110,30 @@ class EventStreamTest {
     }
 
     @Test
+    void anErasureArrivesAsAnEraseEventThatNamesNoLeadAndAResumeFromAnErasedChangeStillGetsIt() {
+        String resumeFrom;
+        try (EventStream stream = EventStream.open(client, events, TestUsers.A1, null)) {
+            stream.next("ready", WAIT);
+            TestLeads.enqueue(queue, q, "lead-gone", 50);
+            resumeFrom = stream.next("enqueue", WAIT).id();
+
+            assertThat(queue.erase("lead-gone")).contains(q);
+
+            EventStream.Event erase = stream.next(WAIT);
+            assertThat(erase.name()).isEqualTo("erase");
+            assertThat(erase.id()).isEqualTo(queue.lastChangeId(q).orElseThrow());
+            assertThat(erase.data()).doesNotContain("lead-gone");
+            assertThat(erase.json().has("leadId")).isFalse();
+            assertThat(erase.json().path("queue").asText()).isEqualTo(q);
+        }
+        // the change the viewer saw last is gone from the stream; the erase change still follows it
+        try (EventStream resumed = EventStream.open(client, events, TestUsers.A1, resumeFrom)) {
+            assertThat(resumed.next(WAIT).name()).isEqualTo("erase");
+            assertThat(resumed.next(WAIT).name()).isEqualTo("ready");
+        }
+    }
+
+    @Test
     void aResumePointOlderThanTheKeptChangesAsksTheClientToReload() {
         try (EventStream stream = EventStream.open(client, events, TestUsers.A1, "1-0")) {
             EventStream.Event reset = stream.next(WAIT);

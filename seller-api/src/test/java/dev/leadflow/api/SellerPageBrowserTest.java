@@ -153,6 +153,32 @@ class SellerPageBrowserTest {
     }
 
     @Test
+    void anErasedLeadLeavesTheOpenPageThoughItsEventNamesNoLead() {
+        TestLeads.enqueue(queue, Q, "lead-erase-1", 60);
+        TestLeads.enqueue(queue, Q, "lead-erase-2", 50);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get("http://localhost:" + api.port() + "/");
+        js("sessionStorage.clear();"); // signed out, whichever test ran before
+        browser.get("http://localhost:" + api.port() + "/");
+        browser.findElement(By.id("token")).sendKeys(TestUsers.A1, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(lead("lead-erase-1")));
+        wait.until(ExpectedConditions.presenceOfElementLocated(lead("lead-erase-2")));
+        js("window.leadflowTestMarker = 'not reloaded';");
+
+        assertThat(queue.erase("lead-erase-1")).containsExactly(Q);
+
+        wait.until(ExpectedConditions.numberOfElementsToBe(lead("lead-erase-1"), 0));
+        assertThat(browser.findElements(lead("lead-erase-2"))).hasSize(1);
+        assertThat(js("return window.leadflowTestMarker;")).as("the list is reloaded, not the page").isEqualTo("not reloaded");
+
+        // leave the queue as the other tests expect it
+        queue.erase("lead-erase-2");
+        wait.until(ExpectedConditions.numberOfElementsToBe(lead("lead-erase-2"), 0));
+        browser.findElement(By.id("sign-out")).click();
+    }
+
+    @Test
     void everyControlHasALabelAndThePageFitsAPhone() {
         browser.get("http://localhost:" + api.port() + "/");
         Object unlabelled = js("return [...document.querySelectorAll('input, select, textarea')]"

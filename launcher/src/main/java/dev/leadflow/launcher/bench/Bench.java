@@ -143,7 +143,8 @@ public final class Bench {
                 LocalFlink flink = LocalFlink.start(options.parallelism(), 0, data.resolve("checkpoints"),
                         MetricsTap.configure(new Configuration()))) {
             kafka.createTopics(options.parallelism(), Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
-            kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ);
+            kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ, Topics.SCORING_MODEL, Topics.PRIVACY,
+                    Topics.PRIVACY_CONFIRMATIONS, Topics.CONTROL);
             out.printf(Locale.ROOT, "bench: Kafka, Redis, registry and Flink (parallelism %d, %d cores) up; flink UI %s%n",
                     options.parallelism(), Runtime.getRuntime().availableProcessors(), flink.webUrl());
 

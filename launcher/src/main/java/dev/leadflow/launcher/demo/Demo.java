@@ -125,7 +125,8 @@ public final class Demo implements AutoCloseable {
                 .withBaseDirectory(data.resolve("kafka"), true)));
         started.push(kafka);
         kafka.createTopics(options.parallelism(), Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
-        kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ, Topics.SCORING_MODEL);
+        kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ, Topics.SCORING_MODEL, Topics.PRIVACY,
+                Topics.PRIVACY_CONFIRMATIONS, Topics.CONTROL);
         LOG.info("Kafka ready at {}", kafka.bootstrapServers());
 
         registry = RegistryServer.start("127.0.0.1", options.registryPort(), data.resolve("registry").resolve("schemas.jsonl"));

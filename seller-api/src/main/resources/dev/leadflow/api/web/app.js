@@ -141,6 +141,8 @@ function openQueue(name) {
   // "ready" starts (and after a reconnect, resumes) the stream: from then on every change arrives here
   events.addEventListener('ready', () => { setLive(true, 'Live'); reloadLeads(); });
   events.addEventListener('reset', () => reloadLeads());
+  // a lead was erased (GDPR): the event names no lead, so the whole list is fetched again
+  events.addEventListener('erase', () => reloadLeads());
   UPSERTING.concat(REMOVING).forEach((type) => events.addEventListener(type, (e) => applyChange(JSON.parse(e.data))));
   events.onerror = () => setLive(false, events.readyState === EventSource.CLOSED ? 'Offline' : 'Reconnecting…');
 }

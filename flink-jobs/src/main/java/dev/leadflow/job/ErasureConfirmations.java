@@ -1,0 +1,140 @@
+package dev.leadflow.job;
+
+import dev.leadflow.avro.ErasureConfirmation;
+import dev.leadflow.schemas.AvroWireSerializer;
+import dev.leadflow.schemas.RegistryConfig;
+import dev.leadflow.schemas.SchemaRegistryClient;
+import dev.leadflow.schemas.Topics;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes {@link ErasureConfirmation}s to {@link Topics#PRIVACY_CONFIRMATIONS} for the queue sink: Confluent
+ * wire format, key = lead id, {@code event_id} = the request's id + {@value #EVENT_ID_SUFFIX}. The producer
+ * (acks=all, idempotent) and the registry client are created on the first erasure, so a job that never erases
+ * opens no extra connection. Used from the sink writer's mailbox thread only.
+ *
+ * <p>At-least-once: a job restored from a checkpoint taken before a confirmation was acknowledged replays the
+ * ERASE and publishes again, with the same {@code event_id}; consumers de-duplicate on it. A replayed erase finds
+ * nothing left in Redis, so the repeated confirmation lists no purged queues.
+ */
+final class ErasureConfirmations implements AutoCloseable {
+
+    static final String EVENT_ID_SUFFIX = "-erased";
+
+    /** Where confirmations go: the job's Kafka cluster, client properties and registry. */
+    record Target(String bootstrapServers, Map<String, String> kafkaProperties, RegistryConfig registry)
+            implements Serializable {
+
+        Target {
+            kafkaProperties = new HashMap<>(kafkaProperties);
+        }
+
+        static Target from(JobSettings s) {
+            return new Target(s.bootstrapServers, s.kafkaProperties, s.registryConfig());
+        }
+
+        /** Never prints property values: they may hold SASL passwords. */
+        @Override
+        public String toString() {
+            return "Target[" + bootstrapServers + ", kafka properties " + kafkaProperties.keySet() + ", " + registry + "]";
+        }
+    }
+
+    private final Target target;
+    private KafkaProducer<byte[], byte[]> producer;
+    private AvroWireSerializer<ErasureConfirmation> serializer;
+
+    ErasureConfirmations(Target target) {
+        this.target = target;
+    }
+
+    /** The confirmation of the ERASE command {@code erase}, completed at {@code completedAt}. */
+    static ErasureConfirmation confirmation(HandoffCommand erase, List<String> queuesPurged, long completedAt) {
+        return ErasureConfirmation.newBuilder()
+                .setEventId(erase.erasureRequestId + EVENT_ID_SUFFIX)
+                .setOccurredAt(Instant.ofEpochMilli(completedAt))
+                .setRequestId(erase.erasureRequestId)
+                .setLeadId(erase.leadId)
+                .setRequestedBy(erase.requestedBy)
+                .setQueuesPurged(List.copyOf(queuesPurged))
+                .build();
+    }
+
+    /**
+     * Sends one confirmation and waits for the broker's acknowledgement, at most {@code timeout}.
+     *
+     * @throws Exception whatever stopped it (registry, broker, timeout); the caller retries
+     */
+    void publish(ErasureConfirmation confirmation, Duration timeout) throws Exception {
+        if (serializer == null) {
+            serializer = new AvroWireSerializer<>(SchemaRegistryClient.create(target.registry()),
+                    Topics.valueSubject(Topics.PRIVACY_CONFIRMATIONS), ErasureConfirmation.getClassSchema());
+        }
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerProperties(target, timeout));
+        }
+        byte[] value = serializer.serialize(confirmation);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.PRIVACY_CONFIRMATIONS, null,
+                confirmation.getOccurredAt().toEpochMilli(),
+                confirmation.getLeadId().getBytes(StandardCharsets.UTF_8), value);
+        try {
+            producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            discardProducer();
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            discardProducer();
+            throw new TimeoutException("no acknowledgement of the erasure confirmation within " + timeout);
+        }
+    }
+
+    /** After a failure the next attempt starts with a fresh producer (an idempotent one may be fenced for good). */
+    private void discardProducer() {
+        producer.close(Duration.ZERO);
+        producer = null;
+    }
+
+    /**
+     * The job's Kafka properties, with the producer's timeouts bounded by one attempt (so a failing broker
+     * surfaces as an error the writer retries, not a long block) unless the job sets them, and durability
+     * that the job cannot weaken.
+     */
+    static Properties producerProperties(Target target, Duration attempt) {
+        Properties p = new Properties();
+        long ms = Math.max(1_000, attempt.toMillis());
+        p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ms));
+        p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(ms));
+        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(ms));
+        p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.putAll(target.kafkaProperties());
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers());
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "leadflow-erasure-confirmations");
+        return p;
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+}
