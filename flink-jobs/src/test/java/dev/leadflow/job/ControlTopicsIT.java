@@ -10,9 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadflow.avro.ClickEvent;
 import dev.leadflow.avro.ControlCommand;
 import dev.leadflow.avro.ControlCommandType;
+import dev.leadflow.avro.ErasureConfirmation;
+import dev.leadflow.avro.ErasureRequest;
+import dev.leadflow.queue.Claim;
 import dev.leadflow.queue.HandoffQueue;
+import dev.leadflow.queue.Outcome;
 import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.schemas.AvroWireDeserializer;
 import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
@@ -31,6 +36,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -47,12 +54,18 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The control topics against one running job: a scoring model published on
  * {@code leadflow.scoring-model} is applied without restart (a bad one is dead-lettered with its
  * reason and the model in force stays), and after Redis restarts without persistence a
- * {@code REBUILD_QUEUE} command on {@code leadflow.control} rebuilds the queue from the job's state.
+ * {@code REBUILD_QUEUE} command on {@code leadflow.control} rebuilds the queue from the job's state;
+ * an erasure request on {@code leadflow.privacy} leaves nothing of the lead in Redis nor in a
+ * savepoint of the running job, and is confirmed on {@code leadflow.privacy-confirmations}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControlTopicsIT {
@@ -62,7 +75,7 @@ class ControlTopicsIT {
     @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
+                    .setNumberSlotsPerTaskManager(3) // the job takes 2; reading a savepoint runs a job of 1
                     .setConfiguration(clusterConfig())
                     .build());
 
@@ -89,7 +102,7 @@ class ControlTopicsIT {
     @BeforeAll
     static void startJob() throws Exception {
         KAFKA.broker().createTopics(1, Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES, Topics.HANDOFFS, Topics.DLQ,
-                Topics.SCORING_MODEL, Topics.CONTROL);
+                Topics.SCORING_MODEL, Topics.CONTROL, Topics.PRIVACY, Topics.PRIVACY_CONFIRMATIONS);
         registry = SchemaRegistryClient.create(RegistryConfig.of(REGISTRY_URL));
         clicks = new AvroWireSerializer<>(registry, Topics.valueSubject(Topics.CLICKSTREAM), ClickEvent.getClassSchema());
         queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
@@ -171,9 +184,87 @@ class ControlTopicsIT {
         assertThat(queue.peek("default", 1000)).isEqualTo(before);
     }
 
-    /** Publishes events that hand a new lead (150 people, US: the default queue) off at once; returns its id. */
+    @Test
+    @Order(3)
+    void anErasureLeavesNothingOfTheLeadInRedisNorInTheJobsStateAndIsConfirmed() throws Exception {
+        String lead = qualify("erase-me-7f3a");
+        String other = qualify();
+        modelVersionOf(lead);
+        modelVersionOf(other);
+        Claim claim = null;
+        for (int i = 0; i < 100 && (claim == null || !claim.leadId().equals(lead)); i++) {
+            claim = queue.claim("default", "seller-" + i, Duration.ofMinutes(5)).orElseThrow();
+        }
+        assertThat(claim.leadId()).as("a seller holds the lead").isEqualTo(lead);
+
+        AvroWireSerializer<ErasureRequest> requests = new AvroWireSerializer<>(registry,
+                Topics.valueSubject(Topics.PRIVACY), ErasureRequest.getClassSchema());
+        long requested = System.nanoTime();
+        KAFKA.broker().send(List.of(new ProducerRecord<>(Topics.PRIVACY, lead.getBytes(StandardCharsets.UTF_8),
+                requests.serialize(new ErasureRequest("erasure-1", Instant.now(), lead, "dpo-ticket-12")))));
+
+        AvroWireDeserializer<ErasureConfirmation> confirmations = new AvroWireDeserializer<>(registry, ErasureConfirmation.class);
+        ErasureConfirmation confirmed = Await.until(TIMEOUT, "the erasure confirmed", () ->
+                KAFKA.broker().readAll(Topics.PRIVACY_CONFIRMATIONS).stream()
+                        .map(r -> confirmations.deserialize(r.value()))
+                        .filter(c -> c.getRequestId().toString().equals("erasure-1"))
+                        .findFirst());
+        System.out.printf("erasure: confirmed %d ms after the request%n", (System.nanoTime() - requested) / 1_000_000);
+        assertThat(confirmed.getLeadId().toString()).isEqualTo(lead);
+        assertThat(confirmed.getRequestedBy().toString()).isEqualTo("dpo-ticket-12");
+        assertThat(confirmed.getQueuesPurged()).extracting(CharSequence::toString).contains("default");
+
+        assertThat(redisMentions(lead)).as("Redis keys and values naming the lead").isEmpty();
+        assertThat(queue.accept("default", lead, claim.leaseToken())).as("the claim is gone").isEqualTo(Outcome.NOT_CLAIMED);
+        assertThat(queue.get("default", other)).as("another lead stays").isPresent();
+
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "control-it-savepoints");
+        String savepoint = job.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
+        SavepointState state = SavepointState.read(savepoint);
+        assertThat(state.mentions(text -> text.contains(lead))).as("state naming the lead or its anonymous id").isEmpty();
+        assertThat(state.mentions(text -> text.contains(other))).as("the other lead's state is there").isNotEmpty();
+    }
+
+    /** Every Redis key, and every member, field or value of one, that contains {@code text}. */
+    private static List<String> redisMentions(String text) {
+        List<String> hits = new ArrayList<>();
+        try (RedisClient redis = RedisConfig.fromUri(REDIS.uri()).connect()) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = redis.scan(cursor, new ScanParams().count(500));
+                for (String key : page.getResult()) {
+                    List<String> texts = new ArrayList<>(List.of(key));
+                    switch (redis.type(key)) {
+                        case "hash" -> redis.hgetAll(key).forEach((f, v) -> {
+                            texts.add(f);
+                            texts.add(v);
+                        });
+                        case "zset" -> texts.addAll(redis.zrange(key, 0, -1));
+                        case "set" -> texts.addAll(redis.smembers(key));
+                        case "string" -> texts.add(redis.get(key));
+                        case "stream" -> redis.xrange(key, (StreamEntryID) null, (StreamEntryID) null)
+                                .forEach(e -> e.getFields().forEach((f, v) -> {
+                                    texts.add(f);
+                                    texts.add(v);
+                                }));
+                        default -> texts.add("unexpected type of " + key);
+                    }
+                    texts.stream().filter(t -> t.contains(text)).forEach(t -> hits.add(key + ": " + t));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        }
+        return hits;
+    }
+
     private static String qualify() {
-        String lead = "ctl-lead-" + (++leads);
+        return qualify("ctl-lead-" + (leads + 1));
+    }
+
+    /** Publishes events that hand a new lead (150 people, US: the default queue) off at once; returns its id. */
+    private static String qualify(String lead) {
+        leads++;
         String anon = "anon-" + lead;
         Instant at = T0.plus(leads, ChronoUnit.MINUTES);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
