@@ -19,33 +19,50 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes one input topic's Confluent-framed Avro records into {@link LeadEvent}s. A record that
  * cannot be decoded (garbage, wrong magic byte, unknown schema id, truncated Avro, a writer schema
- * that cannot be read, a missing id) becomes a {@link DeadLetter} with its position instead of
- * failing the job. Registry outages are different: they are retried with backoff here and, if
- * they last, fail the source so that Flink restarts it from the checkpoint — a valid record must
- * never be dead-lettered just because the registry was briefly unreachable.
+ * that cannot be read into the reader schema, a tombstone, a value over {@code maxEventBytes}, a
+ * missing id) becomes a {@link DeadLetter} with its position instead of failing the job.
+ *
+ * <p>Registry trouble is different. A definite answer that the id does not exist (40403) is the
+ * record's fault: dead-lettered. A transient failure (no answer, timeout, 5xx, 408, 429) says
+ * nothing about the record: the lookup is retried with backoff (100 ms doubling to at most
+ * {@link #MAX_BACKOFF}) for as long as it takes, counted in {@link JobMetrics#REGISTRY_RETRIES}.
+ * Only records with an id this subtask has not cached yet need the registry, so those keep
+ * flowing; the waiting record holds up its source subtask (the splits it reads) and, with it,
+ * that subtask's checkpoints — nothing else. Any other registry answer (401, 403, a malformed
+ * response) is a configuration error and fails the source, so Flink restarts it from the
+ * checkpoint rather than dead-letter good records.
  */
 public final class InputDeserializer implements KafkaRecordDeserializationSchema<DecodedRecord> {
 
     private static final long serialVersionUID = 1L;
-    private static final Duration REGISTRY_RETRY_LIMIT = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(InputDeserializer.class);
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** While the registry stays unreachable, one warning per this interval, not one per retry. */
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final String topic;
     private final RegistryConfig registry;
+    private final int maxEventBytes;
 
     private transient AvroWireDeserializer<?> decoder;
     private transient Counter eventsIn;
     private transient Counter deadLetters;
+    private transient Counter registryRetries;
 
-    public InputDeserializer(String topic, RegistryConfig registry) {
+    public InputDeserializer(String topic, RegistryConfig registry, int maxEventBytes) {
         if (!Topics.CLICKSTREAM.equals(topic) && !Topics.CAMPAIGN.equals(topic) && !Topics.SALES.equals(topic)) {
             throw new IllegalArgumentException("not an input topic: " + topic);
         }
         this.topic = topic;
         this.registry = registry;
+        this.maxEventBytes = maxEventBytes;
     }
 
     @Override
@@ -55,20 +72,32 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
         var group = context.getMetricGroup().addGroup("stream", streamName(topic));
         eventsIn = group.counter(JobMetrics.EVENTS_IN);
         deadLetters = group.counter(JobMetrics.DLQ_RECORDS);
+        registryRetries = group.counter(JobMetrics.REGISTRY_RETRIES);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedRecord> out) throws IOException {
         eventsIn.inc();
+        byte[] value = record.value();
+        if (value == null) {
+            deadLetter(record, new InvalidEventException("tombstone: the value is null, expected a Confluent wire-format Avro event"), out);
+            return;
+        }
+        if (value.length > maxEventBytes) {
+            // Not decoded at all: whatever is decoded may end up in state, and nothing valid is this big.
+            deadLetter(record, new InvalidEventException("value of " + value.length + " bytes exceeds the "
+                    + maxEventBytes + "-byte limit for one event (--max-event-bytes)"), out);
+            return;
+        }
         try {
-            Object value = decodeWithRetry(record.value());
-            LeadEvent event = map(value, record.timestamp());
+            Object decoded = decodeWithRetry(record);
+            LeadEvent event = map(decoded, record.timestamp());
             validate(event);
             out.collect(DecodedRecord.of(event));
         } catch (SchemaRegistryException e) {
-            // Only an id the registry does not know is the record's fault. Anything else (down,
-            // rate-limited, wrong credentials) is the job's: fail and restart rather than
-            // dead-letter good records.
+            // Only an id the registry does not know is the record's fault. Anything else left here
+            // (wrong credentials, a response that is not the registry's) is the job's: fail and
+            // restart rather than dead-letter good records.
             if (!e.isSchemaNotFound()) {
                 throw new IOException("schema registry error while decoding " + position(record), e);
             }
@@ -79,24 +108,45 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
         }
     }
 
-    private Object decodeWithRetry(byte[] value) throws IOException {
-        long deadline = System.nanoTime() + REGISTRY_RETRY_LIMIT.toNanos();
-        long backoffMs = 100;
+    /** Decodes, retrying transient registry failures until they pass or the task is cancelled. */
+    private Object decodeWithRetry(ConsumerRecord<byte[], byte[]> record) throws IOException {
+        long backoffMs = FIRST_BACKOFF.toMillis();
+        long firstFailure = 0;
+        long lastWarning = 0;
+        int retries = 0;
         while (true) {
             try {
-                return decoder.deserialize(value);
+                Object decoded = decoder.deserialize(record.value());
+                if (retries > 0) {
+                    LOG.info("Schema registry answered again for {} after {} retries in {} ms", position(record),
+                            retries, (System.nanoTime() - firstFailure) / 1_000_000);
+                }
+                return decoded;
             } catch (SchemaRegistryException e) {
-                if (!e.isRetriable() || System.nanoTime() > deadline) {
+                if (!e.isRetriable()) {
                     throw e;
                 }
+                long now = System.nanoTime();
+                if (retries == 0) {
+                    firstFailure = now;
+                }
+                if (retries == 0 || now - lastWarning > WARN_EVERY_NANOS) {
+                    lastWarning = now;
+                    // The message names the registry URL (never its credentials) and the failure.
+                    LOG.warn("Schema registry unavailable while decoding {}; retrying every {} ms at most, the record "
+                            + "waits (retries so far: {}): {}", position(record), MAX_BACKOFF.toMillis(), retries,
+                            e.getMessage());
+                }
             }
+            retries++;
+            registryRetries.inc();
             try {
                 Thread.sleep(backoffMs);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the schema registry");
             }
-            backoffMs = Math.min(backoffMs * 2, 5_000);
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
         }
     }
 

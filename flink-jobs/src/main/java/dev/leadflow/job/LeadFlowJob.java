@@ -2,6 +2,7 @@ package dev.leadflow.job;
 
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -38,9 +39,24 @@ public final class LeadFlowJob {
         env.execute(JOB_NAME);
     }
 
+    /**
+     * Checkpoints start aligned and turn unaligned when alignment takes longer than this. A
+     * source subtask that waits for the schema registry (see {@link InputDeserializer}) cannot
+     * pass a checkpoint barrier on; aligned, every operator downstream would then hold back the
+     * inputs that did pass it, and the whole job would stop instead of only that subtask.
+     */
+    public static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ofSeconds(5);
+
+    static Configuration alignmentConfig() {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        conf.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, ALIGNED_CHECKPOINT_TIMEOUT);
+        return conf;
+    }
+
     /** Job-level Flink configuration: checkpoints are always on. */
     public static Configuration flinkConfig(JobSettings s) {
-        Configuration conf = new Configuration();
+        Configuration conf = new Configuration(alignmentConfig());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, s.checkpointInterval);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         if (s.checkpointDir != null) {
@@ -52,6 +68,7 @@ public final class LeadFlowJob {
 
     public static void configure(StreamExecutionEnvironment env, JobSettings s) {
         env.enableCheckpointing(s.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.configure(alignmentConfig());
         env.setBufferTimeout(s.bufferTimeout.toMillis());
         if (s.parallelism > 0) {
             env.setParallelism(s.parallelism);
@@ -73,7 +90,7 @@ public final class LeadFlowJob {
                 .setTopics(topic)
                 .setGroupId(s.groupId)
                 .setStartingOffsets(start)
-                .setDeserializer(new InputDeserializer(topic, s.registryConfig()))
+                .setDeserializer(new InputDeserializer(topic, s.registryConfig(), s.maxEventBytes))
                 .setProperties(kafkaProperties(s))
                 .setProperty("client.id.prefix", s.groupId + "-" + InputDeserializer.streamName(topic))
                 .build();
