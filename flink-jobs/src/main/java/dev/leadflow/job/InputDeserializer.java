@@ -10,8 +10,6 @@ import dev.leadflow.schemas.SchemaRegistryException;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.LeadEvent;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,8 +17,6 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decodes one input topic's Confluent-framed Avro records into {@link LeadEvent}s. A record that
@@ -31,21 +27,17 @@ import org.slf4j.LoggerFactory;
  * <p>Registry trouble is different. A definite answer that the id does not exist (40403) is the
  * record's fault: dead-lettered. A transient failure (no answer, timeout, 5xx, 408, 429) says
  * nothing about the record: the lookup is retried with backoff (100 ms doubling to at most
- * {@link #MAX_BACKOFF}) for as long as it takes, counted in {@link JobMetrics#REGISTRY_RETRIES}.
- * Only records with an id this subtask has not cached yet need the registry, so those keep
- * flowing; the waiting record holds up its source subtask (the splits it reads) and, with it,
- * that subtask's checkpoints — nothing else. Any other registry answer (401, 403, a malformed
+ * {@link RegistryRetry#MAX_BACKOFF}) for as long as it takes, counted in {@link JobMetrics#REGISTRY_RETRIES}.
+ * Only records with an id this subtask has not cached yet need the registry; records with cached
+ * ids keep flowing. The waiting record holds up its source subtask (the splits it reads) and,
+ * with it, the pending checkpoint — nothing else, because checkpoints are unaligned
+ * ({@link LeadFlowJob#ALIGNED_CHECKPOINT_TIMEOUT}). Any other registry answer (401, 403, a malformed
  * response) is a configuration error and fails the source, so Flink restarts it from the
  * checkpoint rather than dead-letter good records.
  */
 public final class InputDeserializer implements KafkaRecordDeserializationSchema<DecodedRecord> {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(InputDeserializer.class);
-    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    /** While the registry stays unreachable, one warning per this interval, not one per retry. */
-    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final String topic;
     private final RegistryConfig registry;
@@ -90,7 +82,7 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
             return;
         }
         try {
-            Object decoded = decodeWithRetry(record);
+            Object decoded = RegistryRetry.call(() -> decoder.deserialize(record.value()), registryRetries, position(record));
             LeadEvent event = map(decoded, record.timestamp());
             validate(event);
             out.collect(DecodedRecord.of(event));
@@ -105,48 +97,6 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
         } catch (RuntimeException e) {
             // Any other failure to decode or map is a property of this record, not of the job.
             deadLetter(record, e, out);
-        }
-    }
-
-    /** Decodes, retrying transient registry failures until they pass or the task is cancelled. */
-    private Object decodeWithRetry(ConsumerRecord<byte[], byte[]> record) throws IOException {
-        long backoffMs = FIRST_BACKOFF.toMillis();
-        long firstFailure = 0;
-        long lastWarning = 0;
-        int retries = 0;
-        while (true) {
-            try {
-                Object decoded = decoder.deserialize(record.value());
-                if (retries > 0) {
-                    LOG.info("Schema registry answered again for {} after {} retries in {} ms", position(record),
-                            retries, (System.nanoTime() - firstFailure) / 1_000_000);
-                }
-                return decoded;
-            } catch (SchemaRegistryException e) {
-                if (!e.isRetriable()) {
-                    throw e;
-                }
-                long now = System.nanoTime();
-                if (retries == 0) {
-                    firstFailure = now;
-                }
-                if (retries == 0 || now - lastWarning > WARN_EVERY_NANOS) {
-                    lastWarning = now;
-                    // The message names the registry URL (never its credentials) and the failure.
-                    LOG.warn("Schema registry unavailable while decoding {}; retrying every {} ms at most, the record "
-                            + "waits (retries so far: {}): {}", position(record), MAX_BACKOFF.toMillis(), retries,
-                            e.getMessage());
-                }
-            }
-            retries++;
-            registryRetries.inc();
-            try {
-                Thread.sleep(backoffMs);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the schema registry");
-            }
-            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
         }
     }
 
