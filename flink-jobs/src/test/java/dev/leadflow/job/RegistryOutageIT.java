@@ -61,7 +61,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scenario 5 of issue 6, the schema registry unreachable, against a real HTTP registry endpoint
- * that answers 503 and then is stopped (connection refused) and restarted on the same port:
+ * that is stopped (connection refused), restarted on the same port answering 503 for the new id,
+ * then healthy again:
  * records whose schema ids the job has cached keep flowing on every topic; a record with a new id
  * waits (retried with backoff, counted, not dead-lettered, no restart) and is scored once the
  * registry is back; a definite "not found" (40403) still goes to the DLQ.
