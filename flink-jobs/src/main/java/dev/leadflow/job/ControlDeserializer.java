@@ -11,12 +11,14 @@ import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ModelException;
 import dev.leadflow.scoring.ScoringModel;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -46,6 +48,7 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
     private transient AvroWireDeserializer<ControlCommand> commands;
     private transient Map<String, Counter> in;
     private transient Map<String, Counter> dead;
+    private transient Counter registryRetries;
 
     public ControlDeserializer(RegistryConfig registry) {
         this.registry = registry;
@@ -63,6 +66,7 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
             in.put(topic, group.counter(JobMetrics.EVENTS_IN));
             dead.put(topic, group.counter(JobMetrics.DLQ_RECORDS));
         }
+        registryRetries = context.getMetricGroup().addGroup("stream", "control").counter(JobMetrics.REGISTRY_RETRIES);
     }
 
     @Override
@@ -70,10 +74,12 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
         count(in, record.topic());
         try {
             out.collect(ControlRecord.of(decode(record)));
+        } catch (InterruptedIOException e) {
+            throw e; // cancelled while waiting for the registry
         } catch (SchemaRegistryException e) {
             if (!e.isSchemaNotFound()) {
-                // The registry is unreachable or refuses us: not the record's fault. Fail and retry
-                // from the checkpoint rather than drop an erasure request.
+                // Refused (credentials) or a malformed answer: not the record's fault. Fail and retry
+                // from the checkpoint rather than drop an erasure request. (Outages are waited out.)
                 throw new IOException("schema registry error while decoding " + record.topic() + "/"
                         + record.partition() + "@" + record.offset(), e);
             }
@@ -83,7 +89,7 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
         }
     }
 
-    private Control decode(ConsumerRecord<byte[], byte[]> record) {
+    private Control decode(ConsumerRecord<byte[], byte[]> record) throws InterruptedIOException {
         if (record.value() == null || record.value().length == 0) {
             throw new IllegalArgumentException("empty value (tombstone): nothing to apply");
         }
@@ -94,13 +100,13 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
                 return Control.model(model.version(), text, record.timestamp());
             }
             case Topics.PRIVACY: {
-                ErasureRequest r = erasures.deserialize(record.value());
+                ErasureRequest r = waitingForTheRegistry(() -> erasures.deserialize(record.value()), record);
                 requireText(r.getEventId(), "event_id");
                 requireText(r.getLeadId(), "lead_id");
                 return Control.erase(r.getEventId(), r.getLeadId(), r.getRequestedBy(), r.getOccurredAt().toEpochMilli());
             }
             case Topics.CONTROL: {
-                ControlCommand c = commands.deserialize(record.value());
+                ControlCommand c = waitingForTheRegistry(() -> commands.deserialize(record.value()), record);
                 requireText(c.getEventId(), "event_id");
                 if (c.getCommand() != ControlCommandType.REBUILD_QUEUE) {
                     throw new IllegalArgumentException("unknown command " + c.getCommand()
@@ -111,6 +117,12 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
             default:
                 throw new IllegalArgumentException("not a control topic: " + record.topic());
         }
+    }
+
+    /** Decodes, waiting out a registry outage as the input topics do ({@link RegistryRetry}). */
+    private <T> T waitingForTheRegistry(Supplier<T> decode, ConsumerRecord<byte[], byte[]> record)
+            throws InterruptedIOException {
+        return RegistryRetry.call(decode, registryRetries, record.topic() + "/" + record.partition() + "@" + record.offset());
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, Exception e, Collector<ControlRecord> out) {

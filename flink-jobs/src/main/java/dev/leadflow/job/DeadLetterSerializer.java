@@ -18,6 +18,10 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     public static final String HEADER_OFFSET = "leadflow.source.offset";
     public static final String HEADER_ERROR_CLASS = "leadflow.error.class";
     public static final String HEADER_ERROR_MESSAGE = "leadflow.error.message";
+    /** Length in bytes of the value as read (absent for a tombstone). */
+    public static final String HEADER_VALUE_BYTES = "leadflow.source.value.bytes";
+    /** "true" when the DLQ value is only the first {@link DeadLetter#MAX_VALUE_BYTES} of it. */
+    public static final String HEADER_VALUE_TRUNCATED = "leadflow.source.value.truncated";
     private static final int MAX_MESSAGE_CHARS = 2_000;
 
     @Override
@@ -29,6 +33,12 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
         headers.add(HEADER_ERROR_CLASS, utf8(d.errorClass));
         String message = d.message.length() > MAX_MESSAGE_CHARS ? d.message.substring(0, MAX_MESSAGE_CHARS) : d.message;
         headers.add(HEADER_ERROR_MESSAGE, utf8(message));
+        if (d.valueBytes >= 0) {
+            headers.add(HEADER_VALUE_BYTES, utf8(Integer.toString(d.valueBytes)));
+        }
+        if (d.valueTruncated()) {
+            headers.add(HEADER_VALUE_TRUNCATED, utf8("true"));
+        }
         Long ts = d.timestamp >= 0 ? d.timestamp : null;
         return new ProducerRecord<>(Topics.DLQ, null, ts, d.key, d.value, headers);
     }

@@ -8,6 +8,7 @@ import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.Reason;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.metrics.Counter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class HandoffAuditSerializer implements KafkaRecordSerializationSch
 
     private final RegistryConfig registry;
     private transient AvroWireSerializer<LeadHandoff> serializer;
+    private transient Counter registryRetries;
 
     public HandoffAuditSerializer(RegistryConfig registry) {
         this.registry = registry;
@@ -35,12 +37,26 @@ public final class HandoffAuditSerializer implements KafkaRecordSerializationSch
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         serializer = new AvroWireSerializer<>(SchemaRegistryClient.create(registry),
                 Topics.valueSubject(Topics.HANDOFFS), LeadHandoff.getClassSchema());
+        registryRetries = context.getMetricGroup().addGroup("stream", "handoffs").counter(JobMetrics.REGISTRY_RETRIES);
+        try {
+            // At start, so that a later registry outage does not hold up the first audit record.
+            serializer.schemaId();
+        } catch (dev.leadflow.schemas.SchemaRegistryException e) {
+            // retried when the first record is written
+        }
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(HandoffCommand c, KafkaSinkContext context, Long timestamp) {
         if (c.action == HandoffCommand.Action.ERASE) {
             return null;
+        }
+        // The schema id is registered once per subtask; if the registry is down then, wait for it
+        // (a failure here would restart the job, which loses every cached id) rather than fail.
+        try {
+            RegistryRetry.call(serializer::schemaId, registryRetries, "the audit schema");
+        } catch (java.io.InterruptedIOException e) {
+            throw new IllegalStateException("cancelled while waiting for the schema registry", e);
         }
         return new ProducerRecord<>(Topics.HANDOFFS, null, c.at, c.leadId.getBytes(StandardCharsets.UTF_8),
                 serializer.serialize(toAvro(c)));

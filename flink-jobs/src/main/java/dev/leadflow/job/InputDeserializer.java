@@ -10,8 +10,6 @@ import dev.leadflow.schemas.SchemaRegistryException;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.LeadEvent;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,29 +21,40 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Decodes one input topic's Confluent-framed Avro records into {@link LeadEvent}s. A record that
  * cannot be decoded (garbage, wrong magic byte, unknown schema id, truncated Avro, a writer schema
- * that cannot be read, a missing id) becomes a {@link DeadLetter} with its position instead of
- * failing the job. Registry outages are different: they are retried with backoff here and, if
- * they last, fail the source so that Flink restarts it from the checkpoint — a valid record must
- * never be dead-lettered just because the registry was briefly unreachable.
+ * that cannot be read into the reader schema, a tombstone, a value over {@code maxEventBytes}, a
+ * missing id) becomes a {@link DeadLetter} with its position instead of failing the job.
+ *
+ * <p>Registry trouble is different. A definite answer that the id does not exist (40403) is the
+ * record's fault: dead-lettered. A transient failure (no answer, timeout, 5xx, 408, 429) says
+ * nothing about the record: the lookup is retried with backoff (100 ms doubling to at most
+ * {@link RegistryRetry#MAX_BACKOFF}) for as long as it takes, counted in {@link JobMetrics#REGISTRY_RETRIES}.
+ * Only records with an id this subtask has not cached yet need the registry; records with cached
+ * ids keep flowing. The waiting record holds up its source subtask (the splits it reads) and,
+ * with it, the pending checkpoint — nothing else, because checkpoints are unaligned
+ * ({@link LeadFlowJob#ALIGNED_CHECKPOINT_TIMEOUT}). Any other registry answer (401, 403, a malformed
+ * response) is a configuration error and fails the source, so Flink restarts it from the
+ * checkpoint rather than dead-letter good records.
  */
 public final class InputDeserializer implements KafkaRecordDeserializationSchema<DecodedRecord> {
 
     private static final long serialVersionUID = 1L;
-    private static final Duration REGISTRY_RETRY_LIMIT = Duration.ofSeconds(60);
 
     private final String topic;
     private final RegistryConfig registry;
+    private final int maxEventBytes;
 
     private transient AvroWireDeserializer<?> decoder;
     private transient Counter eventsIn;
     private transient Counter deadLetters;
+    private transient Counter registryRetries;
 
-    public InputDeserializer(String topic, RegistryConfig registry) {
+    public InputDeserializer(String topic, RegistryConfig registry, int maxEventBytes) {
         if (!Topics.CLICKSTREAM.equals(topic) && !Topics.CAMPAIGN.equals(topic) && !Topics.SALES.equals(topic)) {
             throw new IllegalArgumentException("not an input topic: " + topic);
         }
         this.topic = topic;
         this.registry = registry;
+        this.maxEventBytes = maxEventBytes;
     }
 
     @Override
@@ -55,20 +64,32 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
         var group = context.getMetricGroup().addGroup("stream", streamName(topic));
         eventsIn = group.counter(JobMetrics.EVENTS_IN);
         deadLetters = group.counter(JobMetrics.DLQ_RECORDS);
+        registryRetries = group.counter(JobMetrics.REGISTRY_RETRIES);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedRecord> out) throws IOException {
         eventsIn.inc();
+        byte[] value = record.value();
+        if (value == null) {
+            deadLetter(record, new InvalidEventException("tombstone: the value is null, expected a Confluent wire-format Avro event"), out);
+            return;
+        }
+        if (value.length > maxEventBytes) {
+            // Not decoded at all: whatever is decoded may end up in state, and nothing valid is this big.
+            deadLetter(record, new InvalidEventException("value of " + value.length + " bytes exceeds the "
+                    + maxEventBytes + "-byte limit for one event (--max-event-bytes)"), out);
+            return;
+        }
         try {
-            Object value = decodeWithRetry(record.value());
-            LeadEvent event = map(value, record.timestamp());
+            Object decoded = RegistryRetry.call(() -> decoder.deserialize(record.value()), registryRetries, position(record));
+            LeadEvent event = map(decoded, record.timestamp());
             validate(event);
             out.collect(DecodedRecord.of(event));
         } catch (SchemaRegistryException e) {
-            // Only an id the registry does not know is the record's fault. Anything else (down,
-            // rate-limited, wrong credentials) is the job's: fail and restart rather than
-            // dead-letter good records.
+            // Only an id the registry does not know is the record's fault. Anything else left here
+            // (wrong credentials, a response that is not the registry's) is the job's: fail and
+            // restart rather than dead-letter good records.
             if (!e.isSchemaNotFound()) {
                 throw new IOException("schema registry error while decoding " + position(record), e);
             }
@@ -76,27 +97,6 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
         } catch (RuntimeException e) {
             // Any other failure to decode or map is a property of this record, not of the job.
             deadLetter(record, e, out);
-        }
-    }
-
-    private Object decodeWithRetry(byte[] value) throws IOException {
-        long deadline = System.nanoTime() + REGISTRY_RETRY_LIMIT.toNanos();
-        long backoffMs = 100;
-        while (true) {
-            try {
-                return decoder.deserialize(value);
-            } catch (SchemaRegistryException e) {
-                if (!e.isRetriable() || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(backoffMs);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the schema registry");
-            }
-            backoffMs = Math.min(backoffMs * 2, 5_000);
         }
     }
 

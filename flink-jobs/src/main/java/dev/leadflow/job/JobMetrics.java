@@ -24,6 +24,11 @@ public final class JobMetrics {
     public static final String EVENT_TO_QUEUE_MS = "leadflow_event_to_queue_latency_ms";
     /** Counter: Redis write attempts that failed and were retried. */
     public static final String QUEUE_WRITE_RETRIES = "leadflow_queue_write_retries";
+    /**
+     * Counter per input stream: schema-registry lookups that failed transiently (no answer, 5xx,
+     * 408, 429) and were retried; the record waits, it is not dead-lettered.
+     */
+    public static final String REGISTRY_RETRIES = "leadflow_registry_retries";
     /** Counter: anonymous events dropped from a full stitching buffer. */
     public static final String ANONYMOUS_DROPPED = "leadflow_anonymous_dropped";
 

@@ -68,6 +68,11 @@ public final class JobSettings implements Serializable {
     public Duration queueRetryTimeout = Duration.ofSeconds(60);
     public boolean auditExactlyOnce = false;
     /**
+     * Largest input value decoded, in bytes; a larger one is dead-lettered unread. Events are a few
+     * hundred bytes, and whatever is decoded may be kept in state, so a megabyte value is abuse.
+     */
+    public int maxEventBytes = 256 * 1024;
+    /**
      * How many of the latest event-to-queue latencies the queue sink's histogram keeps per subtask
      * (its percentiles are over these). The benchmark raises it to keep every sample of a run.
      */
@@ -117,6 +122,7 @@ public final class JobSettings implements Serializable {
         s.queueFlushInterval = duration("queue-flush-interval", get.apply("queue-flush-interval"), s.queueFlushInterval);
         s.queueRetryTimeout = duration("queue-retry-timeout", get.apply("queue-retry-timeout"), s.queueRetryTimeout);
         s.latencyHistogramSize = integer("latency-histogram-size", get.apply("latency-histogram-size"), s.latencyHistogramSize);
+        s.maxEventBytes = integer("max-event-bytes", get.apply("max-event-bytes"), s.maxEventBytes);
         String eos = get.apply("audit-exactly-once");
         if (eos != null) {
             s.auditExactlyOnce = Boolean.parseBoolean(eos);
@@ -170,6 +176,7 @@ public final class JobSettings implements Serializable {
         require(!queueFlushInterval.isNegative() && !queueFlushInterval.isZero(), "queue-flush-interval must be positive");
         require(!queueRetryTimeout.isNegative(), "queue-retry-timeout must not be negative");
         require(latencyHistogramSize >= 1, "latency-histogram-size must be >= 1");
+        require(maxEventBytes >= 64, "max-event-bytes must be >= 64");
         return this;
     }
 
@@ -308,6 +315,6 @@ public final class JobSettings implements Serializable {
                 + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
                 + ", queueBatchSize=" + queueBatchSize + ", queueFlushInterval=" + queueFlushInterval
                 + ", queueRetryTimeout=" + queueRetryTimeout + ", auditExactlyOnce=" + auditExactlyOnce
-                + ", latencyHistogramSize=" + latencyHistogramSize + '}';
+                + ", latencyHistogramSize=" + latencyHistogramSize + ", maxEventBytes=" + maxEventBytes + '}';
     }
 }

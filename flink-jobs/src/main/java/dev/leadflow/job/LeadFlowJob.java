@@ -47,9 +47,26 @@ public final class LeadFlowJob {
         LOG.info("Starting {} with {} and scoring model {}", JOB_NAME, settings, model.version());
     }
 
+    /**
+     * Checkpoints are unaligned from the start (alignment timeout zero). A source subtask that
+     * waits for the schema registry (see {@link InputDeserializer}) cannot pass a checkpoint
+     * barrier on; with aligned checkpoints every operator downstream then holds back the inputs
+     * that did pass it, and the whole job stops until the registry returns — RegistryOutageIT saw
+     * that, also with a 5 s alignment timeout. Unaligned, only the waiting subtask stops; the
+     * pending checkpoint completes (with the in-flight buffers in it) once it moves again.
+     */
+    public static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ZERO;
+
+    static Configuration alignmentConfig() {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        conf.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, ALIGNED_CHECKPOINT_TIMEOUT);
+        return conf;
+    }
+
     /** Job-level Flink configuration: checkpoints are always on. */
     public static Configuration flinkConfig(JobSettings s) {
-        Configuration conf = new Configuration();
+        Configuration conf = new Configuration(alignmentConfig());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, s.checkpointInterval);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         if (s.checkpointDir != null) {
@@ -61,6 +78,7 @@ public final class LeadFlowJob {
 
     public static void configure(StreamExecutionEnvironment env, JobSettings s) {
         env.enableCheckpointing(s.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.configure(alignmentConfig());
         env.setBufferTimeout(s.bufferTimeout.toMillis());
         if (s.parallelism > 0) {
             env.setParallelism(s.parallelism);
@@ -105,7 +123,7 @@ public final class LeadFlowJob {
                 .setTopics(topic)
                 .setGroupId(s.groupId)
                 .setStartingOffsets(start)
-                .setDeserializer(new InputDeserializer(topic, s.registryConfig()))
+                .setDeserializer(new InputDeserializer(topic, s.registryConfig(), s.maxEventBytes))
                 .setProperties(kafkaProperties(s))
                 .setProperty("client.id.prefix", s.groupId + "-" + InputDeserializer.streamName(topic))
                 .build();

@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
@@ -36,6 +37,15 @@ public final class CollectingMetricReporter implements MetricReporter {
             sum += ((Counter) r.metric()).getCount();
         }
         return sum;
+    }
+
+    /**
+     * The value of the newest gauge of that name whose variables include {@code labels}, e.g.
+     * Flink's {@code numRestarts} for {@code Map.of("job_id", jobId)}; null if none is registered.
+     */
+    public static Object gauge(String name, Map<String, String> labels) {
+        List<Registered> found = find(name, labels);
+        return found.isEmpty() ? null : ((Gauge<?>) found.get(found.size() - 1).metric()).getValue();
     }
 
     public static long histogramCount(String name) {

@@ -238,20 +238,22 @@ class ScoringPipelineIT {
 
         // The job's own metrics, as the reporter sees them (labels are Flink user variables). The
         // scenario went in twice; the sales call once.
+        // Only this job's: other IT classes in the same JVM register metrics of the same names.
+        String run1 = first.getJobID().toString();
         long clicksIn = records.stream().filter(r -> r.topic().equals(Topics.CLICKSTREAM)).count();
-        assertThat(CollectingMetricReporter.counter(JobMetrics.EVENTS_IN, Map.of("stream", "clickstream")))
+        assertThat(CollectingMetricReporter.counter(JobMetrics.EVENTS_IN, Map.of("stream", "clickstream", "job_id", run1)))
                 .isEqualTo(2 * clicksIn);
         for (String stream : List.of("clickstream", "campaign-engagement", "sales-activity")) {
-            assertThat(CollectingMetricReporter.counter(JobMetrics.DLQ_RECORDS, Map.of("stream", stream)))
+            assertThat(CollectingMetricReporter.counter(JobMetrics.DLQ_RECORDS, Map.of("stream", stream, "job_id", run1)))
                     .as("dead letters of " + stream).isEqualTo(8);
         }
-        assertThat(CollectingMetricReporter.counter(JobMetrics.DUPLICATE_EVENTS, Map.of()))
+        assertThat(CollectingMetricReporter.counter(JobMetrics.DUPLICATE_EVENTS, Map.of("job_id", run1)))
                 .as("every valid re-sent event is recognised").isEqualTo(records.size() - 12);
         // How many actions it took depends on arrival order across topics (lead-owned may be queued
         // before its OWNER_ASSIGNED arrives, then moved), but every enqueue is matched by a withdraw
         // except for the leads still queued.
-        long enqueues = CollectingMetricReporter.counter(JobMetrics.HANDOFF_ACTIONS, Map.of("action", "enqueue"));
-        long withdraws = CollectingMetricReporter.counter(JobMetrics.HANDOFF_ACTIONS, Map.of("action", "withdraw"));
+        long enqueues = CollectingMetricReporter.counter(JobMetrics.HANDOFF_ACTIONS, Map.of("action", "enqueue", "job_id", run1));
+        long withdraws = CollectingMetricReporter.counter(JobMetrics.HANDOFF_ACTIONS, Map.of("action", "withdraw", "job_id", run1));
         assertThat(enqueues).isGreaterThanOrEqualTo(3);
         assertThat(withdraws).isGreaterThanOrEqualTo(1);
         assertThat(enqueues - withdraws).isEqualTo(afterRun1.values().stream().mapToInt(List::size).sum());

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -78,6 +80,9 @@ public final class AvroWireDeserializer<T extends SpecificRecord> {
     public T deserialize(byte[] message) {
         int schemaId = WireFormat.schemaId(message);
         WriterSchemaReader<T> writer = writerFor(schemaId);
+        if (writer.incompatibility() != null) {
+            throw new WireFormatException(describe(schemaId, message) + ": " + writer.incompatibility());
+        }
         binaryDecoder = DecoderFactory.get().binaryDecoder(
                 message, WireFormat.HEADER_LENGTH, message.length - WireFormat.HEADER_LENGTH, binaryDecoder);
         decoder.reset(binaryDecoder, writer.boundArrayCounts());
@@ -107,10 +112,44 @@ public final class AvroWireDeserializer<T extends SpecificRecord> {
             }
             Schema writerSchema = client.getById(schemaId);
             writer = new WriterSchemaReader<>(new SpecificDatumReader<>(writerSchema, readerSchema, data),
-                    BoundedBinaryDecoder.arrayItemsTakeBytes(writerSchema));
+                    BoundedBinaryDecoder.arrayItemsTakeBytes(writerSchema), incompatibility(schemaId, writerSchema));
             writersBySchemaId.put(schemaId, writer);
         }
         return writer;
+    }
+
+    /**
+     * Why data written with {@code writerSchema} cannot be resolved into the reader schema, or null
+     * when it can. Checked once per id, with the rules the registry applies for BACKWARD: a subject
+     * set to compatibility NONE may hold such a schema, and its records would otherwise fail deep
+     * in the resolving decoder with a message about "corrupt" data.
+     */
+    private String incompatibility(int schemaId, Schema writerSchema) {
+        SchemaCompatibility.SchemaPairCompatibility check =
+                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+        if (check.getType() == SchemaCompatibilityType.COMPATIBLE) {
+            return null;
+        }
+        StringBuilder why = new StringBuilder("writer schema id ").append(schemaId).append(" (")
+                .append(writerSchema.getFullName()).append(") cannot be read as ").append(readerSchema.getFullName());
+        for (SchemaCompatibility.Incompatibility i : check.getResult().getIncompatibilities()) {
+            why.append("; ").append(i.getType()).append(" at ").append(i.getLocation()).append(fieldName(i.getLocation()))
+                    .append(": ").append(i.getMessage());
+        }
+        return why.toString();
+    }
+
+    /** " (field x)" for a location like /fields/3/type in the reader schema, else "". */
+    private String fieldName(String location) {
+        String[] parts = location.split("/");
+        if (parts.length >= 3 && parts[1].equals("fields") && parts[2].chars().allMatch(Character::isDigit)
+                && !parts[2].isEmpty()) {
+            int index = Integer.parseInt(parts[2]);
+            if (index < readerSchema.getFields().size()) {
+                return " (field " + readerSchema.getFields().get(index).name() + ")";
+            }
+        }
+        return "";
     }
 
     private String describe(int schemaId, byte[] message) {
@@ -119,6 +158,7 @@ public final class AvroWireDeserializer<T extends SpecificRecord> {
     }
 
     /** What decoding needs per writer schema id, built on first sight of the id. */
-    private record WriterSchemaReader<T>(SpecificDatumReader<T> reader, boolean boundArrayCounts) {
+    private record WriterSchemaReader<T>(SpecificDatumReader<T> reader, boolean boundArrayCounts,
+            String incompatibility) {
     }
 }

@@ -60,6 +60,17 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
         return registry().isCompatible(Objects.requireNonNull(subject, "subject"), Objects.requireNonNull(schema, "schema"));
     }
 
+    /**
+     * Sets the subject's compatibility rule, as {@code PUT /config/{subject}} does on a real
+     * registry: {@link Compatibility#NONE} lets tests register a schema that readers cannot resolve.
+     */
+    public void setCompatibility(String subject, Compatibility level) {
+        registry().setCompatibility(Objects.requireNonNull(subject, "subject"), Objects.requireNonNull(level, "level"));
+    }
+
+    /** The compatibility rules the in-memory registry knows. */
+    public enum Compatibility { BACKWARD, NONE }
+
     @Override
     public String toString() {
         return "MockSchemaRegistryClient{scope=" + scope + "}";
@@ -77,6 +88,11 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
         private final Map<Integer, Schema> schemasById = new HashMap<>();
         /** Ids of a subject's versions; version n is element n-1. */
         private final Map<String, List<Integer>> versionsBySubject = new HashMap<>();
+        private final Map<String, Compatibility> compatibilityBySubject = new HashMap<>();
+
+        synchronized void setCompatibility(String subject, Compatibility level) {
+            compatibilityBySubject.put(subject, level);
+        }
 
         synchronized int register(String subject, Schema schema) {
             String json = schema.toString();
@@ -85,7 +101,7 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
             if (existingId != null && versions.contains(existingId)) {
                 return existingId;
             }
-            if (!versions.isEmpty() && !backwardCompatible(schema, latestOf(versions))) {
+            if (checked(subject) && !versions.isEmpty() && !backwardCompatible(schema, latestOf(versions))) {
                 throw new SchemaRegistryException(409, SchemaRegistryException.INCOMPATIBLE,
                         "Schema being registered is incompatible with an earlier schema for subject \""
                                 + subject + "\"");
@@ -118,7 +134,11 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
 
         synchronized boolean isCompatible(String subject, Schema schema) {
             List<Integer> versions = versionsBySubject.get(subject);
-            return versions == null || versions.isEmpty() || backwardCompatible(schema, latestOf(versions));
+            return versions == null || versions.isEmpty() || !checked(subject) || backwardCompatible(schema, latestOf(versions));
+        }
+
+        private boolean checked(String subject) {
+            return compatibilityBySubject.getOrDefault(subject, Compatibility.BACKWARD) != Compatibility.NONE;
         }
 
         private Schema latestOf(List<Integer> versions) {

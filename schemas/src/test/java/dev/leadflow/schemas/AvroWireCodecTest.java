@@ -225,6 +225,32 @@ class AvroWireCodecTest {
     }
 
     @Test
+    void aWriterSchemaThatCannotBeResolvedIsAWireFormatErrorNamingTheField() throws IOException {
+        // The subject accepts anything (compatibility NONE), so a producer could register this.
+        clickSerializer().schemaId();
+        MockSchemaRegistryClient.forScope(scope).setCompatibility(CLICKS, MockSchemaRegistryClient.Compatibility.NONE);
+        Schema broken = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"ClickEvent\","
+                + "\"namespace\":\"dev.leadflow.avro\",\"fields\":[{\"name\":\"event_id\",\"type\":\"long\"}]}");
+        int id = registry.register(CLICKS, broken);
+        GenericRecord datum = new GenericData.Record(broken);
+        datum.put("event_id", 42L);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        WireFormat.writeHeader(out, id);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(broken).write(datum, encoder);
+        encoder.flush();
+        AvroWireDeserializer<ClickEvent> deserializer = new AvroWireDeserializer<>(registry, ClickEvent.class);
+
+        for (int i = 0; i < 2; i++) { // the verdict is cached per id and given every time
+            assertThatThrownBy(() -> deserializer.deserialize(out.toByteArray()))
+                    .isInstanceOf(WireFormatException.class)
+                    .hasMessageContaining("writer schema id " + id)
+                    .hasMessageContaining("cannot be read as dev.leadflow.avro.ClickEvent")
+                    .hasMessageContaining("event_id");
+        }
+    }
+
+    @Test
     void unknownSchemaIdIsARegistryNotFoundToDeadLetter() {
         SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class,
                 () -> new AvroWireDeserializer<>(registry, ClickEvent.class).deserialize(message(999, "00")));

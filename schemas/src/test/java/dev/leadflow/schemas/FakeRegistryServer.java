@@ -26,11 +26,15 @@ import org.apache.avro.SchemaParseException;
 /**
  * An HTTP server that answers the registry endpoints the client uses the way Confluent Schema
  * Registry does, storing schemas in a private mock scope. It records every request, and canned
- * answers ("stubs") override a route to simulate ids, errors and slow responses.
+ * answers ("stubs") override a route to simulate ids, errors and slow responses. It can stop
+ * listening (callers then get "connection refused") and listen again on the same port with the
+ * same schemas, like a registry that restarts.
+ *
+ * <p>Shared with other modules' tests through this module's test-jar.
  */
-final class FakeRegistryServer implements AutoCloseable {
+public final class FakeRegistryServer implements AutoCloseable {
 
-    record Request(String method, String rawPath, String contentType, String accept, String authorization,
+    public record Request(String method, String rawPath, String contentType, String accept, String authorization,
                    String body) {
     }
 
@@ -39,23 +43,55 @@ final class FakeRegistryServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-registry");
+        t.setDaemon(true);
+        return t;
+    });
     private final String scope = "fake-registry-" + UUID.randomUUID();
     private final MockSchemaRegistryClient registry = MockSchemaRegistryClient.forScope(scope);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Stub> stubs = new ConcurrentHashMap<>();
+    private final int port;
     private volatile String requiredAuthorization;
+    private HttpServer server;
 
-    FakeRegistryServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+    /** Starts on a free loopback port. */
+    public FakeRegistryServer() throws IOException {
+        server = listen(0);
+        port = server.getAddress().getPort();
     }
 
-    String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+    private HttpServer listen(int onPort) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 0);
+        http.createContext("/", this::handle);
+        http.setExecutor(executor);
+        http.start();
+        return http;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Stops listening; schemas are kept. Until {@link #restart()} connections are refused. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    /** Listens again on the same port, with the schemas registered before. */
+    public synchronized void restart() throws IOException {
+        if (server == null) {
+            server = listen(port);
+        }
+    }
+
+    /** The registry behind the endpoint, to register or look up schemas without HTTP. */
+    public MockSchemaRegistryClient registry() {
+        return registry;
     }
 
     void requireBasicAuth(String user, String password) {
@@ -64,7 +100,7 @@ final class FakeRegistryServer implements AutoCloseable {
     }
 
     /** From now on, answers {@code method rawPath} with this status and body. */
-    void stub(String method, String rawPath, int status, String body) {
+    public void stub(String method, String rawPath, int status, String body) {
         stubs.put(method + " " + rawPath, new Stub(status, body, Duration.ZERO));
     }
 
@@ -72,17 +108,22 @@ final class FakeRegistryServer implements AutoCloseable {
         stubs.put(method + " " + rawPath, new Stub(200, "{}", delay));
     }
 
-    List<Request> requests() {
+    /** Answers {@code method rawPath} from the registry again. */
+    public void unstub(String method, String rawPath) {
+        stubs.remove(method + " " + rawPath);
+    }
+
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    long count(String method, String rawPath) {
+    public long count(String method, String rawPath) {
         return requests.stream().filter(r -> r.method().equals(method) && r.rawPath().equals(rawPath)).count();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        stop();
         executor.shutdownNow();
         MockSchemaRegistryClient.dropScope(scope);
     }
@@ -154,7 +195,7 @@ final class FakeRegistryServer implements AutoCloseable {
         return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    static String error(int code, String message) throws IOException {
+    public static String error(int code, String message) throws IOException {
         return JSON.writeValueAsString(Map.of("error_code", code, "message", message));
     }
 

@@ -21,7 +21,7 @@ class MockSchemaRegistryClientTest {
 
     private final String scope = "mock-" + UUID.randomUUID();
     private final String otherScope = "mock-" + UUID.randomUUID();
-    private final SchemaRegistryClient registry = SchemaRegistryClient.create(RegistryConfig.of("mock://" + scope));
+    private final MockSchemaRegistryClient registry = MockSchemaRegistryClient.forScope(scope);
 
     @AfterEach
     void dropScopes() {
@@ -70,6 +70,17 @@ class MockSchemaRegistryClientTest {
         assertThat(e.isIncompatible()).isTrue();
         assertThat(e.httpStatus()).isEqualTo(409);
         assertThat(registry.getLatest("clicks").version()).isEqualTo(1);
+    }
+
+    @Test
+    void aSubjectSetToNoneAcceptsAnIncompatibleSchema() {
+        registry.register("clicks", ClickEvent.getClassSchema());
+        registry.setCompatibility("clicks", MockSchemaRegistryClient.Compatibility.NONE);
+
+        assertThat(registry.isCompatible("clicks", CampaignEngagement.getClassSchema())).isTrue();
+        int id = registry.register("clicks", CampaignEngagement.getClassSchema());
+        assertThat(registry.getLatest("clicks").id()).isEqualTo(id);
+        assertThat(registry.getLatest("clicks").version()).isEqualTo(2);
     }
 
     @Test
