@@ -257,10 +257,14 @@ class UpgradeFromSavepointIT {
                         .sinkTo(new DiscardingSink<>()).uid(ADDED_UID + "-sink");
             }
             if (!keepUids) {
-                for (Transformation<?> t : commands.getTransformation().getTransitivePredecessors()) {
+                // walk the inputs: a broadcast transformation does not list its predecessors' predecessors
+                java.util.Deque<Transformation<?>> todo = new java.util.ArrayDeque<>(List.of(commands.getTransformation()));
+                while (!todo.isEmpty()) {
+                    Transformation<?> t = todo.pop();
                     if (LeadFlowPipeline.Uids.SCORING.equals(t.getUid())) {
                         t.setUid(LeadFlowPipeline.Uids.SCORING + "-renamed");
                     }
+                    todo.addAll(t.getInputs());
                 }
             }
             return env;
