@@ -17,6 +17,7 @@ final class FitPartsCache {
     @SuppressWarnings("unchecked")
     private final List<FitRules.Part>[] parts = new List[SLOTS];
 
+    /** @param p not null */
     List<FitRules.Part> parts(FitRules rules, Profile p) {
         int slot = System.identityHashCode(p) & (SLOTS - 1);
         if (profiles[slot] == p) {

@@ -247,7 +247,8 @@ public final class LeadScorer {
                 && Objects.equals(s.derivedOwner, s.ownerSellerId)) {
             return;
         }
-        s.fit = fitRules.points(s.profile);
+        // through the cache: the lead's reasons need the same parts as long as the profile stays
+        s.fit = s.profile == null ? fitRules.points(s.profile) : fitRules.points(fitParts.parts(fitRules, s.profile));
         s.fitGate = fitRules.domains.gate(s.profile);
         s.accountDomain = fitRules.domains.accountDomain(s.profile);
         s.queue = routing.queueFor(s.profile, s.ownerSellerId);
