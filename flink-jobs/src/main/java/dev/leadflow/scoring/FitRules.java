@@ -57,8 +57,13 @@ final class FitRules implements Serializable {
     }
 
     int points(Profile p) {
+        return points(parts(p));
+    }
+
+    /** Fit from the parts of a profile (as {@link #parts} found them). */
+    int points(List<Part> parts) {
         int sum = 0;
-        for (Part part : parts(p)) {
+        for (Part part : parts) {
             sum += part.points();
         }
         return Math.max(0, Math.min(max, sum));

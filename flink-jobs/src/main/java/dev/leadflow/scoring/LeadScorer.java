@@ -18,7 +18,7 @@ import java.util.Objects;
  *
  * <p>A scorer is bound to one model; build a new one when the model changes. State computed under
  * another model is reused: credits keep their values and decay with the new half-lives, fit is
- * recomputed.
+ * recomputed. A scorer keeps a small cache (fit parts for reasons): use one per thread.
  */
 public final class LeadScorer {
 
@@ -39,6 +39,7 @@ public final class LeadScorer {
     private final int exit;
     private final int engagementMax;
     private final int engagedAt;
+    private final FitPartsCache fitParts = new FitPartsCache();
 
     public LeadScorer(ScoringModel model) {
         this.model = model;
@@ -169,7 +170,7 @@ public final class LeadScorer {
      */
     public List<Reason> reasons(LeadState s, long at) {
         refreshDerived(s);
-        return ReasonWriter.reasons(model, s, Math.max(at, s.clock), model.reasonsCount());
+        return ReasonWriter.reasons(model, s, Math.max(at, s.clock), model.reasonsCount(), fitParts);
     }
 
     /**
@@ -246,7 +247,8 @@ public final class LeadScorer {
                 && Objects.equals(s.derivedOwner, s.ownerSellerId)) {
             return;
         }
-        s.fit = fitRules.points(s.profile);
+        // through the cache: the lead's reasons need the same parts as long as the profile stays
+        s.fit = s.profile == null ? fitRules.points(s.profile) : fitRules.points(fitParts.parts(fitRules, s.profile));
         s.fitGate = fitRules.domains.gate(s.profile);
         s.accountDomain = fitRules.domains.accountDomain(s.profile);
         s.queue = routing.queueFor(s.profile, s.ownerSellerId);

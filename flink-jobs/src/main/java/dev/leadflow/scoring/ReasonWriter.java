@@ -1,7 +1,6 @@
 package dev.leadflow.scoring;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +9,8 @@ import java.util.Map;
  * last 24 h, +21". Kept off the hot path: it allocates, and runs only when a handoff is published.
  *
  * <p>Order: hand-raises still in their window first (they are why the lead is handed off), then
- * by points, highest first, then newest, then by signal key so that ties are deterministic.
+ * by points, highest first, then newest, then by signal key so that ties are deterministic. Only
+ * the chosen few get a sentence.
  */
 final class ReasonWriter {
 
@@ -19,10 +19,27 @@ final class ReasonWriter {
     private ReasonWriter() {}
 
     static List<Reason> reasons(ScoringModel model, LeadState s, long at, int count) {
-        List<Reason> all = new ArrayList<>();
+        return reasons(model, s, at, count, null);
+    }
+
+    /**
+     * As above; {@code fitCache} (may be null) keeps the fit parts of recently seen profiles, which
+     * take regexes to find. Only the chosen reasons get a sentence: a lead has many signals and
+     * fit parts but hands off only the top few.
+     */
+    static List<Reason> reasons(ScoringModel model, LeadState s, long at, int count, FitPartsCache fitCache) {
+        List<Reason> chosen = new ArrayList<>(Math.max(0, count));
+        if (count <= 0) {
+            return chosen;
+        }
+        Top top = new Top(count);
+        List<FitRules.Part> parts = List.of();
         if (s.profile != null) {
-            for (FitRules.Part part : model.fit().parts(s.profile)) {
-                all.add(new Reason(part.signal(), part.points(), part.detail(), s.profileAt));
+            parts = fitCache != null ? fitCache.parts(model.fit(), s.profile) : model.fit().parts(s.profile);
+            for (int i = 0; i < parts.size(); i++) {
+                FitRules.Part part = parts.get(i);
+                top.offer(part.signal(), part.points(), s.profileAt, raisedHand(model, part.signal(), s.profileAt, at),
+                        -1 - i, null, null);
             }
         }
         for (Map.Entry<String, SignalState> e : s.signals.entrySet()) {
@@ -33,21 +50,90 @@ final class ReasonWriter {
             }
             int points = (int) Math.round(st.decayedAt(at, rule.halfLifeMillis()));
             if (points != 0) {
-                all.add(new Reason(rule.key(), points, sentence(rule.label(), st, at, model.horizonMillis(), points),
-                        st.lastSeen));
+                top.offer(rule.key(), points, st.lastSeen, raisedHand(model, rule.key(), st.lastSeen, at), 0, rule, st);
             }
         }
-        Comparator<Reason> order = Comparator
-                .comparing((Reason r) -> !raisedHand(model, r, at))
-                .thenComparing(r -> -r.points)
-                .thenComparing(r -> -r.lastSeen)
-                .thenComparing(r -> r.signal);
-        all.sort(order);
-        return new ArrayList<>(all.subList(0, Math.min(count, all.size())));
+        for (int i = 0; i < top.size; i++) {
+            String detail = top.rule[i] != null
+                    ? sentence(top.rule[i].label(), top.state[i], at, model.horizonMillis(), top.points[i])
+                    : parts.get(-1 - top.part[i]).detail();
+            chosen.add(new Reason(top.signal[i], top.points[i], detail, top.lastSeen[i]));
+        }
+        return chosen;
     }
 
-    private static boolean raisedHand(ScoringModel model, Reason r, long at) {
-        return model.handRaisers().contains(r.signal) && at < r.lastSeen + model.handRaiseWindowMillis();
+    private static boolean raisedHand(ScoringModel model, String signal, long lastSeen, long at) {
+        return model.handRaisers().contains(signal) && at < lastSeen + model.handRaiseWindowMillis();
+    }
+
+    /**
+     * The best {@code capacity} candidates so far, in order: hand-raises still in their window
+     * first (they are why the lead is handed off), then by points, highest first, then newest,
+     * then by signal key so that ties are deterministic. Insertion into a short sorted array.
+     */
+    private static final class Top {
+        final String[] signal;
+        final int[] points;
+        final long[] lastSeen;
+        final boolean[] raised;
+        /** -1 - index of the fit part, or 0 for a signal. */
+        final int[] part;
+        final SignalRule[] rule;
+        final SignalState[] state;
+        int size;
+
+        Top(int capacity) {
+            signal = new String[capacity];
+            points = new int[capacity];
+            lastSeen = new long[capacity];
+            raised = new boolean[capacity];
+            part = new int[capacity];
+            rule = new SignalRule[capacity];
+            state = new SignalState[capacity];
+        }
+
+        void offer(String sig, int pts, long seen, boolean hand, int partIndex, SignalRule r, SignalState st) {
+            int cap = signal.length;
+            int pos = size;
+            while (pos > 0 && before(sig, pts, seen, hand, pos - 1)) {
+                pos--;
+            }
+            if (pos >= cap) {
+                return;
+            }
+            int last = Math.min(size, cap - 1);
+            for (int i = last; i > pos; i--) {
+                signal[i] = signal[i - 1];
+                points[i] = points[i - 1];
+                lastSeen[i] = lastSeen[i - 1];
+                raised[i] = raised[i - 1];
+                part[i] = part[i - 1];
+                rule[i] = rule[i - 1];
+                state[i] = state[i - 1];
+            }
+            signal[pos] = sig;
+            points[pos] = pts;
+            lastSeen[pos] = seen;
+            raised[pos] = hand;
+            part[pos] = partIndex;
+            rule[pos] = r;
+            state[pos] = st;
+            size = Math.min(size + 1, cap);
+        }
+
+        /** Whether the candidate sorts strictly before entry {@code i}. */
+        private boolean before(String sig, int pts, long seen, boolean hand, int i) {
+            if (hand != raised[i]) {
+                return hand;
+            }
+            if (pts != points[i]) {
+                return pts > points[i];
+            }
+            if (seen != lastSeen[i]) {
+                return seen > lastSeen[i];
+            }
+            return sig.compareTo(signal[i]) < 0;
+        }
     }
 
     /**
