@@ -26,8 +26,10 @@ public final class CollectingMetricReporter implements MetricReporter {
 
     private static final List<Registered> METRICS = new CopyOnWriteArrayList<>();
 
-    public static void configure(Configuration conf) {
+    /** Adds this reporter to {@code conf}; returns it. */
+    public static Configuration configure(Configuration conf) {
         conf.setString("metrics.reporter.collect.factory.class", Factory.class.getName());
+        return conf;
     }
 
     /** Sum of every counter of that name whose variables include {@code labels}. */

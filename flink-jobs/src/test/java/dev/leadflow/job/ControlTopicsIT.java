@@ -38,10 +38,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -72,12 +69,8 @@ class ControlTopicsIT {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(3) // the job takes 2; reading a savepoint runs a job of 1
-                    .setConfiguration(clusterConfig())
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = ItSupport.cluster(
+            3, ItSupport.clusterConfig("control-it-checkpoints")); // the job takes 2 slots; reading a savepoint runs a job of 1
 
     private static final String REGISTRY_URL = "mock://control-topics-it";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -90,14 +83,6 @@ class ControlTopicsIT {
     private static HandoffQueue queue;
     private static JobClient job;
     private static int leads;
-
-    private static Configuration clusterConfig() {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                Path.of(System.getProperty("java.io.tmpdir"), "control-it-checkpoints").toUri().toString());
-        return conf;
-    }
 
     @BeforeAll
     static void startJob() throws Exception {

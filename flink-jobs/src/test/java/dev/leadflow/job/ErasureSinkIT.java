@@ -18,12 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -45,26 +42,13 @@ class ErasureSinkIT {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .setConfiguration(clusterConfig())
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = ItSupport.cluster(1, ItSupport.clusterConfig("erasure-it-checkpoints"));
 
     private static final String REGISTRY_URL = "mock://erasure-sink-it";
     private static final String ERASED = "lead-erased-41";
     private static final String KEPT = "lead-kept-42";
     private static RedisClient redis;
     private static HandoffQueue queue;
-
-    private static Configuration clusterConfig() {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "erasure-it-checkpoints").toUri().toString());
-        return conf;
-    }
 
     @BeforeAll
     static void setUp() {

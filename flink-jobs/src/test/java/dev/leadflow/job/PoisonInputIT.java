@@ -28,7 +28,6 @@ import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.schemas.WireFormat;
-import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;
@@ -55,23 +54,15 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -89,12 +80,8 @@ class PoisonInputIT {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(clusterConfig())
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = ItSupport.cluster(2,
+            CollectingMetricReporter.configure(ItSupport.restartingOften(ItSupport.clusterConfig("poison-it-checkpoints"))));
 
     private static final String SCOPE = "poison-input-it";
     private static final String REGISTRY_URL = "mock://" + SCOPE;
@@ -103,19 +90,6 @@ class PoisonInputIT {
     private static final List<String> INPUTS = List.of(Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
     private static final int ONE_MIB = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static Configuration clusterConfig() {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "poison-it-checkpoints").toUri().toString());
-        // A decode failure would restart the job (and show in numRestarts) instead of failing it.
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        CollectingMetricReporter.configure(conf);
-        return conf;
-    }
 
     /** A kind of poison and the words its DLQ error message must contain. */
     private enum Kind {
@@ -190,10 +164,10 @@ class PoisonInputIT {
         }
         long validCount = before.size() + after.size();
 
-        JobClient job = startJob();
+        JobClient job = ItSupport.start(ItSupport.settings(KAFKA.broker(), REGISTRY_URL, REDIS.uri(), "poison-it", 2), "poison-it");
         String jobId = job.getJobID().toString();
         try {
-            awaitConsumed();
+            ItSupport.awaitConsumed(KAFKA.broker(), "poison-it", INPUTS, 2, TIMEOUT);
             List<ConsumerRecord<byte[], byte[]>> dlq =
                     KAFKA.broker().readUntil(Topics.DLQ, r -> r.size() >= poison.size(), TIMEOUT);
 
@@ -403,45 +377,6 @@ class PoisonInputIT {
             case Topics.CAMPAIGN -> campaign(lead, Channel.EMAIL, EngagementAction.OPENED, T0);
             default -> sales(lead, SalesActivityType.CALL, "s-filler", T0);
         };
-    }
-
-    private static JobClient startJob() throws Exception {
-        JobSettings s = new JobSettings();
-        s.bootstrapServers = KAFKA.broker().bootstrapServers();
-        s.groupId = "poison-it";
-        s.registryUrl = REGISTRY_URL;
-        s.redisUri = REDIS.uri();
-        s.checkpointInterval = Duration.ofMillis(500);
-        s.idleAfter = Duration.ofHours(1);
-        s.parallelism = 2;
-        s.validate();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        LeadFlowJob.configure(env, s);
-        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
-                ScoringModel.defaults(), s);
-        return env.executeAsync("poison-it");
-    }
-
-    /** Waits until the job's group has committed the end offset of every input partition. */
-    private static void awaitConsumed() {
-        try (Admin admin = KAFKA.broker().admin()) {
-            Await.until(TIMEOUT, "every input record consumed", () -> {
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> committed =
-                            admin.listConsumerGroupOffsets("poison-it").partitionsToOffsetAndMetadata().get();
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    for (String t : INPUTS) {
-                        for (int p = 0; p < 2; p++) {
-                            latest.put(new TopicPartition(t, p), OffsetSpec.latest());
-                        }
-                    }
-                    return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(e ->
-                            committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset());
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {

@@ -25,10 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,24 +41,11 @@ class QuietStreamsIT {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .setConfiguration(clusterConfig())
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = ItSupport.cluster(1, ItSupport.clusterConfig("quiet-it-checkpoints"));
 
     private static final String REGISTRY_URL = "mock://quiet-streams-it";
     /** Ten days ago: three pricing views then qualify a strong-fit lead; today they have decayed. */
     private static final Instant TEN_DAYS_AGO = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(10, ChronoUnit.DAYS);
-
-    private static Configuration clusterConfig() {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "quiet-it-checkpoints").toUri().toString());
-        return conf;
-    }
 
     @Test
     void aQueuedLeadIsWithdrawnWhenItsScoreDecaysWhileEveryStreamIsSilent() throws Exception {

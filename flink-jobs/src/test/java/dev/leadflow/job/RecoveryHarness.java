@@ -17,7 +17,6 @@ import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,11 +30,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -132,10 +129,7 @@ final class RecoveryHarness {
      * default stalled under load here) and a few quick restarts.
      */
     static Configuration clusterConfig(String checkpointDirName) {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                Path.of(System.getProperty("java.io.tmpdir"), checkpointDirName).toUri().toString());
+        Configuration conf = ItSupport.clusterConfig(checkpointDirName);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
@@ -144,11 +138,7 @@ final class RecoveryHarness {
 
     /** A MiniCluster of one TaskManager with one slot: the parallelism-1 job of the fault ITs. */
     static MiniClusterExtension oneSlotCluster(Configuration conf) {
-        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setNumberTaskManagers(1)
-                .setNumberSlotsPerTaskManager(1)
-                .setConfiguration(conf)
-                .build());
+        return ItSupport.cluster(1, conf);
     }
 
     void createTopics() {

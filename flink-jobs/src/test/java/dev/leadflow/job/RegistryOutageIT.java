@@ -24,7 +24,6 @@ import dev.leadflow.schemas.FakeRegistryServer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;
@@ -34,25 +33,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,12 +59,8 @@ class RegistryOutageIT {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(clusterConfig())
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = ItSupport.cluster(2,
+            CollectingMetricReporter.configure(ItSupport.restartingOften(ItSupport.clusterConfig("registry-outage-it-checkpoints"))));
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(3, ChronoUnit.HOURS);
@@ -86,19 +70,6 @@ class RegistryOutageIT {
     private static FakeRegistryServer server;
     private static SchemaRegistryClient registry;
     private static HandoffQueue queue;
-
-    private static Configuration clusterConfig() {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "registry-outage-it-checkpoints").toUri().toString());
-        // A registry failure that escaped the retry would restart the job and show in numRestarts.
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        CollectingMetricReporter.configure(conf);
-        return conf;
-    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -150,11 +121,11 @@ class RegistryOutageIT {
         KAFKA.broker().send(warmUp);
         events += warmUp.size();
 
-        JobClient job = startJob();
+        JobClient job = ItSupport.start(ItSupport.settings(KAFKA.broker(), server.url(), REDIS.uri(), GROUP, 2), "registry-outage-it");
         String jobId = job.getJobID().toString();
         try {
             Await.until(TIMEOUT, "the warm-up leads queued", () -> queuedLeads().keySet().containsAll(List.of("lead-a0", "lead-a1", "lead-c")));
-            awaitConsumed();
+            ItSupport.awaitConsumed(KAFKA.broker(), GROUP, INPUTS, 2, TIMEOUT);
 
             // 2. The registry goes away (connection refused). Records whose ids are cached need
             // no registry: they keep flowing on every topic.
@@ -217,7 +188,7 @@ class RegistryOutageIT {
             Await.until(TIMEOUT, "lead-n scored after the registry returned", () -> queuedLeads().containsKey("lead-n"));
             long recoveryMs = (System.nanoTime() - back) / 1_000_000;
             List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.broker().readUntil(Topics.DLQ, r -> !r.isEmpty(), TIMEOUT);
-            awaitConsumed();
+            ItSupport.awaitConsumed(KAFKA.broker(), GROUP, INPUTS, 2, TIMEOUT);
 
             assertThat(dlq).hasSize(1);
             assertThat(header(dlq.get(0), DeadLetterSerializer.HEADER_TOPIC)).isEqualTo(Topics.CLICKSTREAM);
@@ -272,45 +243,6 @@ class RegistryOutageIT {
             }
         }
         return all;
-    }
-
-    private static JobClient startJob() throws Exception {
-        JobSettings s = new JobSettings();
-        s.bootstrapServers = KAFKA.broker().bootstrapServers();
-        s.groupId = GROUP;
-        s.registryUrl = server.url();
-        s.redisUri = REDIS.uri();
-        s.checkpointInterval = Duration.ofMillis(500);
-        s.idleAfter = Duration.ofHours(1);
-        s.parallelism = 2;
-        s.validate();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        LeadFlowJob.configure(env, s);
-        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
-                ScoringModel.defaults(), s);
-        return env.executeAsync("registry-outage-it");
-    }
-
-    /** Waits until the job's group has committed the end offset of every input partition. */
-    private static void awaitConsumed() {
-        try (Admin admin = KAFKA.broker().admin()) {
-            Await.until(TIMEOUT, "every input record consumed", () -> {
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> committed =
-                            admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    for (String t : INPUTS) {
-                        for (int p = 0; p < 2; p++) {
-                            latest.put(new TopicPartition(t, p), OffsetSpec.latest());
-                        }
-                    }
-                    return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(e ->
-                            committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset());
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {

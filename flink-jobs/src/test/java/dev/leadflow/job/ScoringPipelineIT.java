@@ -43,10 +43,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -71,12 +68,8 @@ class ScoringPipelineIT {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(clusterConfig())
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = ItSupport.cluster(2,
+            CollectingMetricReporter.configure(ItSupport.clusterConfig("it-checkpoints")));
 
     private static final String REGISTRY_URL = "mock://scoring-pipeline-it";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,16 +82,6 @@ class ScoringPipelineIT {
 
     private static SchemaRegistryClient registry;
     private static HandoffQueue queue;
-
-    private static Configuration clusterConfig() {
-        Configuration conf = new Configuration();
-        // in-memory checkpoint storage stalled for seconds under load on a 2-core machine
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "it-checkpoints").toUri().toString());
-        CollectingMetricReporter.configure(conf);
-        return conf;
-    }
 
     @BeforeAll
     static void setUp() {
