@@ -7,181 +7,158 @@ import static dev.leadflow.queue.Leads.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 class ApplyTest {
 
     @RegisterExtension
-    static final RedisServerExtension REDIS = new RedisServerExtension();
+    static final QueueFixture REDIS = new QueueFixture();
 
     private static final String Q = "default";
-    private static RedisClient client;
-    private HandoffQueue queue;
-
-    @BeforeAll
-    static void connect() {
-        client = RedisConfig.fromUri(REDIS.uri()).connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        REDIS.flushAll();
-        queue = new HandoffQueue(client);
-    }
 
     @Test
     void enqueuePutsTheLeadInReadyWithItsPayload() {
-        assertThat(queue.apply(enqueue(Q, "lead-1", "h1", 1, 42.5, 1_000))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 42.5, 1_000))).isEqualTo(ApplyResult.APPLIED);
 
-        assertThat(queue.get(Q, "lead-1")).contains(
+        assertThat(REDIS.queue().get(Q, "lead-1")).contains(
                 new QueuedLead("lead-1", "h1", 1, 42.5, 1_000, payload("lead-1", 1), null));
-        assertThat(queue.depth(Q)).isEqualTo(1);
-        assertThat(queue.claimedCount(Q)).isZero();
-        assertThat(queue.oldestEnqueuedAt(Q)).contains(1_000L);
-        assertThat(queue.queues()).containsExactly(Q);
+        assertThat(REDIS.queue().depth(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().claimedCount(Q)).isZero();
+        assertThat(REDIS.queue().oldestEnqueuedAt(Q)).contains(1_000L);
+        assertThat(REDIS.queue().queues()).containsExactly(Q);
     }
 
     @Test
     void anActionWhoseVersionIsNotNewerChangesNothingAtAll() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 5, 50, 1_000));
-        Map<String, String> before = QueueState.bytes(client, Q);
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 5, 50, 1_000));
+        Map<String, String> before = QueueState.bytes(REDIS.client(), Q);
 
-        assertThat(queue.apply(enqueue(Q, "lead-1", "h1", 5, 99, 2_000))).isEqualTo(ApplyResult.STALE);
-        assertThat(queue.apply(update(Q, "lead-1", "h1", 4, 99, 2_000))).isEqualTo(ApplyResult.STALE);
-        assertThat(queue.apply(QueueAction.withdraw(Q, "lead-1", "h1", 3))).isEqualTo(ApplyResult.STALE);
-        assertThat(queue.apply(enqueue(Q, "lead-1", "h2", 0, 99, 2_000))).isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 5, 99, 2_000))).isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 4, 99, 2_000))).isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().apply(QueueAction.withdraw(Q, "lead-1", "h1", 3))).isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h2", 0, 99, 2_000))).isEqualTo(ApplyResult.STALE);
 
-        assertThat(QueueState.bytes(client, Q)).isEqualTo(before);
+        assertThat(QueueState.bytes(REDIS.client(), Q)).isEqualTo(before);
     }
 
     @Test
     void versionsCompareAsLongsNotAsTextOrDoubles() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 10, 1, 1_000));
-        assertThat(queue.apply(update(Q, "lead-1", "h1", 9, 2, 1_000))).isEqualTo(ApplyResult.STALE);
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 10, 1, 1_000));
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 9, 2, 1_000))).isEqualTo(ApplyResult.STALE);
 
         long twoTo53 = 1L << 53; // 2^53 and 2^53 + 1 are the same double
-        queue.apply(update(Q, "lead-1", "h1", twoTo53 + 1, 3, 1_000));
-        assertThat(queue.apply(update(Q, "lead-1", "h1", twoTo53, 4, 1_000))).isEqualTo(ApplyResult.STALE);
-        assertThat(queue.apply(update(Q, "lead-1", "h1", Long.MAX_VALUE, 5, 1_000))).isEqualTo(ApplyResult.APPLIED);
-        assertThat(queue.get(Q, "lead-1").orElseThrow().version()).isEqualTo(Long.MAX_VALUE);
+        REDIS.queue().apply(update(Q, "lead-1", "h1", twoTo53 + 1, 3, 1_000));
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", twoTo53, 4, 1_000))).isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", Long.MAX_VALUE, 5, 1_000))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(REDIS.queue().get(Q, "lead-1").orElseThrow().version()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
     void updateKeepsTheOriginalEnqueueTimeAndReplacesPriorityAndPayload() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
-        assertThat(queue.apply(update(Q, "lead-1", "h1", 2, 20, 5_000))).isEqualTo(ApplyResult.APPLIED);
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 2, 20, 5_000))).isEqualTo(ApplyResult.APPLIED);
 
-        QueuedLead lead = queue.get(Q, "lead-1").orElseThrow();
+        QueuedLead lead = REDIS.queue().get(Q, "lead-1").orElseThrow();
         assertThat(lead.enqueuedAt()).isEqualTo(1_000);
         assertThat(lead.priority()).isEqualTo(20);
         assertThat(lead.version()).isEqualTo(2);
         assertThat(lead.payload()).isEqualTo(payload("lead-1", 2));
-        assertThat(queue.depth(Q)).isEqualTo(1);
-        assertThat(queue.oldestEnqueuedAt(Q)).contains(1_000L);
+        assertThat(REDIS.queue().depth(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().oldestEnqueuedAt(Q)).contains(1_000L);
     }
 
     @Test
     void updateOfALeadNotInTheQueueEnqueuesIt() {
-        assertThat(queue.apply(update(Q, "lead-1", "h1", 7, 30, 1_000))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 7, 30, 1_000))).isEqualTo(ApplyResult.APPLIED);
 
-        assertThat(queue.get(Q, "lead-1").orElseThrow().enqueuedAt()).isEqualTo(1_000);
-        assertThat(queue.depth(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().get(Q, "lead-1").orElseThrow().enqueuedAt()).isEqualTo(1_000);
+        assertThat(REDIS.queue().depth(Q)).isEqualTo(1);
     }
 
     @Test
     void aNewHandoffTakesANewPlaceInLine() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
-        queue.apply(enqueue(Q, "lead-1", "h2", 2, 10, 3_000));
-        assertThat(queue.get(Q, "lead-1").orElseThrow().enqueuedAt()).isEqualTo(3_000);
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h2", 2, 10, 3_000));
+        assertThat(REDIS.queue().get(Q, "lead-1").orElseThrow().enqueuedAt()).isEqualTo(3_000);
 
-        queue.apply(QueueAction.withdraw(Q, "lead-1", "h2", 3));
-        queue.apply(enqueue(Q, "lead-1", "h3", 4, 10, 9_000));
-        assertThat(queue.get(Q, "lead-1").orElseThrow())
+        REDIS.queue().apply(QueueAction.withdraw(Q, "lead-1", "h2", 3));
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h3", 4, 10, 9_000));
+        assertThat(REDIS.queue().get(Q, "lead-1").orElseThrow())
                 .extracting(QueuedLead::handoffId, QueuedLead::enqueuedAt)
                 .containsExactly("h3", 9_000L);
-        assertThat(queue.depth(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().depth(Q)).isEqualTo(1);
     }
 
     @Test
     void withdrawRemovesTheLeadButKeepsItsVersion() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
-        queue.apply(enqueue(Q, "lead-2", "h1", 1, 10, 1_000));
-        assertThat(queue.apply(QueueAction.withdraw(Q, "lead-1", "h1", 2))).isEqualTo(ApplyResult.APPLIED);
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
+        REDIS.queue().apply(enqueue(Q, "lead-2", "h1", 1, 10, 1_000));
+        assertThat(REDIS.queue().apply(QueueAction.withdraw(Q, "lead-1", "h1", 2))).isEqualTo(ApplyResult.APPLIED);
 
-        assertThat(queue.get(Q, "lead-1")).isEmpty();
-        assertThat(queue.peek(Q, 10)).extracting(QueuedLead::leadId).containsExactly("lead-2");
-        assertThat(client.hget(QueueKeys.of(Q).payload(), "lead-1")).isNull();
-        assertThat(queue.oldestEnqueuedAt(Q)).contains(1_000L);
+        assertThat(REDIS.queue().get(Q, "lead-1")).isEmpty();
+        assertThat(REDIS.queue().peek(Q, 10)).extracting(QueuedLead::leadId).containsExactly("lead-2");
+        assertThat(REDIS.client().hget(QueueKeys.of(Q).payload(), "lead-1")).isNull();
+        assertThat(REDIS.queue().oldestEnqueuedAt(Q)).contains(1_000L);
         // the replay of the withdrawn handoff's enqueue stays a no-op
-        assertThat(queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000))).isEqualTo(ApplyResult.STALE);
-        assertThat(queue.depth(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000))).isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().depth(Q)).isEqualTo(1);
     }
 
     @Test
     void withdrawOfAClaimedLeadEndsItsLease() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
-        Claim claim = queue.claim(Q, "alice", Duration.ofMinutes(5)).orElseThrow();
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
+        Claim claim = REDIS.queue().claim(Q, "alice", Duration.ofMinutes(5)).orElseThrow();
 
-        assertThat(queue.apply(QueueAction.withdraw(Q, "lead-1", "h1", 2))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(REDIS.queue().apply(QueueAction.withdraw(Q, "lead-1", "h1", 2))).isEqualTo(ApplyResult.APPLIED);
 
-        assertThat(queue.claimedCount(Q)).isZero();
-        assertThat(queue.depth(Q)).isZero();
-        assertThat(queue.accept(Q, "lead-1", claim.leaseToken())).isEqualTo(Outcome.NOT_CLAIMED);
-        assertThat(queue.claim(Q, "bob", Duration.ofMinutes(5))).isEmpty();
-        assertThat(client.hgetAll(QueueKeys.of(Q).leases())).isEmpty();
+        assertThat(REDIS.queue().claimedCount(Q)).isZero();
+        assertThat(REDIS.queue().depth(Q)).isZero();
+        assertThat(REDIS.queue().accept(Q, "lead-1", claim.leaseToken())).isEqualTo(Outcome.NOT_CLAIMED);
+        assertThat(REDIS.queue().claim(Q, "bob", Duration.ofMinutes(5))).isEmpty();
+        assertThat(REDIS.client().hgetAll(QueueKeys.of(Q).leases())).isEmpty();
     }
 
     @Test
     void updateOfAClaimedLeadChangesItButLeavesTheClaimAlone() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
-        Claim claim = queue.claim(Q, "alice", Duration.ofMinutes(5)).orElseThrow();
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
+        Claim claim = REDIS.queue().claim(Q, "alice", Duration.ofMinutes(5)).orElseThrow();
 
-        assertThat(queue.apply(update(Q, "lead-1", "h1", 2, 99, 1_000))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 2, 99, 1_000))).isEqualTo(ApplyResult.APPLIED);
 
-        assertThat(queue.depth(Q)).isZero();
-        assertThat(queue.claimedCount(Q)).isEqualTo(1);
-        assertThat(queue.get(Q, "lead-1").orElseThrow())
+        assertThat(REDIS.queue().depth(Q)).isZero();
+        assertThat(REDIS.queue().claimedCount(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().get(Q, "lead-1").orElseThrow())
                 .extracting(QueuedLead::claimedBy, QueuedLead::priority, QueuedLead::payload)
                 .containsExactly("alice", 99.0, payload("lead-1", 2));
-        assertThat(queue.release(Q, "lead-1", claim.leaseToken())).isEqualTo(Outcome.OK);
-        assertThat(queue.peek(Q, 1)).containsExactly(
+        assertThat(REDIS.queue().release(Q, "lead-1", claim.leaseToken())).isEqualTo(Outcome.OK);
+        assertThat(REDIS.queue().peek(Q, 1)).containsExactly(
                 new QueuedLead("lead-1", "h1", 2, 99, 1_000, payload("lead-1", 2), null));
     }
 
     @Test
     void aLateUpdateOfAHandoffTheSellerSettledDoesNotBringItBack() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
-        Claim claim = queue.claim(Q, "alice", Duration.ofMinutes(5)).orElseThrow();
-        queue.accept(Q, "lead-1", claim.leaseToken());
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
+        Claim claim = REDIS.queue().claim(Q, "alice", Duration.ofMinutes(5)).orElseThrow();
+        REDIS.queue().accept(Q, "lead-1", claim.leaseToken());
 
-        assertThat(queue.apply(update(Q, "lead-1", "h1", 2, 50, 1_000))).isEqualTo(ApplyResult.CLOSED);
-        assertThat(queue.apply(update(Q, "lead-1", "h1", 2, 50, 1_000))).isEqualTo(ApplyResult.STALE);
-        assertThat(queue.get(Q, "lead-1")).isEmpty();
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 2, 50, 1_000))).isEqualTo(ApplyResult.CLOSED);
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 2, 50, 1_000))).isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().get(Q, "lead-1")).isEmpty();
 
-        assertThat(queue.apply(enqueue(Q, "lead-1", "h2", 3, 50, 8_000))).isEqualTo(ApplyResult.APPLIED);
-        assertThat(queue.get(Q, "lead-1").orElseThrow().handoffId()).isEqualTo("h2");
+        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h2", 3, 50, 8_000))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(REDIS.queue().get(Q, "lead-1").orElseThrow().handoffId()).isEqualTo("h2");
     }
 
     @Test
     void peekListsByPriorityThenEarliestEnqueue() {
-        queue.applyAll(List.of(
+        REDIS.queue().applyAll(List.of(
                 enqueue(Q, "p50-late", "h", 1, 50, 3_000),
                 enqueue(Q, "p80-early", "h", 1, 80, 2_000),
                 enqueue(Q, "p50-early", "h", 1, 50, 1_000),
@@ -191,22 +168,22 @@ class ApplyTest {
                 enqueue(Q, "negative", "h", 1, -1.5, 0),
                 enqueue(Q, "fraction", "h", 1, 50.25, 9_000)));
 
-        assertThat(queue.peek(Q, 100)).extracting(QueuedLead::leadId).containsExactly(
+        assertThat(REDIS.queue().peek(Q, 100)).extracting(QueuedLead::leadId).containsExactly(
                 "p80-early", "p80-late", "fraction", "p50-earliest", "p50-early", "p50-late", "zero", "negative");
-        assertThat(queue.peek(Q, 3)).extracting(QueuedLead::leadId)
+        assertThat(REDIS.queue().peek(Q, 3)).extracting(QueuedLead::leadId)
                 .containsExactly("p80-early", "p80-late", "fraction");
-        assertThat(queue.oldestEnqueuedAt(Q)).contains(0L);
+        assertThat(REDIS.queue().oldestEnqueuedAt(Q)).contains(0L);
     }
 
     @Test
     void applyAllOfTheSameBatchTwiceChangesNothingTheSecondTime() {
         List<QueueAction> batch = history(Q, 40, new Random(7));
-        List<ApplyResult> first = queue.applyAll(batch);
+        List<ApplyResult> first = REDIS.queue().applyAll(batch);
         assertThat(first).contains(ApplyResult.APPLIED);
-        Map<String, String> after = QueueState.bytes(client, Q);
+        Map<String, String> after = QueueState.bytes(REDIS.client(), Q);
 
-        assertThat(queue.applyAll(batch)).containsOnly(ApplyResult.STALE);
-        assertThat(QueueState.bytes(client, Q)).isEqualTo(after);
+        assertThat(REDIS.queue().applyAll(batch)).containsOnly(ApplyResult.STALE);
+        assertThat(QueueState.bytes(REDIS.client(), Q)).isEqualTo(after);
     }
 
     @Test
@@ -216,54 +193,54 @@ class ApplyTest {
         List<QueueAction> shuffled = new ArrayList<>(history("shuffled", 40, new Random(11)));
         Collections.shuffle(shuffled, random);
 
-        queue.applyAll(ordered);
-        queue.applyAll(shuffled);
-        assertThat(QueueState.logical(client, "shuffled")).isEqualTo(QueueState.logical(client, "ordered"));
+        REDIS.queue().applyAll(ordered);
+        REDIS.queue().applyAll(shuffled);
+        assertThat(QueueState.logical(REDIS.client(), "shuffled")).isEqualTo(QueueState.logical(REDIS.client(), "ordered"));
 
-        queue.applyAll(shuffled.subList(0, shuffled.size() / 2));
-        queue.applyAll(ordered);
-        assertThat(QueueState.logical(client, "ordered")).isEqualTo(QueueState.logical(client, "shuffled"));
-        assertThat(queue.depth("ordered")).isPositive();
+        REDIS.queue().applyAll(shuffled.subList(0, shuffled.size() / 2));
+        REDIS.queue().applyAll(ordered);
+        assertThat(QueueState.logical(REDIS.client(), "ordered")).isEqualTo(QueueState.logical(REDIS.client(), "shuffled"));
+        assertThat(REDIS.queue().depth("ordered")).isPositive();
     }
 
     @Test
     void applyAllOfNothingIsNothing() {
-        assertThat(queue.applyAll(List.of())).isEmpty();
+        assertThat(REDIS.queue().applyAll(List.of())).isEmpty();
     }
 
     @Test
     void everyQueueWrittenIsListed() {
-        queue.applyAll(List.of(enqueue("default", "a", "h", 1, 1, 1), enqueue("enterprise-emea", "b", "h", 1, 1, 1)));
-        queue.apply(enqueue("owner-42", "c", "h", 1, 1, 1));
+        REDIS.queue().applyAll(List.of(enqueue("default", "a", "h", 1, 1, 1), enqueue("enterprise-emea", "b", "h", 1, 1, 1)));
+        REDIS.queue().apply(enqueue("owner-42", "c", "h", 1, 1, 1));
 
-        assertThat(queue.queues()).containsExactlyInAnyOrder("default", "enterprise-emea", "owner-42");
+        assertThat(REDIS.queue().queues()).containsExactlyInAnyOrder("default", "enterprise-emea", "owner-42");
     }
 
     @Test
     void theScriptsComeBackAfterTheServerForgetsThem() {
-        queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
-        client.scriptFlush();
-        assertThat(queue.applyAll(List.of(update(Q, "lead-1", "h1", 2, 20, 1_000), enqueue(Q, "lead-2", "h1", 1, 5, 2_000))))
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
+        REDIS.client().scriptFlush();
+        assertThat(REDIS.queue().applyAll(List.of(update(Q, "lead-1", "h1", 2, 20, 1_000), enqueue(Q, "lead-2", "h1", 1, 5, 2_000))))
                 .containsExactly(ApplyResult.APPLIED, ApplyResult.APPLIED);
 
-        client.scriptFlush();
-        assertThat(queue.claim(Q, "alice", Duration.ofMinutes(1))).map(Claim::leadId).contains("lead-1");
-        client.scriptFlush();
-        assertThat(queue.peek(Q, 5)).extracting(QueuedLead::leadId).containsExactly("lead-2");
+        REDIS.client().scriptFlush();
+        assertThat(REDIS.queue().claim(Q, "alice", Duration.ofMinutes(1))).map(Claim::leadId).contains("lead-1");
+        REDIS.client().scriptFlush();
+        assertThat(REDIS.queue().peek(Q, 5)).extracting(QueuedLead::leadId).containsExactly("lead-2");
     }
 
     @Test
     void versionsOfLeadsThatLeftAreForgottenAfterTheRetention() {
-        HandoffQueue shortMemory = new HandoffQueue(client,
+        HandoffQueue shortMemory = new HandoffQueue(REDIS.client(),
                 HandoffQueue.Options.defaults().withVersionRetention(Duration.ofMillis(1)));
         shortMemory.apply(enqueue(Q, "lead-1", "h1", 5, 10, 1_000));
         shortMemory.apply(QueueAction.withdraw(Q, "lead-1", "h1", 6));
 
         Await.until(Duration.ofSeconds(5), "the withdrawn lead's version to be pruned", () -> {
             shortMemory.reclaimExpired(Q);
-            return client.hlen(QueueKeys.of(Q).meta()) == 0;
+            return REDIS.client().hlen(QueueKeys.of(Q).meta()) == 0;
         });
-        assertThat(client.zcard(QueueKeys.of(Q).closed())).isZero();
+        assertThat(REDIS.client().zcard(QueueKeys.of(Q).closed())).isZero();
         // the documented bound: past the retention, an old replay is new again
         assertThat(shortMemory.apply(enqueue(Q, "lead-1", "h1", 5, 10, 1_000))).isEqualTo(ApplyResult.APPLIED);
     }
@@ -272,15 +249,15 @@ class ApplyTest {
     void invalidInputIsRejectedBeforeReachingRedis() {
         assertThatThrownBy(() -> enqueue("bad{name", "lead-1", "h1", 1, 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad{name");
-        assertThatThrownBy(() -> queue.depth("two words")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> REDIS.queue().depth("two words")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> enqueue(Q, "", "h1", 1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> enqueue(Q, "lead-1", "h1", -1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> enqueue(Q, "lead-1", "h1", 1, Double.NaN, 1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> QueueAction.update(Q, "lead-1", "h1", 1, 1, null, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("payload");
-        assertThatThrownBy(() -> queue.peek(Q, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(queue.queues()).isEmpty();
+        assertThatThrownBy(() -> REDIS.queue().peek(Q, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(REDIS.queue().queues()).isEmpty();
     }
 
     /**

@@ -5,7 +5,6 @@ import static dev.leadflow.queue.Leads.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,54 +18,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 class ClaimTest {
 
     @RegisterExtension
-    static final RedisServerExtension REDIS = new RedisServerExtension();
+    static final QueueFixture REDIS = new QueueFixture();
 
     private static final String Q = "default";
     private static final Duration LEASE = Duration.ofMinutes(5);
-    private static RedisClient client;
-    private HandoffQueue queue;
-
-    @BeforeAll
-    static void connect() {
-        client = RedisConfig.fromUri(REDIS.uri()).connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        REDIS.flushAll();
-        queue = new HandoffQueue(client);
-    }
 
     @Test
     void anEmptyQueueHasNothingToClaim() {
-        assertThat(queue.claim(Q, "alice", LEASE)).isEmpty();
-        queue.apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
-        queue.claim(Q, "alice", LEASE);
-        assertThat(queue.claim(Q, "bob", LEASE)).isEmpty();
+        assertThat(REDIS.queue().claim(Q, "alice", LEASE)).isEmpty();
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000));
+        REDIS.queue().claim(Q, "alice", LEASE);
+        assertThat(REDIS.queue().claim(Q, "bob", LEASE)).isEmpty();
     }
 
     @Test
     void aClaimTakesTheBestLeadUnderALease() {
-        queue.apply(enqueue(Q, "low", "h1", 1, 10, 1_000));
-        queue.apply(enqueue(Q, "high", "h7", 3, 90, 2_000));
+        REDIS.queue().apply(enqueue(Q, "low", "h1", 1, 10, 1_000));
+        REDIS.queue().apply(enqueue(Q, "high", "h7", 3, 90, 2_000));
         long before = System.currentTimeMillis();
 
-        Claim claim = queue.claim(Q, "alice", LEASE).orElseThrow();
+        Claim claim = REDIS.queue().claim(Q, "alice", LEASE).orElseThrow();
 
         long after = System.currentTimeMillis();
         assertThat(claim.leadId()).isEqualTo("high");
@@ -80,22 +57,22 @@ class ClaimTest {
         assertThat(claim.leaseExpiresAt()).isBetween(before + LEASE.toMillis() - 5, after + LEASE.toMillis() + 5);
         assertThat(LeaseToken.queueOf(claim.leaseToken())).contains(Q);
 
-        assertThat(queue.depth(Q)).isEqualTo(1);
-        assertThat(queue.claimedCount(Q)).isEqualTo(1);
-        assertThat(queue.peek(Q, 10)).extracting(QueuedLead::leadId).containsExactly("low");
-        assertThat(queue.get(Q, "high").orElseThrow().claimedBy()).isEqualTo("alice");
-        assertThat(queue.oldestEnqueuedAt(Q)).contains(1_000L);
+        assertThat(REDIS.queue().depth(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().claimedCount(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().peek(Q, 10)).extracting(QueuedLead::leadId).containsExactly("low");
+        assertThat(REDIS.queue().get(Q, "high").orElseThrow().claimedBy()).isEqualTo("alice");
+        assertThat(REDIS.queue().oldestEnqueuedAt(Q)).contains(1_000L);
     }
 
     @Test
     void claimsFollowThePeekOrder() {
         for (int i = 0; i < 20; i++) {
-            queue.apply(enqueue(Q, "lead-" + i, "h", 1, i % 4, 1_000 + (i * 7919L) % 13));
+            REDIS.queue().apply(enqueue(Q, "lead-" + i, "h", 1, i % 4, 1_000 + (i * 7919L) % 13));
         }
-        List<String> expected = queue.peek(Q, 100).stream().map(QueuedLead::leadId).toList();
+        List<String> expected = REDIS.queue().peek(Q, 100).stream().map(QueuedLead::leadId).toList();
 
         List<String> claimed = new ArrayList<>();
-        for (Optional<Claim> c = queue.claim(Q, "alice", LEASE); c.isPresent(); c = queue.claim(Q, "alice", LEASE)) {
+        for (Optional<Claim> c = REDIS.queue().claim(Q, "alice", LEASE); c.isPresent(); c = REDIS.queue().claim(Q, "alice", LEASE)) {
             claimed.add(c.get().leadId());
         }
         assertThat(claimed).isEqualTo(expected).hasSize(20);
@@ -108,7 +85,7 @@ class ClaimTest {
         for (int i = 0; i < leads; i++) {
             batch.add(enqueue(Q, "lead-" + i, "h", 1, i % 10, i));
         }
-        queue.applyAll(batch);
+        REDIS.queue().applyAll(batch);
 
         int threads = 16;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -120,8 +97,8 @@ class ClaimTest {
                 Callable<List<String>> worker = () -> {
                     start.await();
                     List<String> mine = new ArrayList<>();
-                    for (Optional<Claim> c = queue.claim(Q, claimant, LEASE); c.isPresent();
-                            c = queue.claim(Q, claimant, LEASE)) {
+                    for (Optional<Claim> c = REDIS.queue().claim(Q, claimant, LEASE); c.isPresent();
+                            c = REDIS.queue().claim(Q, claimant, LEASE)) {
                         mine.add(c.get().leadId());
                     }
                     return mine;
@@ -138,8 +115,8 @@ class ClaimTest {
             assertThat(all).hasSize(leads);
             assertThat(distinct).hasSize(leads);
             assertThat(distinct).isEqualTo(batch.stream().map(QueueAction::leadId).collect(Collectors.toSet()));
-            assertThat(queue.depth(Q)).isZero();
-            assertThat(queue.claimedCount(Q)).isEqualTo(leads);
+            assertThat(REDIS.queue().depth(Q)).isZero();
+            assertThat(REDIS.queue().claimedCount(Q)).isEqualTo(leads);
         } finally {
             pool.shutdownNow();
         }
@@ -147,8 +124,8 @@ class ClaimTest {
 
     @Test
     void badClaimArgumentsAreRejected() {
-        assertThatThrownBy(() -> queue.claim(Q, "", LEASE)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> queue.claim(Q, "alice", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> queue.claim("a}b", "alice", LEASE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> REDIS.queue().claim(Q, "", LEASE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> REDIS.queue().claim(Q, "alice", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> REDIS.queue().claim("a}b", "alice", LEASE)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -12,12 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.StreamEntry;
@@ -27,8 +23,8 @@ class EraseTest {
 
     // Uncompressed DUMPs, so that the raw bytes of every value can be searched for the lead id.
     @RegisterExtension
-    static final RedisServerExtension REDIS =
-            new RedisServerExtension(RedisServer.Options.defaults().withExtraArgs("--rdbcompression", "no"));
+    static final QueueFixture REDIS = new QueueFixture(
+            new RedisServerExtension(RedisServer.Options.defaults().withExtraArgs("--rdbcompression", "no")));
 
     private static final String Q = "default";
     private static final String EMEA = "enterprise-emea";
@@ -36,91 +32,73 @@ class EraseTest {
     private static final String ERASED = "lead-erased-7";
     private static final String KEPT = "lead-kept-8";
     private static final Duration LEASE = Duration.ofMinutes(5);
-    private static RedisClient client;
-    private HandoffQueue queue;
-
-    @BeforeAll
-    static void connect() {
-        client = RedisConfig.fromUri(REDIS.uri()).connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        REDIS.flushAll();
-        queue = new HandoffQueue(client);
-    }
 
     @Test
     void erasingALeadWithAHistoryLeavesNothingOfItInRedis() {
         Tokens tokens = leadWithAFullHistory();
-        QueuedLead keptBefore = queue.get(Q, KEPT).orElseThrow();
+        QueuedLead keptBefore = REDIS.queue().get(Q, KEPT).orElseThrow();
         List<String> keptChangesBefore = changeIdsOf(Q, KEPT);
-        Map<String, String> otherBefore = QueueState.bytes(client, OTHER);
-        String lastIdBefore = queue.lastChangeId(Q).orElseThrow();
+        Map<String, String> otherBefore = QueueState.bytes(REDIS.client(), OTHER);
+        String lastIdBefore = REDIS.queue().lastChangeId(Q).orElseThrow();
         assertThat(keysAndValuesMentioning(ERASED)).isNotEmpty();
         assertThat(dumpsContaining(ERASED)).isNotEmpty();
 
-        List<String> purged = queue.erase(ERASED);
+        List<String> purged = REDIS.queue().erase(ERASED);
 
         assertThat(purged).containsExactly(Q, EMEA);
         assertThat(keysAndValuesMentioning(ERASED)).isEmpty();
         assertThat(dumpsContaining(ERASED)).isEmpty();
         // the other lead in the same queue, its history and the untouched queue are as they were
-        assertThat(queue.get(Q, KEPT)).contains(keptBefore);
+        assertThat(REDIS.queue().get(Q, KEPT)).contains(keptBefore);
         assertThat(changeIdsOf(Q, KEPT)).isEqualTo(keptChangesBefore);
-        assertThat(QueueState.bytes(client, OTHER)).isEqualTo(otherBefore);
-        assertThat(queue.depth(Q)).isEqualTo(1);
-        assertThat(queue.claimedCount(Q)).isZero();
+        assertThat(QueueState.bytes(REDIS.client(), OTHER)).isEqualTo(otherBefore);
+        assertThat(REDIS.queue().depth(Q)).isEqualTo(1);
+        assertThat(REDIS.queue().claimedCount(Q)).isZero();
         // live views hear of it, after everything they may already have seen, without the lead's id
-        QueueChange erase = last(queue.changes(Q, null, 1_000));
+        QueueChange erase = last(REDIS.queue().changes(Q, null, 1_000));
         assertThat(erase.type()).isEqualTo(Type.ERASE);
         assertThat(erase.leadId()).isNull();
         assertThat(StreamIdOrder.compare(erase.id(), lastIdBefore)).isPositive();
         // the holders of the current and of the lapsed lease are told it is gone
-        assertThat(queue.accept(Q, ERASED, tokens.current)).isEqualTo(Outcome.NOT_CLAIMED);
-        assertThat(queue.checkLease(Q, ERASED, tokens.lapsed).outcome()).isEqualTo(Outcome.NOT_CLAIMED);
+        assertThat(REDIS.queue().accept(Q, ERASED, tokens.current)).isEqualTo(Outcome.NOT_CLAIMED);
+        assertThat(REDIS.queue().checkLease(Q, ERASED, tokens.lapsed).outcome()).isEqualTo(Outcome.NOT_CLAIMED);
         // its version went too: the same lead coming back later starts afresh
-        assertThat(queue.apply(enqueue(Q, ERASED, "h9", 1, 5, 9_000))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(REDIS.queue().apply(enqueue(Q, ERASED, "h9", 1, 5, 9_000))).isEqualTo(ApplyResult.APPLIED);
     }
 
     @Test
     void erasingTwiceIsANoOp() {
         leadWithAFullHistory();
-        queue.erase(ERASED);
+        REDIS.queue().erase(ERASED);
         Map<String, Map<String, String>> before = allQueueBytes();
 
-        assertThat(queue.erase(ERASED)).isEmpty();
+        assertThat(REDIS.queue().erase(ERASED)).isEmpty();
 
         assertThat(allQueueBytes()).isEqualTo(before);
     }
 
     @Test
     void erasingAnUnknownLeadWritesNothing() {
-        queue.apply(enqueue(Q, KEPT, "h1", 1, 10, 1_000));
+        REDIS.queue().apply(enqueue(Q, KEPT, "h1", 1, 10, 1_000));
         Map<String, Map<String, String>> before = allQueueBytes();
 
-        assertThat(queue.erase("lead-never-seen")).isEmpty();
+        assertThat(REDIS.queue().erase("lead-never-seen")).isEmpty();
 
         assertThat(allQueueBytes()).isEqualTo(before);
     }
 
     @Test
     void aLeadWhoseEveryChangeIsErasedLeavesOnlyTheEraseChange() {
-        queue.apply(enqueue(Q, ERASED, "h1", 1, 10, 1_000));
-        String seen = queue.lastChangeId(Q).orElseThrow();
+        REDIS.queue().apply(enqueue(Q, ERASED, "h1", 1, 10, 1_000));
+        String seen = REDIS.queue().lastChangeId(Q).orElseThrow();
 
-        assertThat(queue.erase(ERASED)).containsExactly(Q);
+        assertThat(REDIS.queue().erase(ERASED)).containsExactly(Q);
 
-        List<QueueChange> changes = queue.changes(Q, null, 10);
+        List<QueueChange> changes = REDIS.queue().changes(Q, null, 10);
         assertThat(changes).extracting(QueueChange::type).containsExactly(Type.ERASE);
         assertThat(StreamIdOrder.compare(changes.get(0).id(), seen)).isPositive();
         // a follower that had seen the erased lead's change still gets the erase change
-        assertThat(queue.changes(Q, seen, 10)).extracting(QueueChange::type).containsExactly(Type.ERASE);
+        assertThat(REDIS.queue().changes(Q, seen, 10)).extracting(QueueChange::type).containsExactly(Type.ERASE);
     }
 
     /** The lead's leases: the one it holds now and one that lapsed. */
@@ -133,35 +111,35 @@ class EraseTest {
      * {@link #KEPT} waits in {@link #Q} and in {@link #OTHER} all along.
      */
     private Tokens leadWithAFullHistory() {
-        queue.apply(enqueue(OTHER, KEPT, "k1", 1, 30, 500));
-        queue.apply(enqueue(Q, KEPT, "k1", 1, 10, 500));
-        queue.apply(enqueue(Q, ERASED, "h1", 1, 50, 1_000));
-        Claim first = queue.claim(Q, "alice", LEASE).orElseThrow();
+        REDIS.queue().apply(enqueue(OTHER, KEPT, "k1", 1, 30, 500));
+        REDIS.queue().apply(enqueue(Q, KEPT, "k1", 1, 10, 500));
+        REDIS.queue().apply(enqueue(Q, ERASED, "h1", 1, 50, 1_000));
+        Claim first = REDIS.queue().claim(Q, "alice", LEASE).orElseThrow();
         assertThat(first.leadId()).isEqualTo(ERASED);
-        queue.release(Q, ERASED, first.leaseToken());
-        Claim second = queue.claim(Q, "bob", LEASE).orElseThrow();
-        queue.reject(Q, ERASED, second.leaseToken(), "bad fit");
-        queue.apply(enqueue(Q, ERASED, "h2", 2, 60, 2_000));
-        Claim lapsing = queue.claim(Q, "carol", Duration.ofMillis(1)).orElseThrow();
+        REDIS.queue().release(Q, ERASED, first.leaseToken());
+        Claim second = REDIS.queue().claim(Q, "bob", LEASE).orElseThrow();
+        REDIS.queue().reject(Q, ERASED, second.leaseToken(), "bad fit");
+        REDIS.queue().apply(enqueue(Q, ERASED, "h2", 2, 60, 2_000));
+        Claim lapsing = REDIS.queue().claim(Q, "carol", Duration.ofMillis(1)).orElseThrow();
         Await.until(Duration.ofSeconds(10), "the 1 ms lease to lapse",
-                () -> queue.checkLease(Q, ERASED, lapsing.leaseToken()).outcome() == Outcome.EXPIRED);
-        Claim current = queue.claim(Q, "dave", LEASE).orElseThrow();
+                () -> REDIS.queue().checkLease(Q, ERASED, lapsing.leaseToken()).outcome() == Outcome.EXPIRED);
+        Claim current = REDIS.queue().claim(Q, "dave", LEASE).orElseThrow();
         assertThat(current.leadId()).isEqualTo(ERASED);
-        queue.apply(enqueue(EMEA, ERASED, "h0", 1, 70, 100));
-        queue.apply(QueueAction.withdraw(EMEA, ERASED, "h0", 2));
+        REDIS.queue().apply(enqueue(EMEA, ERASED, "h0", 1, 70, 100));
+        REDIS.queue().apply(QueueAction.withdraw(EMEA, ERASED, "h0", 2));
         return new Tokens(current.leaseToken(), lapsing.leaseToken());
     }
 
     private Map<String, Map<String, String>> allQueueBytes() {
         Map<String, Map<String, String>> all = new java.util.TreeMap<>();
-        for (String q : queue.queues()) {
-            all.put(q, QueueState.bytes(client, q));
+        for (String q : REDIS.queue().queues()) {
+            all.put(q, QueueState.bytes(REDIS.client(), q));
         }
         return all;
     }
 
     private List<String> changeIdsOf(String q, String lead) {
-        return queue.changes(q, null, 10_000).stream().filter(c -> lead.equals(c.leadId())).map(QueueChange::id).toList();
+        return REDIS.queue().changes(q, null, 10_000).stream().filter(c -> lead.equals(c.leadId())).map(QueueChange::id).toList();
     }
 
     /** Every key name, hash field and value, set and zset member, stream field and value that contains {@code text}. */
@@ -171,23 +149,23 @@ class EraseTest {
             if (key.contains(text)) {
                 found.add("key " + key);
             }
-            switch (client.type(key)) {
-                case "hash" -> client.hgetAll(key).forEach((f, v) -> {
+            switch (REDIS.client().type(key)) {
+                case "hash" -> REDIS.client().hgetAll(key).forEach((f, v) -> {
                     if (f.contains(text) || v.contains(text)) {
                         found.add(key + " field " + f + "=" + v);
                     }
                 });
-                case "zset" -> client.zrange(key, 0, -1).stream().filter(m -> m.contains(text))
+                case "zset" -> REDIS.client().zrange(key, 0, -1).stream().filter(m -> m.contains(text))
                         .forEach(m -> found.add(key + " member " + m));
-                case "set" -> client.smembers(key).stream().filter(m -> m.contains(text))
+                case "set" -> REDIS.client().smembers(key).stream().filter(m -> m.contains(text))
                         .forEach(m -> found.add(key + " member " + m));
                 case "string" -> {
-                    if (client.get(key).contains(text)) {
+                    if (REDIS.client().get(key).contains(text)) {
                         found.add(key + " value");
                     }
                 }
                 case "stream" -> {
-                    for (StreamEntry e : client.xrange(key, "-", "+")) {
+                    for (StreamEntry e : REDIS.client().xrange(key, "-", "+")) {
                         e.getFields().forEach((f, v) -> {
                             if (f.contains(text) || v.contains(text)) {
                                 found.add(key + " entry " + e.getID() + " " + f + "=" + v);
@@ -195,7 +173,7 @@ class EraseTest {
                         });
                     }
                 }
-                default -> found.add(key + " of unexpected type " + client.type(key));
+                default -> found.add(key + " of unexpected type " + REDIS.client().type(key));
             }
         }
         return found;
@@ -207,14 +185,14 @@ class EraseTest {
      */
     private List<String> dumpsContaining(String text) {
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-        return allKeys().stream().filter(key -> indexOf(client.dump(key), needle) >= 0).toList();
+        return allKeys().stream().filter(key -> indexOf(REDIS.client().dump(key), needle) >= 0).toList();
     }
 
     private List<String> allKeys() {
         List<String> keys = new ArrayList<>();
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
-            ScanResult<String> page = client.scan(cursor, new ScanParams().count(100));
+            ScanResult<String> page = REDIS.client().scan(cursor, new ScanParams().count(100));
             keys.addAll(page.getResult());
             cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
