@@ -30,8 +30,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * {@link RegistryRetry#MAX_BACKOFF}) for as long as it takes, counted in {@link JobMetrics#REGISTRY_RETRIES}.
  * Only records with an id this subtask has not cached yet need the registry; records with cached
  * ids keep flowing. The waiting record holds up its source subtask (the splits it reads) and,
- * with it, the pending checkpoint — nothing else, because checkpoints are unaligned
- * ({@link LeadFlowJob#ALIGNED_CHECKPOINT_TIMEOUT}). Any other registry answer (401, 403, a malformed
+ * with it, the pending checkpoint. Checkpoints are unaligned ({@link LeadFlowJob#ALIGNED_CHECKPOINT_TIMEOUT}),
+ * but Flink aligns barriers on the broadcast control input of the stateful operators, so once a
+ * checkpoint has started they may hold their other inputs until the record is decoded. Any other registry answer (401, 403, a malformed
  * response) is a configuration error and fails the source, so Flink restarts it from the
  * checkpoint rather than dead-letter good records.
  */

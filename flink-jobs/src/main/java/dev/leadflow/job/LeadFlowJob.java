@@ -52,8 +52,10 @@ public final class LeadFlowJob {
      * waits for the schema registry (see {@link InputDeserializer}) cannot pass a checkpoint
      * barrier on; with aligned checkpoints every operator downstream then holds back the inputs
      * that did pass it, and the whole job stops until the registry returns — RegistryOutageIT saw
-     * that, also with a 5 s alignment timeout. Unaligned, only the waiting subtask stops; the
-     * pending checkpoint completes (with the in-flight buffers in it) once it moves again.
+     * that, also with a 5 s alignment timeout. Unaligned, the edges from the sources do not wait;
+     * the broadcast control edges into the stateful operators are still aligned (Flink does not
+     * checkpoint broadcast edges unaligned), so those operators may hold their inputs once a
+     * checkpoint has started. The pending checkpoint completes once the waiting record is decoded.
      */
     public static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ZERO;
 

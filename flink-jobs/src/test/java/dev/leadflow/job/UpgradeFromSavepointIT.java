@@ -371,13 +371,20 @@ class UpgradeFromSavepointIT {
     }
 
     /** Where each lead's audit trail ends (in topic order): open or withdrawn, handoff, queue, priority. */
+    /**
+     * Each lead's last audited action in each queue (highest version there). Per queue, not per lead:
+     * when a lead moves to another account, its WITHDRAW and ENQUEUE come from two prioritizer
+     * subtasks through two audit sink subtasks, so their order in the topic is not defined.
+     */
     private static Map<String, String> finalActions(List<LeadHandoff> audit) {
-        Map<String, String> last = new TreeMap<>();
+        Map<String, LeadHandoff> last = new TreeMap<>();
         for (LeadHandoff h : audit) {
-            String open = "WITHDRAW".equals(h.getAction().toString()) ? "withdrawn" : "open";
-            last.put(h.getLeadId(), open + " " + h.getHandoffId() + " " + h.getQueue() + " " + h.getPriority());
+            last.merge(h.getLeadId() + " in " + h.getQueue(), h, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
         }
-        return last;
+        Map<String, String> actions = new TreeMap<>();
+        last.forEach((leadInQueue, h) -> actions.put(leadInQueue,
+                ("WITHDRAW".equals(h.getAction().toString()) ? "withdrawn " : "open ") + h.getHandoffId() + " " + h.getPriority()));
+        return actions;
     }
 
     private static Set<String> handoffIds(List<LeadHandoff> audit) {
