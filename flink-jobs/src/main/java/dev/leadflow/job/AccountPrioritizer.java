@@ -44,6 +44,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     static final long VERSIONS_PER_MS = 4096;
     static final MapStateDescriptor<String, AccountMember> MEMBERS = new MapStateDescriptor<>(
             "members", Types.STRING, TypeInformation.of(AccountMember.class));
+    static final ValueStateDescriptor<Integer> ENGAGED_COUNT = new ValueStateDescriptor<>("engaged-count", Types.INT);
 
     private final ScoringModel model;
 
@@ -60,7 +61,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     public void open(OpenContext openContext) {
         live = new LiveModel(model, "account prioritizer " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         members = getRuntimeContext().getMapState(MEMBERS);
-        engagedCount = getRuntimeContext().getState(new ValueStateDescriptor<>("engaged-count", Types.INT));
+        engagedCount = getRuntimeContext().getState(ENGAGED_COUNT);
         actions = new EnumMap<>(HandoffCommand.Action.class);
         for (HandoffCommand.Action a : HandoffCommand.Action.values()) {
             actions.put(a, getRuntimeContext().getMetricGroup()
@@ -153,15 +154,8 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
                 reprioritizeColleagues(u, after, out);
             }
         }
-        HandoffCommand c = new HandoffCommand();
-        c.action = HandoffCommand.Action.ERASE;
-        c.leadId = u.leadId;
-        c.at = u.at;
-        c.erasureRequestId = u.erasureRequestId;
-        c.requestedBy = u.requestedBy;
-        c.modelVersion = u.modelVersion;
         actions.get(HandoffCommand.Action.ERASE).inc();
-        out.collect(c);
+        out.collect(HandoffCommand.erase(u.leadId, u.erasureRequestId, u.requestedBy, u.at));
     }
 
     private void decide(AccountMember m, LeadUpdate u, int engaged, Collector<HandoffCommand> out) {

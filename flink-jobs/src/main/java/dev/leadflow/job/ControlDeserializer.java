@@ -80,8 +80,7 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
             if (!e.isSchemaNotFound()) {
                 // Refused (credentials) or a malformed answer: not the record's fault. Fail and retry
                 // from the checkpoint rather than drop an erasure request. (Outages are waited out.)
-                throw new IOException("schema registry error while decoding " + record.topic() + "/"
-                        + record.partition() + "@" + record.offset(), e);
+                throw new IOException("schema registry error while decoding " + InputDeserializer.position(record), e);
             }
             deadLetter(record, e, out);
         } catch (RuntimeException e) {
@@ -122,7 +121,7 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
     /** Decodes, waiting out a registry outage as the input topics do ({@link RegistryRetry}). */
     private <T> T waitingForTheRegistry(Supplier<T> decode, ConsumerRecord<byte[], byte[]> record)
             throws InterruptedIOException {
-        return RegistryRetry.call(decode, registryRetries, record.topic() + "/" + record.partition() + "@" + record.offset());
+        return RegistryRetry.call(decode, registryRetries, InputDeserializer.position(record));
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, Exception e, Collector<ControlRecord> out) {

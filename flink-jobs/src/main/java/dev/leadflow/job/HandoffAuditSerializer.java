@@ -18,8 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes each handoff action to {@code leadflow.handoffs} as a Confluent-framed {@code LeadHandoff}, keyed by lead id.
- * An ERASE writes nothing here (the sink skips a null record): a new audit record would name the erased lead
- * again; the erasure's record is its {@code ErasureConfirmation}.
+ * Only {@link HandoffCommand#isAudited() audited} actions: the pipeline filters the others out before this
+ * sink, and this serializer skips them too (the sink drops a null record) wherever else it is used.
  */
 public final class HandoffAuditSerializer implements KafkaRecordSerializationSchema<HandoffCommand> {
 
@@ -48,7 +48,7 @@ public final class HandoffAuditSerializer implements KafkaRecordSerializationSch
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(HandoffCommand c, KafkaSinkContext context, Long timestamp) {
-        if (c.action == HandoffCommand.Action.ERASE) {
+        if (!c.isAudited()) {
             return null;
         }
         // The schema id is registered once per subtask; if the registry is down then, wait for it

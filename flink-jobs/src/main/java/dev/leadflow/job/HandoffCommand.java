@@ -66,6 +66,14 @@ public class HandoffCommand {
         return c;
     }
 
+    /**
+     * Whether the action belongs on the audit topic: not an ERASE (a record would name the erased lead
+     * again; its record is the confirmation), nor a rebuild's re-send of a version already audited.
+     */
+    public boolean isAudited() {
+        return action != Action.ERASE && !rebuild;
+    }
+
     /** Audit event id: unique per (handoff, version), so consumers can de-duplicate redeliveries. */
     public String auditEventId() {
         return handoffId + "-v" + version;

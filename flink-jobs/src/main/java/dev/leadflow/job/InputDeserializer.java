@@ -142,7 +142,7 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
         return topic.startsWith("leadflow.") ? topic.substring("leadflow.".length()) : topic;
     }
 
-    private static String position(ConsumerRecord<?, ?> r) {
+    static String position(ConsumerRecord<?, ?> r) {
         return r.topic() + "/" + r.partition() + "@" + r.offset();
     }
 

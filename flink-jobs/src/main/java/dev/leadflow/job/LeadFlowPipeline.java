@@ -119,7 +119,7 @@ public final class LeadFlowPipeline {
         commands.sinkTo(out.queue()).uid(Uids.SINK_QUEUE).name("redis queue");
         // The audit trail records handoff actions once: not erasures (a queue operation) nor the
         // ENQUEUEs a queue rebuild re-sends with versions already audited.
-        commands.filter(c -> c.action != HandoffCommand.Action.ERASE && !c.rebuild)
+        commands.filter(HandoffCommand::isAudited)
                 .uid(Uids.AUDIT_FILTER).name("handoff actions only")
                 .sinkTo(out.audit()).uid(Uids.SINK_AUDIT).name("handoff audit → leadflow.handoffs");
         return commands;

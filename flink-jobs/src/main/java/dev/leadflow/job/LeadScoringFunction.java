@@ -34,6 +34,10 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
 
     private static final long serialVersionUID = 1L;
 
+    static final ValueStateDescriptor<LeadState> LEAD = new ValueStateDescriptor<>("lead", LeadState.class);
+    static final ValueStateDescriptor<LeadEmission> EMITTED = new ValueStateDescriptor<>("emitted", LeadEmission.class);
+    static final ValueStateDescriptor<Long> TIMER = new ValueStateDescriptor<>("timer", Types.LONG);
+
     private final ScoringModel model;
 
     private transient LiveModel live;
@@ -53,9 +57,9 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
     public void open(OpenContext openContext) {
         live = new LiveModel(model, "lead scoring " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         scorer = new LeadScorer(model);
-        leadState = getRuntimeContext().getState(new ValueStateDescriptor<>("lead", LeadState.class));
-        emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted", LeadEmission.class));
-        timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
+        leadState = getRuntimeContext().getState(LEAD);
+        emitted = getRuntimeContext().getState(EMITTED);
+        timer = getRuntimeContext().getState(TIMER);
         stale = getRuntimeContext().getMetricGroup().counter(JobMetrics.STALE_EVENTS);
         duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATE_EVENTS);
         erasures = getRuntimeContext().getMetricGroup().counter(JobMetrics.ERASURES);

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +34,6 @@ import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.runtime.checkpoint.OperatorState;
@@ -80,20 +78,13 @@ import org.apache.flink.util.Collector;
  */
 public final class SavepointState {
 
-    /** The keyed states of each stateful operator, as the production functions declare them. */
+    /** The keyed states of each stateful operator: the production functions' own descriptors. */
     static final Map<String, List<StateDescriptor<?, ?>>> OPERATORS = Map.of(
-            LeadFlowPipeline.Uids.STITCHING, List.of(
-                    new ValueStateDescriptor<>("linked-lead", Types.STRING),
-                    new ListStateDescriptor<>("anonymous-events", LeadEvent.class),
-                    new ValueStateDescriptor<>("anonymous-count", Types.INT),
-                    new ValueStateDescriptor<>("last-seen", Types.LONG)),
-            LeadFlowPipeline.Uids.SCORING, List.of(
-                    new ValueStateDescriptor<>("lead", LeadState.class),
-                    new ValueStateDescriptor<>("emitted", LeadEmission.class),
-                    new ValueStateDescriptor<>("timer", Types.LONG)),
-            LeadFlowPipeline.Uids.PRIORITIZER, List.of(
-                    new MapStateDescriptor<>("members", Types.STRING, TypeInformation.of(AccountMember.class)),
-                    new ValueStateDescriptor<>("engaged-count", Types.INT)));
+            LeadFlowPipeline.Uids.STITCHING, List.of(IdentityStitcher.LINKED_LEAD, IdentityStitcher.BUFFER,
+                    IdentityStitcher.BUFFERED, IdentityStitcher.LAST_SEEN),
+            LeadFlowPipeline.Uids.SCORING, List.of(LeadScoringFunction.LEAD, LeadScoringFunction.EMITTED,
+                    LeadScoringFunction.TIMER),
+            LeadFlowPipeline.Uids.PRIORITIZER, List.of(AccountPrioritizer.MEMBERS, AccountPrioritizer.ENGAGED_COUNT));
 
     /** Fields (any visibility, no getters) and map entries in sorted order: one text per value. */
     static final ObjectMapper JSON = JsonMapper.builder()
