@@ -1,6 +1,8 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.scoring.LeadEvent;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * What the sources emit: either a decoded event or a dead letter, never both. Decoding happens in
@@ -8,6 +10,7 @@ import dev.leadflow.scoring.LeadEvent;
  * letters carry {@link Long#MIN_VALUE} as their timestamp and so never move the watermark.
  */
 public class DecodedRecord {
+    @TypeInfo(LeadEventSerializer.Factory.class)
     public LeadEvent event;
     public DeadLetter deadLetter;
 

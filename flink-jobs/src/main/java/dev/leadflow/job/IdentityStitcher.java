@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import java.util.HashSet;
 import java.util.Set;
@@ -31,7 +32,8 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
 
     private static final long serialVersionUID = 1L;
     static final ValueStateDescriptor<String> LINKED_LEAD = new ValueStateDescriptor<>("linked-lead", Types.STRING);
-    static final ListStateDescriptor<LeadEvent> BUFFER = new ListStateDescriptor<>("anonymous-events", LeadEvent.class);
+    static final ListStateDescriptor<LeadEvent> BUFFER = new ListStateDescriptor<>(
+            "anonymous-events", LeadEventSerializer.TYPE);
     static final ValueStateDescriptor<Integer> BUFFERED = new ValueStateDescriptor<>("anonymous-count", Types.INT);
     static final ValueStateDescriptor<Long> LAST_SEEN = new ValueStateDescriptor<>("last-seen", Types.LONG);
 

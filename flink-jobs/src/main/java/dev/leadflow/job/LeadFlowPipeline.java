@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.ScoringModel;
@@ -65,16 +66,17 @@ public final class LeadFlowPipeline {
         WatermarkStrategy<DecodedRecord> watermarks = watermarks(settings.maxOutOfOrderness, settings.idleAfter);
 
         // Decoding is chained to each source: a decoder after the union of the three sources could
-        // not be chained and would cost every event one more serialization hop.
+        // not be chained and would cost every event one more serialization hop. Events cross the
+        // shuffles with their own serializer (LeadEvent is no Flink type, so it is named here).
         SingleOutputStreamOperator<LeadEvent> clicks = env.fromSource(in.clickstream(), watermarks, "clickstream")
                 .uid(Uids.SOURCE_CLICKSTREAM)
-                .process(new SplitDeadLetters()).uid(Uids.DECODE).name("decode + DLQ (clickstream)");
+                .process(new SplitDeadLetters(), LeadEventSerializer.TYPE).uid(Uids.DECODE).name("decode + DLQ (clickstream)");
         SingleOutputStreamOperator<LeadEvent> campaign = env.fromSource(in.campaign(), watermarks, "campaign-engagement")
                 .uid(Uids.SOURCE_CAMPAIGN)
-                .process(new SplitDeadLetters()).uid(Uids.DECODE_CAMPAIGN).name("decode + DLQ (campaign-engagement)");
+                .process(new SplitDeadLetters(), LeadEventSerializer.TYPE).uid(Uids.DECODE_CAMPAIGN).name("decode + DLQ (campaign-engagement)");
         SingleOutputStreamOperator<LeadEvent> sales = env.fromSource(in.sales(), watermarks, "sales-activity")
                 .uid(Uids.SOURCE_SALES)
-                .process(new SplitDeadLetters()).uid(Uids.DECODE_SALES).name("decode + DLQ (sales-activity)");
+                .process(new SplitDeadLetters(), LeadEventSerializer.TYPE).uid(Uids.DECODE_SALES).name("decode + DLQ (sales-activity)");
 
         // Control messages are rare: one reader. Its output is marked idle and never carries a
         // watermark, so it never holds back event time in the operators it reaches, nor pushes it
@@ -101,7 +103,8 @@ public final class LeadFlowPipeline {
         DataStream<LeadEvent> stitched = toStitch
                 .keyBy(e -> e.anonymousId)
                 .connect(broadcast)
-                .process(new IdentityStitcher(model.anonymousRetentionMillis(), model.anonymousMaxEvents()))
+                .process(new IdentityStitcher(model.anonymousRetentionMillis(), model.anonymousMaxEvents()),
+                        LeadEventSerializer.TYPE)
                 .uid(Uids.STITCHING).name("identity stitching");
 
         DataStream<LeadUpdate> leads = decoded.union(stitched)

@@ -1,14 +1,18 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.LeadUpdateSerializer;
 import dev.leadflow.scoring.Reason;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * What lead scoring tells the account prioritizer about one lead: its scores, whether it wants a
  * handoff now and where to, and whether it counts as engaged for its account's buying
- * committee. Emitted only when one of those changes. A Flink POJO.
+ * committee. Emitted only when one of those changes. Serialized by {@link LeadUpdateSerializer}
+ * (on the network and in the prioritizer's state), not as a POJO.
  */
+@TypeInfo(LeadUpdateSerializer.Factory.class)
 public class LeadUpdate {
     public String leadId;
     /** Account key: the account domain, or {@code lead:<id>} for a lead without an account. */

@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -13,7 +14,7 @@ import org.apache.flink.util.OutputTag;
 public class SplitControl extends ProcessFunction<ControlRecord, Control> {
 
     private static final long serialVersionUID = 1L;
-    public static final OutputTag<LeadEvent> ERASURES = new OutputTag<>("erasures") {};
+    public static final OutputTag<LeadEvent> ERASURES = new OutputTag<>("erasures", LeadEventSerializer.TYPE);
 
     @Override
     public void processElement(ControlRecord r, Context ctx, Collector<Control> out) {

@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -27,7 +28,7 @@ public class SplitDeadLetters extends ProcessFunction<DecodedRecord, LeadEvent> 
     /** The side outputs of the pipeline, in one place. */
     public static final class Tags {
         public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
-        public static final OutputTag<LeadEvent> TO_STITCH = new OutputTag<>("to-stitch") {};
+        public static final OutputTag<LeadEvent> TO_STITCH = new OutputTag<>("to-stitch", LeadEventSerializer.TYPE);
 
         private Tags() {}
     }

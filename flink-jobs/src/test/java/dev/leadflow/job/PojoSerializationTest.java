@@ -1,26 +1,86 @@
 package dev.leadflow.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.leadflow.job.types.LeadEventSerializer;
+import dev.leadflow.job.types.LeadUpdateSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadState;
 import dev.leadflow.scoring.Reason;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.types.PojoTestUtils;
 import org.junit.jupiter.api.Test;
 
-/** Every type that crosses an operator boundary or lives in state is a Flink POJO: no silent Kryo. */
+/**
+ * No silent Kryo: every type that crosses an operator boundary or lives in state is either a Flink
+ * POJO or one of the job's own serializers (LeadEvent and LeadUpdate, the two types of the per-event
+ * path, see {@code dev.leadflow.job.types}), and the production graph uses the latter wherever
+ * those types flow.
+ */
 class PojoSerializationTest {
 
     @Test
     void streamAndStateTypesAreSerializedAsPojosWithoutKryo() {
-        PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadEvent.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(DeadLetter.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(DecodedRecord.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(Control.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(ControlRecord.class);
-        PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadUpdate.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(HandoffCommand.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(AccountMember.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadEmission.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(Reason.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadState.class);
+    }
+
+    @Test
+    void eventsAndUpdatesUseTheirOwnSerializersInsidePojosAndState() {
+        assertThat(((PojoTypeInfo<?>) TypeInformation.of(DecodedRecord.class)).getTypeAt("event"))
+                .isEqualTo(LeadEventSerializer.TYPE);
+        assertThat(((PojoTypeInfo<?>) TypeInformation.of(AccountMember.class)).getTypeAt("last"))
+                .isEqualTo(LeadUpdateSerializer.TYPE);
+        IdentityStitcher.BUFFER.initializeSerializerUnlessSet(new ExecutionConfig());
+        assertThat(IdentityStitcher.BUFFER.getElementSerializer()).isInstanceOf(LeadEventSerializer.class);
+    }
+
+    @Test
+    void theProductionGraphUsesNoKryoNorPojoSerializersForEventsAndUpdates() {
+        JobSettings s = new JobSettings();
+        s.registryUrl = "mock://serializer-test";
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        LeadFlowJob.configure(env, s);
+        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
+                dev.leadflow.scoring.ScoringModel.defaults(), s);
+        List<String> wrong = new ArrayList<>();
+        int eventEdges = 0;
+        int updateEdges = 0;
+        for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
+            List<TypeSerializer<?>> serializers = new ArrayList<>(List.of(node.getTypeSerializersIn()));
+            if (node.getTypeSerializerOut() != null) {
+                serializers.add(node.getTypeSerializerOut());
+            }
+            for (TypeSerializer<?> ser : serializers) {
+                if (ser instanceof KryoSerializer) {
+                    wrong.add(node.getOperatorName() + ": Kryo");
+                } else if (ser instanceof PojoSerializer<?> pojo
+                        && (pojo.createInstance() instanceof LeadEvent || pojo.createInstance() instanceof LeadUpdate)) {
+                    wrong.add(node.getOperatorName() + ": POJO serializer for " + pojo.createInstance().getClass().getSimpleName());
+                }
+                eventEdges += ser instanceof LeadEventSerializer ? 1 : 0;
+                updateEdges += ser instanceof LeadUpdateSerializer ? 1 : 0;
+            }
+        }
+        assertThat(wrong).isEmpty();
+        // decoders (out), stitching (in and out), scoring (in) — and scoring's output into the prioritizer
+        assertThat(eventEdges).isGreaterThanOrEqualTo(5);
+        assertThat(updateEdges).isGreaterThanOrEqualTo(2);
     }
 }

@@ -3,6 +3,7 @@ package dev.leadflow.launcher.bench;
 import dev.leadflow.job.DecodedRecord;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowPipeline;
+import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -41,7 +42,7 @@ public final class FloorJob {
 
     private static DataStream<LeadEvent> decoded(DataStream<DecodedRecord> source, String stream) {
         return source.filter(r -> r.event != null).name("drop dead letters (" + stream + ")").uid("floor-filter-" + stream)
-                .map(r -> r.event).returns(LeadEvent.class).name("event (" + stream + ")").uid("floor-map-" + stream);
+                .map(r -> r.event).returns(LeadEventSerializer.TYPE).name("event (" + stream + ")").uid("floor-map-" + stream);
     }
 
     /** One read and one write of a small value per event. */
