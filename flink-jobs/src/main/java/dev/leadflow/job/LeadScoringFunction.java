@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.LeadStateSerializer;
 import dev.leadflow.scoring.Evaluation;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadScorer;
@@ -34,7 +35,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
 
     private static final long serialVersionUID = 1L;
 
-    static final ValueStateDescriptor<LeadState> LEAD = new ValueStateDescriptor<>("lead", LeadState.class);
+    static final ValueStateDescriptor<LeadState> LEAD = new ValueStateDescriptor<>("lead", LeadStateSerializer.TYPE);
     static final ValueStateDescriptor<LeadEmission> EMITTED = new ValueStateDescriptor<>("emitted", LeadEmission.class);
     static final ValueStateDescriptor<Long> TIMER = new ValueStateDescriptor<>("timer", Types.LONG);
 

@@ -95,6 +95,6 @@ public class LeadState {
     @Override
     public String toString() {
         return "LeadState{" + leadId + " clock=" + clock + " qualified=" + qualified + " handoff="
-                + (handoffOpen ? handoffId : "none") + " signals=" + signals.keySet() + '}';
+                + (handoffOpen ? handoffId : "none") + " signals=" + (signals == null ? "none" : signals.keySet()) + '}';
     }
 }

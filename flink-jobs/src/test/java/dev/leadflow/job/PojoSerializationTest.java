@@ -3,6 +3,7 @@ package dev.leadflow.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.job.types.LeadEventSerializer;
+import dev.leadflow.job.types.LeadStateSerializer;
 import dev.leadflow.job.types.LeadUpdateSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadState;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * No silent Kryo: every type that crosses an operator boundary or lives in state is either a Flink
  * POJO or one of the job's own serializers (LeadEvent and LeadUpdate, the two types of the per-event
- * path, see {@code dev.leadflow.job.types}), and the production graph uses the latter wherever
- * those types flow.
+ * path, and LeadState, the largest state; see {@code dev.leadflow.job.types}), and the production
+ * graph uses the latter wherever those types flow.
  */
 class PojoSerializationTest {
 
@@ -49,6 +50,8 @@ class PojoSerializationTest {
                 .isEqualTo(LeadUpdateSerializer.TYPE);
         IdentityStitcher.BUFFER.initializeSerializerUnlessSet(new ExecutionConfig());
         assertThat(IdentityStitcher.BUFFER.getElementSerializer()).isInstanceOf(LeadEventSerializer.class);
+        LeadScoringFunction.LEAD.initializeSerializerUnlessSet(new ExecutionConfig());
+        assertThat(LeadScoringFunction.LEAD.getSerializer()).isInstanceOf(LeadStateSerializer.class);
     }
 
     @Test

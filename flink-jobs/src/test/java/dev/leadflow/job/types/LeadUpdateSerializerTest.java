@@ -10,7 +10,6 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.testutils.DeeplyEqualsChecker;
 import org.junit.jupiter.api.Test;
 
 /** Flink's conformance tests for the LeadUpdate format; LeadUpdate has no equals, so fields are compared. */
@@ -32,18 +31,7 @@ class LeadUpdateSerializerTest extends SerializerTestBase<LeadUpdate> {
     }
 
     LeadUpdateSerializerTest() {
-        super(new DeeplyEqualsChecker().withCustomCheck(
-                (a, b) -> a instanceof LeadUpdate && b instanceof LeadUpdate,
-                (a, b, checker) -> sameFields(a, b)));
-    }
-
-    private static boolean sameFields(Object a, Object b) {
-        try {
-            assertThat(b).usingRecursiveComparison().isEqualTo(a);
-            return true;
-        } catch (AssertionError e) {
-            return false;
-        }
+        super(FieldByField.checker(LeadUpdate.class));
     }
 
     @Override
