@@ -209,28 +209,10 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     }
 
     private static LeadUpdate copyWithTrigger(LeadUpdate basis, LeadUpdate trigger) {
-        LeadUpdate u = new LeadUpdate();
-        u.leadId = basis.leadId;
-        u.accountKey = basis.accountKey;
-        u.accountDomain = basis.accountDomain;
+        LeadUpdate u = basis.shallowCopy();
         u.at = Math.max(basis.at, trigger.at);
         u.triggerEventId = trigger.triggerEventId;
         u.triggerIngestedAt = trigger.triggerIngestedAt;
-        u.fit = basis.fit;
-        u.engagement = basis.engagement;
-        u.readiness = basis.readiness;
-        u.grade = basis.grade;
-        u.handRaised = basis.handRaised;
-        u.wantsHandoff = basis.wantsHandoff;
-        u.handoffId = basis.handoffId;
-        u.queue = basis.queue;
-        u.engaged = basis.engaged;
-        u.reasons = basis.reasons;
-        u.name = basis.name;
-        u.title = basis.title;
-        u.company = basis.company;
-        u.email = basis.email;
-        u.modelVersion = basis.modelVersion;
         return u;
     }
 

@@ -67,6 +67,35 @@ public class LeadUpdate {
         return u;
     }
 
+    /** A copy that shares the reasons list and its entries, which are never changed once published. */
+    public LeadUpdate shallowCopy() {
+        LeadUpdate u = new LeadUpdate();
+        u.leadId = leadId;
+        u.accountKey = accountKey;
+        u.accountDomain = accountDomain;
+        u.at = at;
+        u.triggerEventId = triggerEventId;
+        u.triggerIngestedAt = triggerIngestedAt;
+        u.fit = fit;
+        u.engagement = engagement;
+        u.readiness = readiness;
+        u.grade = grade;
+        u.handRaised = handRaised;
+        u.wantsHandoff = wantsHandoff;
+        u.handoffId = handoffId;
+        u.queue = queue;
+        u.engaged = engaged;
+        u.reasons = reasons;
+        u.name = name;
+        u.title = title;
+        u.company = company;
+        u.email = email;
+        u.modelVersion = modelVersion;
+        u.erasureRequestId = erasureRequestId;
+        u.requestedBy = requestedBy;
+        return u;
+    }
+
     public boolean isErasure() {
         return erasureRequestId != null;
     }

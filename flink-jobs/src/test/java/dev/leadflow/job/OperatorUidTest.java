@@ -2,10 +2,8 @@ package dev.leadflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.leadflow.scoring.ScoringModel;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
@@ -19,13 +17,7 @@ class OperatorUidTest {
 
     @Test
     void everyOperatorHasAStableUniqueUid() {
-        JobSettings s = new JobSettings();
-        s.registryUrl = "mock://uid-test";
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        LeadFlowJob.configure(env, s);
-        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
-                ScoringModel.defaults(), s);
-        StreamGraph graph = env.getStreamGraph();
+        StreamGraph graph = ProductionGraph.build();
 
         List<String> missing = new ArrayList<>();
         List<String> uids = new ArrayList<>();
@@ -58,14 +50,8 @@ class OperatorUidTest {
      */
     @Test
     void everyKeyedOperatorIsReadableFromSavepoints() {
-        JobSettings s = new JobSettings();
-        s.registryUrl = "mock://uid-test";
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        LeadFlowJob.configure(env, s);
-        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
-                ScoringModel.defaults(), s);
         List<String> keyed = new ArrayList<>();
-        for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
+        for (StreamNode node : ProductionGraph.build().getStreamNodes()) {
             if (node.getStateKeySerializer() != null) {
                 keyed.add(node.getTransformationUID());
             }

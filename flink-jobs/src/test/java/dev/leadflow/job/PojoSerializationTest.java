@@ -16,7 +16,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.types.PojoTestUtils;
 import org.junit.jupiter.api.Test;
@@ -56,16 +55,10 @@ class PojoSerializationTest {
 
     @Test
     void theProductionGraphUsesNoKryoNorPojoSerializersForEventsAndUpdates() {
-        JobSettings s = new JobSettings();
-        s.registryUrl = "mock://serializer-test";
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        LeadFlowJob.configure(env, s);
-        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
-                dev.leadflow.scoring.ScoringModel.defaults(), s);
         List<String> wrong = new ArrayList<>();
         int eventEdges = 0;
         int updateEdges = 0;
-        for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
+        for (StreamNode node : ProductionGraph.build().getStreamNodes()) {
             List<TypeSerializer<?>> serializers = new ArrayList<>(List.of(node.getTypeSerializersIn()));
             if (node.getTypeSerializerOut() != null) {
                 serializers.add(node.getTypeSerializerOut());

@@ -15,7 +15,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -27,7 +26,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>LeadEvent belongs to the scoring package, which has no Flink types, so this type is given
  * explicitly where events flow ({@link #TYPE}) or through {@link Factory} on a field.
  */
-public final class LeadEventSerializer extends TypeSerializerSingleton<LeadEvent> {
+public final class LeadEventSerializer extends MutableRecordSerializer<LeadEvent> {
 
     private static final long serialVersionUID = 1L;
     private static final LeadEvent.Source[] SOURCES = LeadEvent.Source.values();
@@ -36,11 +35,6 @@ public final class LeadEventSerializer extends TypeSerializerSingleton<LeadEvent
     public static final TypeInformation<LeadEvent> TYPE = new SingletonTypeInfo<>(LeadEvent.class, INSTANCE);
 
     private LeadEventSerializer() {}
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public LeadEvent createInstance() {
@@ -52,16 +46,6 @@ public final class LeadEventSerializer extends TypeSerializerSingleton<LeadEvent
         LeadEvent c = from.copy();
         c.traits = from.traits == null ? null : c.traits;
         return c;
-    }
-
-    @Override
-    public LeadEvent copy(LeadEvent from, LeadEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -98,16 +82,6 @@ public final class LeadEventSerializer extends TypeSerializerSingleton<LeadEvent
         e.accountDomain = readString(in);
         e.reason = readString(in);
         return e;
-    }
-
-    @Override
-    public LeadEvent deserialize(LeadEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

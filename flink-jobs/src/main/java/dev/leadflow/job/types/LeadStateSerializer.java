@@ -18,7 +18,6 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -29,7 +28,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@link SignalState} likewise. {@code SerializedFieldsTest} fails when
  * a field is added to one of those classes and not here.
  */
-public final class LeadStateSerializer extends TypeSerializerSingleton<LeadState> {
+public final class LeadStateSerializer extends MutableRecordSerializer<LeadState> {
 
     private static final long serialVersionUID = 1L;
     private static final FitGate[] FIT_GATES = FitGate.values();
@@ -39,11 +38,6 @@ public final class LeadStateSerializer extends TypeSerializerSingleton<LeadState
     public static final TypeInformation<LeadState> TYPE = new SingletonTypeInfo<>(LeadState.class, INSTANCE);
 
     private LeadStateSerializer() {}
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public LeadState createInstance() {
@@ -94,16 +88,6 @@ public final class LeadStateSerializer extends TypeSerializerSingleton<LeadState
         c.clock = s.clock;
         c.lastEventAt = s.lastEventAt;
         return c;
-    }
-
-    @Override
-    public LeadState copy(LeadState from, LeadState reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -194,16 +178,6 @@ public final class LeadStateSerializer extends TypeSerializerSingleton<LeadState
         s.clock = in.readLong();
         s.lastEventAt = in.readLong();
         return s;
-    }
-
-    @Override
-    public LeadState deserialize(LeadState reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     private static void writeProfile(DataOutputView out, Profile p) throws IOException {

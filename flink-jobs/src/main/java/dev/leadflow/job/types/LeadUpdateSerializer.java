@@ -16,7 +16,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -27,7 +26,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * wantsHandoff, engaged), handoffId, queue, reasons, name, title, company, email, modelVersion,
  * erasureRequestId, requestedBy. LeadUpdate names this serializer with {@code @TypeInfo}.
  */
-public final class LeadUpdateSerializer extends TypeSerializerSingleton<LeadUpdate> {
+public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpdate> {
 
     private static final long serialVersionUID = 1L;
     private static final int HAND_RAISED = 1;
@@ -40,41 +39,14 @@ public final class LeadUpdateSerializer extends TypeSerializerSingleton<LeadUpda
     private LeadUpdateSerializer() {}
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
     public LeadUpdate createInstance() {
         return new LeadUpdate();
     }
 
     @Override
     public LeadUpdate copy(LeadUpdate from) {
-        LeadUpdate u = new LeadUpdate();
-        u.leadId = from.leadId;
-        u.accountKey = from.accountKey;
-        u.accountDomain = from.accountDomain;
-        u.at = from.at;
-        u.triggerEventId = from.triggerEventId;
-        u.triggerIngestedAt = from.triggerIngestedAt;
-        u.fit = from.fit;
-        u.engagement = from.engagement;
-        u.readiness = from.readiness;
-        u.grade = from.grade;
-        u.handRaised = from.handRaised;
-        u.wantsHandoff = from.wantsHandoff;
-        u.engaged = from.engaged;
-        u.handoffId = from.handoffId;
-        u.queue = from.queue;
+        LeadUpdate u = from.shallowCopy();
         u.reasons = copyReasons(from.reasons);
-        u.name = from.name;
-        u.title = from.title;
-        u.company = from.company;
-        u.email = from.email;
-        u.modelVersion = from.modelVersion;
-        u.erasureRequestId = from.erasureRequestId;
-        u.requestedBy = from.requestedBy;
         return u;
     }
 
@@ -87,16 +59,6 @@ public final class LeadUpdateSerializer extends TypeSerializerSingleton<LeadUpda
             copy.add(r == null ? null : new Reason(r.signal, r.points, r.detail, r.lastSeen));
         }
         return copy;
-    }
-
-    @Override
-    public LeadUpdate copy(LeadUpdate from, LeadUpdate reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -183,16 +145,6 @@ public final class LeadUpdateSerializer extends TypeSerializerSingleton<LeadUpda
         u.erasureRequestId = readString(in);
         u.requestedBy = readString(in);
         return u;
-    }
-
-    @Override
-    public LeadUpdate deserialize(LeadUpdate reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override
