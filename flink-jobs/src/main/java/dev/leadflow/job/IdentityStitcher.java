@@ -1,16 +1,11 @@
 package dev.leadflow.job;
 
-import dev.leadflow.job.types.LeadEventSerializer;
+import dev.leadflow.job.types.AnonymousVisitorSerializer;
 import dev.leadflow.scoring.LeadEvent;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -25,25 +20,20 @@ import org.apache.flink.util.Collector;
  * with another lead id relinks (a shared computer).
  *
  * <p>An erasure request (broadcast input) forgets every anonymous id linked to the erased lead. The
- * state is keyed by anonymous id, so this visits every key: acceptable for requests that come a few
- * times a day, not for a per-event path.
+ * state is keyed by anonymous id, so this visits every key (one pass over one state): acceptable for
+ * requests that come a few times a day, not for a per-event path.
  */
 public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, LeadEvent, Control, LeadEvent> {
 
     private static final long serialVersionUID = 1L;
-    static final ValueStateDescriptor<String> LINKED_LEAD = new ValueStateDescriptor<>("linked-lead", Types.STRING);
-    static final ListStateDescriptor<LeadEvent> BUFFER = new ListStateDescriptor<>(
-            "anonymous-events", LeadEventSerializer.TYPE);
-    static final ValueStateDescriptor<Integer> BUFFERED = new ValueStateDescriptor<>("anonymous-count", Types.INT);
-    static final ValueStateDescriptor<Long> LAST_SEEN = new ValueStateDescriptor<>("last-seen", Types.LONG);
+    /** Everything of one anonymous id in one state: its link, the clicks held for it, when it was last seen. */
+    static final ValueStateDescriptor<AnonymousVisitor> VISITOR = new ValueStateDescriptor<>(
+            "anonymous-visitor", AnonymousVisitorSerializer.TYPE);
 
     private final long retentionMs;
     private final int maxBuffered;
 
-    private transient ValueState<String> linkedLead;
-    private transient ListState<LeadEvent> buffer;
-    private transient ValueState<Integer> buffered;
-    private transient ValueState<Long> lastSeen;
+    private transient ValueState<AnonymousVisitor> visitor;
     private transient Counter dropped;
 
     public IdentityStitcher(long retentionMs, int maxBuffered) {
@@ -53,10 +43,7 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
 
     @Override
     public void open(OpenContext openContext) {
-        linkedLead = getRuntimeContext().getState(LINKED_LEAD);
-        buffer = getRuntimeContext().getListState(BUFFER);
-        buffered = getRuntimeContext().getState(BUFFERED);
-        lastSeen = getRuntimeContext().getState(LAST_SEEN);
+        visitor = getRuntimeContext().getState(VISITOR);
         dropped = getRuntimeContext().getMetricGroup().counter(JobMetrics.ANONYMOUS_DROPPED);
     }
 
@@ -65,67 +52,53 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
         if (c.kind != Control.Kind.ERASE) {
             return;
         }
-        // Find the anonymous ids linked to the lead, then clear each of their states. Every state is
-        // cleared through its own pass so that nothing depends on which key is current in a pass.
-        Set<String> linked = new HashSet<>();
-        ctx.applyToKeyedState(LINKED_LEAD, (anonymousId, state) -> {
-            if (c.leadId.equals(state.value())) {
-                linked.add(anonymousId);
+        // Forget every anonymous id linked to the lead, with what it held.
+        ctx.applyToKeyedState(VISITOR, (anonymousId, state) -> {
+            AnonymousVisitor v = state.value();
+            if (v != null && c.leadId.equals(v.linkedLead)) {
                 state.clear();
             }
         });
-        if (linked.isEmpty()) {
-            return;
-        }
-        ctx.applyToKeyedState(BUFFER, (anonymousId, state) -> clearIf(linked, anonymousId, state));
-        ctx.applyToKeyedState(BUFFERED, (anonymousId, state) -> clearIf(linked, anonymousId, state));
-        ctx.applyToKeyedState(LAST_SEEN, (anonymousId, state) -> clearIf(linked, anonymousId, state));
-    }
-
-    private static void clearIf(Set<String> keys, String key, State state) {
-        if (keys.contains(key)) {
-            state.clear();
-        }
     }
 
     @Override
     public void processElement(LeadEvent event, ReadOnlyContext ctx, Collector<LeadEvent> out) throws Exception {
-        touch(event.occurredAt, ctx.timerService());
+        AnonymousVisitor v = visitor.value();
+        if (v == null) {
+            v = new AnonymousVisitor();
+        }
+        touch(v, event.occurredAt, ctx.timerService());
         if (event.leadId != null) {
-            linkedLead.update(event.leadId);
-            releaseBuffered(event.leadId, out);
+            v.linkedLead = event.leadId;
+            release(v, out);
             out.collect(event);
-            return;
-        }
-        String lead = linkedLead.value();
-        if (lead != null) {
+        } else if (v.linkedLead != null) {
             LeadEvent linked = event.copy();
-            linked.leadId = lead;
+            linked.leadId = v.linkedLead;
             out.collect(linked);
-            return;
-        }
-        int count = buffered.value() == null ? 0 : buffered.value();
-        if (count >= maxBuffered) {
+        } else if (v.held != null && v.held.size() >= maxBuffered) {
             // A bot or a very long anonymous session: keep the oldest, count what is dropped.
             dropped.inc();
-            return;
+        } else {
+            if (v.held == null) {
+                v.held = new ArrayList<>();
+            }
+            v.held.add(event);
         }
-        buffer.add(event);
-        buffered.update(count + 1);
+        visitor.update(v);
     }
 
-    private void releaseBuffered(String leadId, Collector<LeadEvent> out) throws Exception {
-        Iterable<LeadEvent> held = buffer.get();
-        if (held == null) {
+    /** The held clicks, once, to the lead that the id is now linked to. */
+    private static void release(AnonymousVisitor v, Collector<LeadEvent> out) {
+        if (v.held == null) {
             return;
         }
-        for (LeadEvent e : held) {
+        for (LeadEvent e : v.held) {
             LeadEvent linked = e.copy();
-            linked.leadId = leadId;
+            linked.leadId = v.linkedLead;
             out.collect(linked);
         }
-        buffer.clear();
-        buffered.clear();
+        v.held = null;
     }
 
     /**
@@ -134,27 +107,23 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
      * timer, when it fires, moves itself to {@code lastSeen + retentionMs} if that is later (cheaper
      * than a delete and a register on every click).
      */
-    private void touch(long eventTime, TimerService timers) throws Exception {
-        Long previous = lastSeen.value();
-        if (previous == null) {
-            lastSeen.update(eventTime);
+    private void touch(AnonymousVisitor v, long eventTime, TimerService timers) {
+        if (v.lastSeen == Long.MIN_VALUE) {
+            v.lastSeen = eventTime;
             timers.registerEventTimeTimer(eventTime + retentionMs);
-        } else if (eventTime > previous) {
-            lastSeen.update(eventTime);
+        } else if (eventTime > v.lastSeen) {
+            v.lastSeen = eventTime;
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LeadEvent> out) throws Exception {
-        Long last = lastSeen.value();
-        if (last != null && last + retentionMs > timestamp) {
-            ctx.timerService().registerEventTimeTimer(last + retentionMs);
+        AnonymousVisitor v = visitor.value();
+        if (v != null && v.lastSeen + retentionMs > timestamp) {
+            ctx.timerService().registerEventTimeTimer(v.lastSeen + retentionMs);
             return;
         }
         // Nothing has happened on this anonymous id for the retention period: forget it.
-        linkedLead.clear();
-        buffer.clear();
-        buffered.clear();
-        lastSeen.clear();
+        visitor.clear();
     }
 }

@@ -1,6 +1,6 @@
 package dev.leadflow.job;
 
-/** What lead scoring last told the prioritizer about a lead. A Flink POJO. */
+/** What lead scoring last told the prioritizer about a lead; part of {@link ScoredLead}. */
 public class LeadEmission {
     public String accountKey;
     public String accountDomain;

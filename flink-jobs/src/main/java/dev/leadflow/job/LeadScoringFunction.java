@@ -1,6 +1,6 @@
 package dev.leadflow.job;
 
-import dev.leadflow.job.types.LeadStateSerializer;
+import dev.leadflow.job.types.ScoredLeadSerializer;
 import dev.leadflow.scoring.Evaluation;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadScorer;
@@ -10,7 +10,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -35,17 +34,14 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
 
     private static final long serialVersionUID = 1L;
 
-    static final ValueStateDescriptor<LeadState> LEAD = new ValueStateDescriptor<>("lead", LeadStateSerializer.TYPE);
-    static final ValueStateDescriptor<LeadEmission> EMITTED = new ValueStateDescriptor<>("emitted", LeadEmission.class);
-    static final ValueStateDescriptor<Long> TIMER = new ValueStateDescriptor<>("timer", Types.LONG);
+    /** Everything of one lead in one state: the scorer's state, the last emission, the timer. */
+    static final ValueStateDescriptor<ScoredLead> STATE = new ValueStateDescriptor<>("scored-lead", ScoredLeadSerializer.TYPE);
 
     private final ScoringModel model;
 
     private transient LiveModel live;
     private transient LeadScorer scorer;
-    private transient ValueState<LeadState> leadState;
-    private transient ValueState<LeadEmission> emitted;
-    private transient ValueState<Long> timer;
+    private transient ValueState<ScoredLead> state;
     private transient Counter stale;
     private transient Counter duplicates;
     private transient Counter erasures;
@@ -58,9 +54,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
     public void open(OpenContext openContext) {
         live = new LiveModel(model, "lead scoring " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         scorer = new LeadScorer(model);
-        leadState = getRuntimeContext().getState(LEAD);
-        emitted = getRuntimeContext().getState(EMITTED);
-        timer = getRuntimeContext().getState(TIMER);
+        state = getRuntimeContext().getState(STATE);
         stale = getRuntimeContext().getMetricGroup().counter(JobMetrics.STALE_EVENTS);
         duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATE_EVENTS);
         erasures = getRuntimeContext().getMetricGroup().counter(JobMetrics.ERASURES);
@@ -86,12 +80,12 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
             erase(event, ctx.timerService(), out);
             return;
         }
-        LeadState s = leadState.value();
-        if (s == null) {
-            s = new LeadState();
-            s.leadId = event.leadId;
+        ScoredLead lead = state.value();
+        if (lead == null) {
+            lead = new ScoredLead(new LeadState());
+            lead.lead.leadId = event.leadId;
         }
-        Evaluation ev = scorer.apply(s, event);
+        Evaluation ev = scorer.apply(lead.lead, event);
         if (ev.isStale()) {
             stale.inc();
             return;
@@ -100,21 +94,19 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
             duplicates.inc();
             return;
         }
-        leadState.update(s);
-        publish(s, ev, event.eventId, event.ingestedAt, out);
-        schedule(s, ctx.timerService());
+        publish(lead, ev, event.eventId, event.ingestedAt, out);
+        schedule(lead, ctx.timerService());
+        state.update(lead);
     }
 
     /** Forgets the lead: state and timer go, and the prioritizer withdraws and erases its handoff. */
     private void erase(LeadEvent request, TimerService timers, Collector<LeadUpdate> out) throws Exception {
-        LeadEmission last = emitted.value();
-        Long pending = timer.value();
-        if (pending != null) {
-            timers.deleteEventTimeTimer(pending);
+        ScoredLead lead = state.value();
+        LeadEmission last = lead == null ? null : lead.emitted;
+        if (lead != null && lead.timer != ScoredLead.NO_TIMER) {
+            timers.deleteEventTimeTimer(lead.timer);
         }
-        leadState.clear();
-        emitted.clear();
-        timer.clear();
+        state.clear();
         erasures.inc();
         String accountKey = last != null ? last.accountKey : LeadUpdate.accountKey(null, request.leadId);
         String accountDomain = last != null ? last.accountDomain : null;
@@ -125,42 +117,43 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LeadUpdate> out) throws Exception {
         restoreModel(ctx);
-        timer.clear();
-        LeadState s = leadState.value();
-        if (s == null) {
+        ScoredLead lead = state.value();
+        if (lead == null) {
             return;
         }
+        lead.timer = ScoredLead.NO_TIMER;
+        LeadState s = lead.lead;
         long due = Math.min(scorer.nextCheckAt(s), scorer.expiresAt(s));
         if (timestamp < due) {
             // A timer kept from before the lead's next check moved later (see schedule): nothing is
             // due yet, so it only moves itself there.
             if (due != Long.MAX_VALUE) {
                 ctx.timerService().registerEventTimeTimer(due);
-                timer.update(due);
+                lead.timer = due;
             }
+            state.update(lead);
             return;
         }
         if (timestamp >= scorer.expiresAt(s)) {
             // Inactive for the TTL: tell the account the lead is gone, then forget it.
-            LeadEmission last = emitted.value();
+            LeadEmission last = lead.emitted;
             if (last != null && (last.wantsHandoff || last.engaged)) {
                 out.collect(LeadUpdate.leaving(s.leadId, last.accountKey, last.accountDomain, timestamp,
                         live.current().version()));
             }
-            leadState.clear();
-            emitted.clear();
+            state.clear();
             return;
         }
         Evaluation ev = scorer.evaluate(s, timestamp);
-        leadState.update(s);
-        publish(s, ev, null, 0L, out);
-        schedule(s, ctx.timerService());
+        publish(lead, ev, null, 0L, out);
+        schedule(lead, ctx.timerService());
+        state.update(lead);
     }
 
     /** Tells the prioritizer what changed for it: handoff wanted or not, scores while wanted, committee membership. */
-    private void publish(LeadState s, Evaluation ev, String triggerEventId, long triggerIngestedAt,
-            Collector<LeadUpdate> out) throws Exception {
-        LeadEmission last = emitted.value();
+    private void publish(ScoredLead lead, Evaluation ev, String triggerEventId, long triggerIngestedAt,
+            Collector<LeadUpdate> out) {
+        LeadEmission last = lead.emitted;
         String accountKey = LeadUpdate.accountKey(ev.accountDomain, ev.leadId);
         boolean wasWanted = last != null && last.wantsHandoff;
         boolean wasEngaged = last != null && last.engaged;
@@ -174,13 +167,13 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         if (!relevant || !(ev.changed || accountMoved)) {
             return;
         }
-        out.collect(toUpdate(s, ev, accountKey, triggerEventId, triggerIngestedAt));
+        out.collect(toUpdate(lead.lead, ev, accountKey, triggerEventId, triggerIngestedAt));
         LeadEmission now = last == null ? new LeadEmission() : last;
         now.accountKey = accountKey;
         now.accountDomain = ev.accountDomain;
         now.engaged = ev.engaged;
         now.wantsHandoff = ev.wantsHandoff;
-        emitted.update(now);
+        lead.emitted = now;
     }
 
     private LeadUpdate toUpdate(LeadState s, Evaluation ev, String accountKey, String triggerEventId, long triggerIngestedAt) {
@@ -212,23 +205,23 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         return u;
     }
 
-    private void schedule(LeadState s, TimerService timers) throws Exception {
-        long next = Math.min(scorer.nextCheckAt(s), scorer.expiresAt(s));
-        Long current = timer.value();
-        if (current != null && current <= next) {
+    private void schedule(ScoredLead lead, TimerService timers) {
+        long next = Math.min(scorer.nextCheckAt(lead.lead), scorer.expiresAt(lead.lead));
+        long current = lead.timer;
+        if (current != ScoredLead.NO_TIMER && current <= next) {
             // Keep the earlier timer: when it fires it finds nothing due and moves itself to the
             // lead's next check (onTimer). A delete and a register on nearly every event of an active
             // lead cost more than that one extra firing.
             return;
         }
-        if (current != null) {
+        if (current != ScoredLead.NO_TIMER) {
             timers.deleteEventTimeTimer(current);
         }
         if (next != Long.MAX_VALUE) {
             timers.registerEventTimeTimer(next);
-            timer.update(next);
+            lead.timer = next;
         } else {
-            timer.clear();
+            lead.timer = ScoredLead.NO_TIMER;
         }
     }
 }

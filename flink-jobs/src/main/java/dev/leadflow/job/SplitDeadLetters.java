@@ -9,6 +9,11 @@ import org.apache.flink.util.OutputTag;
 /**
  * Routes decoded records: dead letters to the DLQ side output, clicks that carry an anonymous id
  * to identity stitching, everything else (keyed by a lead id already) straight to scoring.
+ *
+ * <p>Identified clicks (lead id and anonymous id) take the detour through stitching too, although
+ * only the link matters there: sent straight to scoring, an identifying click could overtake the
+ * anonymous clicks that stitching releases for it, and the event at which a lead qualifies — its
+ * handoff's enqueue time — would depend on thread timing (UpgradeFromSavepointIT caught it).
  */
 public class SplitDeadLetters extends ProcessFunction<DecodedRecord, LeadEvent> {
 

@@ -2,8 +2,9 @@ package dev.leadflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.job.types.AnonymousVisitorSerializer;
 import dev.leadflow.job.types.LeadEventSerializer;
-import dev.leadflow.job.types.LeadStateSerializer;
+import dev.leadflow.job.types.ScoredLeadSerializer;
 import dev.leadflow.job.types.LeadUpdateSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadState;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * No silent Kryo: every type that crosses an operator boundary or lives in state is either a Flink
  * POJO or one of the job's own serializers (LeadEvent and LeadUpdate, the two types of the per-event
- * path, and LeadState, the largest state; see {@code dev.leadflow.job.types}), and the production
+ * path, and ScoredLead with its LeadState, the largest state; see {@code dev.leadflow.job.types}), and the production
  * graph uses the latter wherever those types flow.
  */
 class PojoSerializationTest {
@@ -36,7 +37,6 @@ class PojoSerializationTest {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(ControlRecord.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(HandoffCommand.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(AccountMember.class);
-        PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadEmission.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(Reason.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadState.class);
     }
@@ -47,10 +47,10 @@ class PojoSerializationTest {
                 .isEqualTo(LeadEventSerializer.TYPE);
         assertThat(((PojoTypeInfo<?>) TypeInformation.of(AccountMember.class)).getTypeAt("last"))
                 .isEqualTo(LeadUpdateSerializer.TYPE);
-        IdentityStitcher.BUFFER.initializeSerializerUnlessSet(new ExecutionConfig());
-        assertThat(IdentityStitcher.BUFFER.getElementSerializer()).isInstanceOf(LeadEventSerializer.class);
-        LeadScoringFunction.LEAD.initializeSerializerUnlessSet(new ExecutionConfig());
-        assertThat(LeadScoringFunction.LEAD.getSerializer()).isInstanceOf(LeadStateSerializer.class);
+        IdentityStitcher.VISITOR.initializeSerializerUnlessSet(new ExecutionConfig());
+        assertThat(IdentityStitcher.VISITOR.getSerializer()).isInstanceOf(AnonymousVisitorSerializer.class);
+        LeadScoringFunction.STATE.initializeSerializerUnlessSet(new ExecutionConfig());
+        assertThat(LeadScoringFunction.STATE.getSerializer()).isInstanceOf(ScoredLeadSerializer.class);
     }
 
     @Test

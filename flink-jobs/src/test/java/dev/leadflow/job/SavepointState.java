@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.leadflow.scoring.LeadState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ import org.apache.flink.util.Collector;
  * <pre>{@code
  * SavepointState s = SavepointState.read(savepointPath);
  * s.keys(Uids.SCORING);                          // every lead id with scoring state
- * s.value(Uids.SCORING, "lead-7", "lead", LeadState.class);
+ * s.value(Uids.SCORING, "lead-7", "scored-lead", ScoredLead.class);
  * s.mentions("lead-7");                          // every key or value of any operator holding it
  * }</pre>
  *
@@ -80,10 +79,8 @@ public final class SavepointState {
 
     /** The keyed states of each stateful operator: the production functions' own descriptors. */
     static final Map<String, List<StateDescriptor<?, ?>>> OPERATORS = Map.of(
-            LeadFlowPipeline.Uids.STITCHING, List.of(IdentityStitcher.LINKED_LEAD, IdentityStitcher.BUFFER,
-                    IdentityStitcher.BUFFERED, IdentityStitcher.LAST_SEEN),
-            LeadFlowPipeline.Uids.SCORING, List.of(LeadScoringFunction.LEAD, LeadScoringFunction.EMITTED,
-                    LeadScoringFunction.TIMER),
+            LeadFlowPipeline.Uids.STITCHING, List.of(IdentityStitcher.VISITOR),
+            LeadFlowPipeline.Uids.SCORING, List.of(LeadScoringFunction.STATE),
             LeadFlowPipeline.Uids.PRIORITIZER, List.of(AccountPrioritizer.MEMBERS, AccountPrioritizer.ENGAGED_COUNT));
 
     /** Fields (any visibility, no getters) and map entries in sorted order: one text per value. */

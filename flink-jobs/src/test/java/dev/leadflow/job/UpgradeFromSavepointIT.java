@@ -13,7 +13,6 @@ import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.LeadState;
 import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
@@ -118,16 +117,16 @@ class UpgradeFromSavepointIT {
         SavepointState before = SavepointState.read(savepoint1);
         assertThat(before.keys(LeadFlowPipeline.Uids.SCORING)).as("every identified lead has scoring state")
                 .hasSize(input.identifiedBefore);
-        assertThat(before.value(LeadFlowPipeline.Uids.SCORING, "lead-0", "lead", LeadState.class).leadId).isEqualTo("lead-0");
+        assertThat(before.value(LeadFlowPipeline.Uids.SCORING, "lead-0", "scored-lead", ScoredLead.class).lead.leadId).isEqualTo("lead-0");
         assertThat(before.keys(LeadFlowPipeline.Uids.STITCHING)).as("anonymous visitors are buffered by anonymous id")
                 .contains("anon-" + (input.leads - 1));
-        assertThat(before.value(LeadFlowPipeline.Uids.STITCHING, "anon-" + (input.leads - 1), "anonymous-events"))
-                .as("events of a visitor who has not identified yet").isNotNull();
+        assertThat(before.value(LeadFlowPipeline.Uids.STITCHING, "anon-" + (input.leads - 1), "anonymous-visitor").get("held").size())
+                .as("events of a visitor who has not identified yet").isPositive();
         assertThat(before.keys(LeadFlowPipeline.Uids.PRIORITIZER)).isNotEmpty();
         assertThat(SavepointState.keyedStateNames(savepoint1)).as("state names from the savepoint's meta data")
-                .containsEntry(LeadFlowPipeline.Uids.SCORING, Set.of("lead", "emitted", "timer"));
+                .containsEntry(LeadFlowPipeline.Uids.SCORING, Set.of("scored-lead"));
         assertThat(before.mentions("lead-0")).as("lead-0 is known to scoring, stitching and its account")
-                .contains(LeadFlowPipeline.Uids.SCORING + "/lead-0", LeadFlowPipeline.Uids.STITCHING + "/anon-0/linked-lead");
+                .contains(LeadFlowPipeline.Uids.SCORING + "/lead-0", LeadFlowPipeline.Uids.STITCHING + "/anon-0/anonymous-visitor");
         assertThat(before.mentions("lead-1")).as("exact matches only").doesNotContain(LeadFlowPipeline.Uids.SCORING + "/lead-10");
         Map<String, List<QueuedLead>> queueBefore = snapshot();
         assertThat(queueBefore).as("release 1 handed leads off").isNotEmpty();

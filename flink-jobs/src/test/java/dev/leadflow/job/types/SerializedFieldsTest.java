@@ -2,7 +2,10 @@ package dev.leadflow.job.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.job.AnonymousVisitor;
+import dev.leadflow.job.LeadEmission;
 import dev.leadflow.job.LeadUpdate;
+import dev.leadflow.job.ScoredLead;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadState;
 import dev.leadflow.scoring.Profile;
@@ -38,6 +41,9 @@ class SerializedFieldsTest {
                 "handoffSeq", "handoffId", "handoffOpenedAt", "updateSeq", "publishedScores", "publishedQueue",
                 "publishedUntil", "publishedRev", "signals", "decayHalfLife", "decayAsOf", "decayValue",
                 "decayGroupCount", "decayModel", "recentEventIds", "recentEventIdCount", "clock", "lastEventAt");
+        assertThat(fields(AnonymousVisitor.class)).containsExactly("linkedLead", "held", "lastSeen");
+        assertThat(fields(ScoredLead.class)).containsExactly("lead", "emitted", "timer");
+        assertThat(fields(LeadEmission.class)).containsExactly("accountKey", "accountDomain", "engaged", "wantsHandoff");
         assertThat(fields(Profile.class)).containsExactly("email", "firstName", "lastName", "title", "company",
                 "companyDomain", "companySize", "employees", "industry", "country");
         assertThat(fields(SignalState.class)).containsExactly("value", "asOf", "lastSeen", "recent", "recentCount",

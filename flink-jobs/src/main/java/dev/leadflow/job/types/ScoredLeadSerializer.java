@@ -1,0 +1,103 @@
+package dev.leadflow.job.types;
+
+import static dev.leadflow.job.types.BinaryFields.readString;
+import static dev.leadflow.job.types.BinaryFields.writeString;
+
+import dev.leadflow.job.LeadEmission;
+import dev.leadflow.job.ScoredLead;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * {@link ScoredLead}: a presence byte and the {@link LeadStateSerializer} format of the lead, a presence
+ * byte and the emission (accountKey, accountDomain, engaged, wantsHandoff), then the timer. The lead's
+ * format is part of this one: a change of either is a new version of this snapshot.
+ */
+public final class ScoredLeadSerializer extends MutableRecordSerializer<ScoredLead> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final ScoredLeadSerializer INSTANCE = new ScoredLeadSerializer();
+    public static final TypeInformation<ScoredLead> TYPE = new SingletonTypeInfo<>(ScoredLead.class, INSTANCE);
+
+    private ScoredLeadSerializer() {}
+
+    @Override
+    public ScoredLead createInstance() {
+        return new ScoredLead();
+    }
+
+    @Override
+    public ScoredLead copy(ScoredLead from) {
+        ScoredLead c = new ScoredLead(from.lead == null ? null : LeadStateSerializer.INSTANCE.copy(from.lead));
+        if (from.emitted != null) {
+            LeadEmission e = new LeadEmission();
+            e.accountKey = from.emitted.accountKey;
+            e.accountDomain = from.emitted.accountDomain;
+            e.engaged = from.emitted.engaged;
+            e.wantsHandoff = from.emitted.wantsHandoff;
+            c.emitted = e;
+        }
+        c.timer = from.timer;
+        return c;
+    }
+
+    @Override
+    public void serialize(ScoredLead s, DataOutputView out) throws IOException {
+        out.writeBoolean(s.lead != null);
+        if (s.lead != null) {
+            LeadStateSerializer.INSTANCE.serialize(s.lead, out);
+        }
+        LeadEmission e = s.emitted;
+        out.writeBoolean(e != null);
+        if (e != null) {
+            writeString(out, e.accountKey);
+            writeString(out, e.accountDomain);
+            out.writeBoolean(e.engaged);
+            out.writeBoolean(e.wantsHandoff);
+        }
+        out.writeLong(s.timer);
+    }
+
+    @Override
+    public ScoredLead deserialize(DataInputView in) throws IOException {
+        ScoredLead s = new ScoredLead(in.readBoolean() ? LeadStateSerializer.INSTANCE.deserialize(in) : null);
+        if (in.readBoolean()) {
+            LeadEmission e = new LeadEmission();
+            e.accountKey = readString(in);
+            e.accountDomain = readString(in);
+            e.engaged = in.readBoolean();
+            e.wantsHandoff = in.readBoolean();
+            s.emitted = e;
+        }
+        s.timer = in.readLong();
+        return s;
+    }
+
+    @Override
+    public TypeSerializerSnapshot<ScoredLead> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Names this format in checkpoints and savepoints. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ScoredLead> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+
+    /** Named by {@code @TypeInfo} on {@link ScoredLead}. */
+    public static final class Factory extends TypeInfoFactory<ScoredLead> {
+        @Override
+        public TypeInformation<ScoredLead> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return TYPE;
+        }
+    }
+}
