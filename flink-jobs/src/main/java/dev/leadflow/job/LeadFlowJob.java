@@ -117,6 +117,22 @@ public final class LeadFlowJob {
                 .build();
     }
 
+    /**
+     * Fetch settings of the input sources, overridable with {@code --kafka.*}. Kafka's defaults answer
+     * a fetch as soon as one byte is there: under steady traffic each poll then brings a handful of
+     * records, and the polls (consumer and broker side) cost more CPU than decoding them. Waiting up
+     * to 5 ms for 16 KiB brings dozens per fetch and adds at most 5 ms to a record's latency.
+     */
+    static final Map<String, String> INPUT_FETCH_DEFAULTS = Map.of("fetch.min.bytes", "16384", "fetch.max.wait.ms", "5");
+
+    /** The input sources' Kafka properties: the fetch defaults, then the user's. */
+    static Properties inputProperties(JobSettings s) {
+        Properties p = new Properties();
+        p.putAll(INPUT_FETCH_DEFAULTS);
+        p.putAll(kafkaProperties(s));
+        return p;
+    }
+
     // The connector's committedOffsets(...) still takes Kafka's deprecated OffsetResetStrategy.
     @SuppressWarnings("deprecation")
     public static KafkaSource<DecodedRecord> source(JobSettings s, String topic) {
@@ -129,7 +145,7 @@ public final class LeadFlowJob {
                 .setGroupId(s.groupId)
                 .setStartingOffsets(start)
                 .setDeserializer(new InputDeserializer(topic, s.registryConfig(), s.maxEventBytes))
-                .setProperties(kafkaProperties(s))
+                .setProperties(inputProperties(s))
                 .setProperty("client.id.prefix", s.groupId + "-" + InputDeserializer.streamName(topic))
                 .build();
     }

@@ -130,4 +130,15 @@ class JobSettingsTest {
         assertThat(s.registryConfig().hasBasicAuth()).isTrue();
         assertThat(s.toString()).doesNotContain("Regi5try-pw");
     }
+
+    @Test
+    void inputSourcesWaitBrieflyForFullerFetchesUnlessTold() {
+        JobSettings defaults = JobSettings.fromArgs(new String[] {"--kafka.security.protocol", "SASL_SSL"}, Map.of());
+        assertThat(LeadFlowJob.inputProperties(defaults)).containsEntry("fetch.min.bytes", "16384")
+                .containsEntry("fetch.max.wait.ms", "5").containsEntry("security.protocol", "SASL_SSL");
+        JobSettings told = JobSettings.fromArgs(new String[] {"--kafka.fetch.max.wait.ms", "100"},
+                Map.of("LEADFLOW_KAFKA_PROP_FETCH_MIN_BYTES", "1"));
+        assertThat(LeadFlowJob.inputProperties(told)).containsEntry("fetch.min.bytes", "1")
+                .containsEntry("fetch.max.wait.ms", "100");
+    }
 }
