@@ -3,29 +3,12 @@ package dev.leadflow.job.types;
 import dev.leadflow.job.AnonymousVisitor;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeutils.SerializerTestBase;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /** Flink's conformance tests for identity stitching's one state per anonymous id. */
-class AnonymousVisitorSerializerTest extends SerializerTestBase<AnonymousVisitor> {
+class AnonymousVisitorSerializerTest extends OwnSerializerTestBase<AnonymousVisitor> {
 
     AnonymousVisitorSerializerTest() {
-        super(FieldByField.checker(AnonymousVisitor.class));
-    }
-
-    @Override
-    protected TypeSerializer<AnonymousVisitor> createSerializer() {
-        return AnonymousVisitorSerializer.INSTANCE;
-    }
-
-    @Override
-    protected int getLength() {
-        return -1;
-    }
-
-    @Override
-    protected Class<AnonymousVisitor> getTypeClass() {
-        return AnonymousVisitor.class;
+        super(AnonymousVisitorSerializer.INSTANCE, AnonymousVisitor.class, false);
     }
 
     @Override

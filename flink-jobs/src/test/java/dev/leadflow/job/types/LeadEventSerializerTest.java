@@ -3,29 +3,16 @@ package dev.leadflow.job.types;
 import dev.leadflow.scoring.LeadEvent;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.typeutils.SerializerTestBase;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * Flink's conformance tests for serializers (round trips alone and in sequence, copies, reuse,
  * snapshot and restore, duplicate, Java serialization) over events with every field set, every
  * nullable field null, and strings of each encoding and length class.
  */
-class LeadEventSerializerTest extends SerializerTestBase<LeadEvent> {
+class LeadEventSerializerTest extends OwnSerializerTestBase<LeadEvent> {
 
-    @Override
-    protected TypeSerializer<LeadEvent> createSerializer() {
-        return LeadEventSerializer.INSTANCE;
-    }
-
-    @Override
-    protected int getLength() {
-        return -1;
-    }
-
-    @Override
-    protected Class<LeadEvent> getTypeClass() {
-        return LeadEvent.class;
+    LeadEventSerializerTest() {
+        super(LeadEventSerializer.INSTANCE, LeadEvent.class, true);
     }
 
     @Override

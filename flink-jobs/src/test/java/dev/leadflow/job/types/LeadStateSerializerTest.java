@@ -6,29 +6,12 @@ import dev.leadflow.scoring.Profile;
 import dev.leadflow.scoring.SalesType;
 import dev.leadflow.scoring.SignalState;
 import java.util.HashMap;
-import org.apache.flink.api.common.typeutils.SerializerTestBase;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /** Flink's conformance tests for the LeadState format, compared field by field. */
-class LeadStateSerializerTest extends SerializerTestBase<LeadState> {
+class LeadStateSerializerTest extends OwnSerializerTestBase<LeadState> {
 
     LeadStateSerializerTest() {
-        super(FieldByField.checker(LeadState.class));
-    }
-
-    @Override
-    protected TypeSerializer<LeadState> createSerializer() {
-        return LeadStateSerializer.INSTANCE;
-    }
-
-    @Override
-    protected int getLength() {
-        return -1;
-    }
-
-    @Override
-    protected Class<LeadState> getTypeClass() {
-        return LeadState.class;
+        super(LeadStateSerializer.INSTANCE, LeadState.class, false);
     }
 
     @Override

@@ -8,30 +8,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SerializerTestBase;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Flink's conformance tests for the LeadUpdate format; LeadUpdate has no equals, so fields are compared. */
-class LeadUpdateSerializerTest extends SerializerTestBase<LeadUpdate> {
-
-    @Override
-    protected TypeSerializer<LeadUpdate> createSerializer() {
-        return LeadUpdateSerializer.INSTANCE;
-    }
-
-    @Override
-    protected int getLength() {
-        return -1;
-    }
-
-    @Override
-    protected Class<LeadUpdate> getTypeClass() {
-        return LeadUpdate.class;
-    }
+class LeadUpdateSerializerTest extends OwnSerializerTestBase<LeadUpdate> {
 
     LeadUpdateSerializerTest() {
-        super(FieldByField.checker(LeadUpdate.class));
+        super(LeadUpdateSerializer.INSTANCE, LeadUpdate.class, false);
     }
 
     @Override

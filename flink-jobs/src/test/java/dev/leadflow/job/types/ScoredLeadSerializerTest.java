@@ -3,29 +3,12 @@ package dev.leadflow.job.types;
 import dev.leadflow.job.LeadEmission;
 import dev.leadflow.job.ScoredLead;
 import dev.leadflow.scoring.LeadState;
-import org.apache.flink.api.common.typeutils.SerializerTestBase;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /** Flink's conformance tests for lead scoring's one state per lead, compared field by field. */
-class ScoredLeadSerializerTest extends SerializerTestBase<ScoredLead> {
+class ScoredLeadSerializerTest extends OwnSerializerTestBase<ScoredLead> {
 
     ScoredLeadSerializerTest() {
-        super(FieldByField.checker(ScoredLead.class));
-    }
-
-    @Override
-    protected TypeSerializer<ScoredLead> createSerializer() {
-        return ScoredLeadSerializer.INSTANCE;
-    }
-
-    @Override
-    protected int getLength() {
-        return -1;
-    }
-
-    @Override
-    protected Class<ScoredLead> getTypeClass() {
-        return ScoredLead.class;
+        super(ScoredLeadSerializer.INSTANCE, ScoredLead.class, false);
     }
 
     @Override
