@@ -105,7 +105,7 @@ public final class Main {
                 "",
                 "  bench      The benchmark: preload N events, drain them with a floor job and with LeadFlow,",
                 "             then measure event-to-queue latency at a fixed offered rate.",
-                "               --events 2000000  --latency-rate 25000  --latency-duration 60s  --parallelism 2",
+                "               --events 2000000  --latency-rate 25000  --latency-duration 60s  --parallelism <cores / 2>",
                 "               --buffer-timeout 5ms  --checkpoint-interval 10s  --seed 42  --data-dir <temp>",
                 "",
                 "  erase <lead-id>",

@@ -46,4 +46,11 @@ class BenchTest {
                 .filter(p -> p.isAlive() && p.info().command().orElse("").contains("redis-server")))
                 .as("no redis-server child process left").isEmpty();
     }
+
+    @Test
+    void defaultParallelismIsHalfTheCores() {
+        assertThat(Bench.defaultParallelism(1)).isEqualTo(1);
+        assertThat(Bench.defaultParallelism(2)).isEqualTo(1);
+        assertThat(Bench.defaultParallelism(8)).isEqualTo(4);
+    }
 }
