@@ -17,6 +17,7 @@ import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.Outcome;
 import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.queue.RedisMentions;
 import dev.leadflow.schemas.AvroWireDeserializer;
 import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
@@ -51,10 +52,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The control topics against one running job: a scoring model published on
@@ -199,7 +197,7 @@ class ControlTopicsIT {
         assertThat(confirmed.getRequestedBy().toString()).isEqualTo("dpo-ticket-12");
         assertThat(confirmed.getQueuesPurged()).extracting(CharSequence::toString).contains("default");
 
-        assertThat(redisMentions(lead)).as("Redis keys and values naming the lead").isEmpty();
+        assertThat(mentionsInRedis(lead)).as("Redis keys and values naming the lead").isEmpty();
         assertThat(queue.accept("default", lead, claim.leaseToken())).as("the claim is gone").isEqualTo(Outcome.NOT_CLAIMED);
         assertThat(queue.get("default", other)).as("another lead stays").isPresent();
 
@@ -211,36 +209,10 @@ class ControlTopicsIT {
         assertThat(state.mentions(text -> text.contains(other))).as("the other lead's state is there").isNotEmpty();
     }
 
-    /** Every Redis key, and every member, field or value of one, that contains {@code text}. */
-    private static List<String> redisMentions(String text) {
-        List<String> hits = new ArrayList<>();
+    private static List<String> mentionsInRedis(String text) {
         try (RedisClient redis = RedisConfig.fromUri(REDIS.uri()).connect()) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = redis.scan(cursor, new ScanParams().count(500));
-                for (String key : page.getResult()) {
-                    List<String> texts = new ArrayList<>(List.of(key));
-                    switch (redis.type(key)) {
-                        case "hash" -> redis.hgetAll(key).forEach((f, v) -> {
-                            texts.add(f);
-                            texts.add(v);
-                        });
-                        case "zset" -> texts.addAll(redis.zrange(key, 0, -1));
-                        case "set" -> texts.addAll(redis.smembers(key));
-                        case "string" -> texts.add(redis.get(key));
-                        case "stream" -> redis.xrange(key, (StreamEntryID) null, (StreamEntryID) null)
-                                .forEach(e -> e.getFields().forEach((f, v) -> {
-                                    texts.add(f);
-                                    texts.add(v);
-                                }));
-                        default -> texts.add("unexpected type of " + key);
-                    }
-                    texts.stream().filter(t -> t.contains(text)).forEach(t -> hits.add(key + ": " + t));
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            return RedisMentions.of(redis, text);
         }
-        return hits;
     }
 
     private static String qualify() {

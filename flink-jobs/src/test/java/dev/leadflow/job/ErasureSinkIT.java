@@ -30,9 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.leadflow.queue.RedisMentions;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The queue sink's ERASE: a real Flink job writes to a real redis-server and publishes the confirmation to a real
@@ -82,7 +81,7 @@ class ErasureSinkIT {
 
         env.execute("erasure-sink-it");
 
-        assertThat(keysAndValuesMentioning(ERASED)).isEmpty();
+        assertThat(RedisMentions.of(redis, ERASED)).isEmpty();
         assertThat(queue.get("default", KEPT)).isPresent();
         List<ErasureConfirmation> confirmations = confirmations("req-1");
         assertThat(confirmations).hasSize(1);
@@ -108,7 +107,7 @@ class ErasureSinkIT {
                     .hasMessageContaining("erasure confirmations kept failing");
         }
         assertThat(retries.getCount()).isPositive();
-        assertThat(keysAndValuesMentioning(ERASED)).as("the erasure itself was done").isEmpty();
+        assertThat(RedisMentions.of(redis, ERASED)).as("the erasure itself was done").isEmpty();
         assertThat(confirmations("req-2")).isEmpty();
 
         // the replay after the restart erases nothing more and publishes the confirmation
@@ -173,27 +172,5 @@ class ErasureSinkIT {
         return c;
     }
 
-    /** Key names, hash fields and values, zset and set members, stream fields and values containing {@code text}. */
-    private static List<String> keysAndValuesMentioning(String text) {
-        List<String> found = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.scan(cursor, new ScanParams().count(100));
-            for (String key : page.getResult()) {
-                List<String> parts = new ArrayList<>(List.of(key));
-                switch (redis.type(key)) {
-                    case "hash" -> redis.hgetAll(key).forEach((f, v) -> parts.addAll(List.of(f, v)));
-                    case "zset" -> parts.addAll(redis.zrange(key, 0, -1));
-                    case "set" -> parts.addAll(redis.smembers(key));
-                    case "stream" -> redis.xrange(key, "-", "+").forEach(e -> e.getFields().forEach((f, v) -> parts.addAll(List.of(f, v))));
-                    case "string" -> parts.add(redis.get(key));
-                    default -> parts.add("unexpected type " + redis.type(key) + " " + text);
-                }
-                parts.stream().filter(p -> p.contains(text)).forEach(p -> found.add(key + ": " + p));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return found;
-    }
 
 }

@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
-import redis.clients.jedis.resps.StreamEntry;
 
 /** Erasure of one lead from every queue: nothing of it left anywhere in Redis, every other lead untouched. */
 class EraseTest {
@@ -40,13 +37,13 @@ class EraseTest {
         List<String> keptChangesBefore = changeIdsOf(Q, KEPT);
         Map<String, String> otherBefore = QueueState.bytes(REDIS.client(), OTHER);
         String lastIdBefore = REDIS.queue().lastChangeId(Q).orElseThrow();
-        assertThat(keysAndValuesMentioning(ERASED)).isNotEmpty();
+        assertThat(RedisMentions.of(REDIS.client(), ERASED)).isNotEmpty();
         assertThat(dumpsContaining(ERASED)).isNotEmpty();
 
         List<String> purged = REDIS.queue().erase(ERASED);
 
         assertThat(purged).containsExactly(Q, EMEA);
-        assertThat(keysAndValuesMentioning(ERASED)).isEmpty();
+        assertThat(RedisMentions.of(REDIS.client(), ERASED)).isEmpty();
         assertThat(dumpsContaining(ERASED)).isEmpty();
         // the other lead in the same queue, its history and the untouched queue are as they were
         assertThat(REDIS.queue().get(Q, KEPT)).contains(keptBefore);
@@ -142,61 +139,13 @@ class EraseTest {
         return REDIS.queue().changes(q, null, 10_000).stream().filter(c -> lead.equals(c.leadId())).map(QueueChange::id).toList();
     }
 
-    /** Every key name, hash field and value, set and zset member, stream field and value that contains {@code text}. */
-    private List<String> keysAndValuesMentioning(String text) {
-        List<String> found = new ArrayList<>();
-        for (String key : allKeys()) {
-            if (key.contains(text)) {
-                found.add("key " + key);
-            }
-            switch (REDIS.client().type(key)) {
-                case "hash" -> REDIS.client().hgetAll(key).forEach((f, v) -> {
-                    if (f.contains(text) || v.contains(text)) {
-                        found.add(key + " field " + f + "=" + v);
-                    }
-                });
-                case "zset" -> REDIS.client().zrange(key, 0, -1).stream().filter(m -> m.contains(text))
-                        .forEach(m -> found.add(key + " member " + m));
-                case "set" -> REDIS.client().smembers(key).stream().filter(m -> m.contains(text))
-                        .forEach(m -> found.add(key + " member " + m));
-                case "string" -> {
-                    if (REDIS.client().get(key).contains(text)) {
-                        found.add(key + " value");
-                    }
-                }
-                case "stream" -> {
-                    for (StreamEntry e : REDIS.client().xrange(key, "-", "+")) {
-                        e.getFields().forEach((f, v) -> {
-                            if (f.contains(text) || v.contains(text)) {
-                                found.add(key + " entry " + e.getID() + " " + f + "=" + v);
-                            }
-                        });
-                    }
-                }
-                default -> found.add(key + " of unexpected type " + REDIS.client().type(key));
-            }
-        }
-        return found;
-    }
-
     /**
      * Keys whose serialized value holds the text's bytes anywhere, including entries a command no longer
      * returns (a stream entry flagged deleted by XDEL stays in its node).
      */
     private List<String> dumpsContaining(String text) {
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-        return allKeys().stream().filter(key -> indexOf(REDIS.client().dump(key), needle) >= 0).toList();
-    }
-
-    private List<String> allKeys() {
-        List<String> keys = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = REDIS.client().scan(cursor, new ScanParams().count(100));
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return keys;
+        return RedisMentions.keys(REDIS.client()).stream().filter(key -> indexOf(REDIS.client().dump(key), needle) >= 0).toList();
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
