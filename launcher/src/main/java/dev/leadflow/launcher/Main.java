@@ -107,6 +107,7 @@ public final class Main {
                 "             then measure event-to-queue latency at a fixed offered rate.",
                 "               --events 2000000  --latency-rate 25000  --latency-duration 60s  --parallelism <cores / 2>",
                 "               --buffer-timeout 5ms  --checkpoint-interval 10s  --seed 42  --data-dir <temp>",
+                "               --warmup 60s (the LeadFlow job runs unmeasured first, so that the JIT has compiled it; 0 = none)",
                 "",
                 "  erase <lead-id>",
                 "             GDPR erasure: asks the running scoring job to erase the lead (state, stitched anonymous",

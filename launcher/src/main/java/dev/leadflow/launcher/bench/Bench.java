@@ -39,6 +39,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Redis and Flink all local:
  * <ol>
  *   <li>preload N events of the generator's mix into the input topics;
+ *   <li>warm-up: the LeadFlow job runs over them for a while, unmeasured, so that the measured
+ *       phases run JIT-compiled code, as a long-running TaskManager does;
  *   <li>floor: {@link FloorJob} drains them (same sources and decoding, one state update per event);
  *   <li>LeadFlow: the real job (stitching, scoring, prioritizer, Redis queue sink, audit topic)
  *       drains the same events;
@@ -56,12 +58,13 @@ public final class Bench {
 
     /** What the benchmark runs with. */
     public record Options(long events, double latencyRate, Duration latencyDuration, int parallelism,
-            Duration bufferTimeout, Duration checkpointInterval, long seed, Path dataDir, boolean keepData) {}
+            Duration bufferTimeout, Duration checkpointInterval, long seed, Path dataDir, boolean keepData,
+            Duration warmup) {}
 
     /** The figures. */
     public record Result(long events, double floorEps, double leadflowEps, double p50, double p95, double p99,
             double max, long latencySamples, double offeredRate, double loadAverage, double floorCpuUs,
-            double leadflowCpuUs, Options options) {
+            double leadflowCpuUs, Warmup warmup, Options options) {
 
         public double ratio() {
             return floorEps == 0 ? 0 : leadflowEps / floorEps;
@@ -86,6 +89,8 @@ public final class Bench {
             m.put("state_backend", "hashmap");
             m.put("buffer_timeout_ms", options.bufferTimeout().toMillis());
             m.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
+            m.put("warmup_s", Math.round(warmup.seconds()));
+            m.put("jit_settled", warmup.jitSettled());
             // other work on the machine skews every figure: the 1-minute load average at the end says how much
             m.put("load_avg_1m", round(loadAverage, 2));
             // CPU time (this JVM with its in-process Kafka broker and Flink, plus redis-server) per
@@ -95,6 +100,9 @@ public final class Bench {
             return m;
         }
     }
+
+    /** How long the warm-up ran, and whether the JIT had settled by its end. */
+    public record Warmup(double seconds, boolean jitSettled) {}
 
     private final Options options;
     private final PrintStream out;
@@ -115,13 +123,17 @@ public final class Bench {
                 flags.duration("checkpoint-interval", Duration.ofSeconds(10)),
                 flags.longValue("seed", 42),
                 flags.path("data-dir", null),
-                flags.bool("keep-data"));
+                flags.bool("keep-data"),
+                flags.duration("warmup", Duration.ofSeconds(300)));
         flags.requireAllUsed();
         if (o.events() < 1) {
             throw new Flags.UsageException("--events must be >= 1");
         }
         if (o.parallelism() < 1) {
             throw new Flags.UsageException("--parallelism must be >= 1");
+        }
+        if (o.warmup().isNegative()) {
+            throw new Flags.UsageException("--warmup must not be negative");
         }
         if (!(o.latencyRate() > 0)) {
             throw new Flags.UsageException("--latency-rate must be positive");
@@ -160,6 +172,7 @@ public final class Bench {
                     options.parallelism(), Runtime.getRuntime().availableProcessors(), flink.webUrl());
 
             preload(kafka, registry);
+            Warmup warmup = warmUp(flink, kafka, redis, registry);
             double[] floor = drain(flink, redis, "floor", settings(kafka, redis, registry, "bench-floor"), true);
             redis.flushAll();
             double[] leadflow = drain(flink, redis, "leadflow", settings(kafka, redis, registry, "bench-leadflow"), false);
@@ -167,7 +180,7 @@ public final class Bench {
             double[] latency = latency(flink, kafka, redis, registry);
             double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             return new Result(options.events(), floor[0], leadflow[0], latency[0], latency[1], latency[2], latency[3],
-                    (long) latency[4], latency[5], load, floor[1], leadflow[1], options);
+                    (long) latency[4], latency[5], load, floor[1], leadflow[1], warmup, options);
         } finally {
             if (!options.keepData()) {
                 deleteRecursively(data);
@@ -197,6 +210,94 @@ public final class Bench {
             out.printf(Locale.ROOT, "bench: preloaded %,d events in %.1f s (%,.0f events/s); %,d people: %s%n",
                     r.events(), r.nanos() / 1e9, r.eventsPerSecond(),
                     generator.people(), generator.peopleByPersona());
+        }
+    }
+
+    /**
+     * Runs the LeadFlow job over the preloaded topics, unmeasured, until the JIT compiler has settled
+     * or the warm-up time is up, whichever comes first; a pass that has read every event starts
+     * again with a new consumer group. Without it the measured phases ran partly in not yet optimized
+     * code while the one C2 compiler thread of a 2-core JVM compiled about 10 s of every 10 s, a fifth
+     * of this process's CPU in the drains: costs a long-running TaskManager does not pay.
+     * Settled: the JIT used less than {@link #JIT_SETTLED} of a core over the last
+     * {@link #JIT_WINDOW}.
+     */
+    private Warmup warmUp(LocalFlink flink, KafkaBroker kafka, RedisServer redis, RegistryServer registry) throws Exception {
+        if (options.warmup().isZero()) {
+            return new Warmup(0, false);
+        }
+        long start = System.nanoTime();
+        long end = start + options.warmup().toNanos();
+        long read = 0;
+        JitClock jit = new JitClock();
+        boolean settled = false;
+        long lastReport = start;
+        for (int pass = 1; !settled && System.nanoTime() < end; pass++) {
+            JobSettings s = settings(kafka, redis, registry, "bench-warmup-" + pass);
+            StreamExecutionEnvironment env = flink.environment();
+            LeadFlowJob.configure(env, s);
+            LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
+                    ScoringModel.defaults(), s);
+            JobID job = flink.submit(env, "bench-warmup-" + pass);
+            try {
+                long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+                long count;
+                while ((count = MetricsTap.counter(job, JobMetrics.EVENTS_IN)) < options.events()
+                        && System.nanoTime() < end) {
+                    checkAlive(flink, job, deadline);
+                    Thread.sleep(1_000);
+                    double busy = jit.busyOverWindow();
+                    if (busy >= 0 && busy < JIT_SETTLED) {
+                        settled = true;
+                        break;
+                    }
+                    if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                        out.printf(Locale.ROOT, "bench: warm-up: pass %d, %,d events read, JIT at %.0f %% of a core%n",
+                                pass, count, 100 * Math.max(0, busy));
+                        lastReport = System.nanoTime();
+                    }
+                }
+                read += MetricsTap.counter(job, JobMetrics.EVENTS_IN);
+            } finally {
+                flink.cancel(job);
+                MetricsTap.forget(job);
+                redis.flushAll();
+            }
+        }
+        double busy = jit.busyOverWindow();
+        String state = settled ? "settled"
+                : busy < 0 ? "not yet watched for a whole " + JIT_WINDOW.toSeconds() + " s"
+                : String.format(Locale.ROOT, "still compiling (%.0f %% of a core over the last %d s)", 100 * busy,
+                        JIT_WINDOW.toSeconds());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf(Locale.ROOT, "bench: warm-up: the LeadFlow job read %,d events in %.0f s, not measured; JIT %s%n", read,
+                seconds, state);
+        return new Warmup(seconds, settled);
+    }
+
+    /** The JIT counts as settled below this share of one core. */
+    static final double JIT_SETTLED = 0.10;
+    static final Duration JIT_WINDOW = Duration.ofSeconds(10);
+
+    /** Compilation time of this JVM per wall time, over a sliding window. */
+    private static final class JitClock {
+        private final java.lang.management.CompilationMXBean bean = java.lang.management.ManagementFactory.getCompilationMXBean();
+        private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
+
+        /** Share of one core the JIT used over the last window; -1 until a whole window is seen. */
+        double busyOverWindow() {
+            long now = System.nanoTime();
+            long compileMs = bean.getTotalCompilationTime();
+            samples.addLast(new long[] {now, compileMs});
+            while (samples.size() > 1 && now - samples.peekFirst()[0] > JIT_WINDOW.toNanos()) {
+                samples.removeFirst();
+            }
+            long[] first = samples.peekFirst();
+            long span = now - first[0];
+            if (span < JIT_WINDOW.toNanos() * 9 / 10) {
+                return -1;
+            }
+            return (compileMs - first[1]) * 1e6 / span;
         }
     }
 
@@ -342,9 +443,9 @@ public final class Bench {
     static void printTable(Result r, PrintStream out) {
         Options o = r.options();
         out.println();
-        out.printf(Locale.ROOT, "LeadFlow bench: %,d events, %d cores, parallelism %d, heap state backend, buffer timeout %d ms, checkpoints every %d s%n",
+        out.printf(Locale.ROOT, "LeadFlow bench: %,d events, %d cores, parallelism %d, heap state backend, buffer timeout %d ms, checkpoints every %d s, warm-up %.0f s (JIT %s)%n",
                 r.events(), Runtime.getRuntime().availableProcessors(), o.parallelism(), o.bufferTimeout().toMillis(),
-                o.checkpointInterval().toSeconds());
+                o.checkpointInterval().toSeconds(), r.warmup().seconds(), r.warmup().jitSettled() ? "settled" : "not settled");
         out.println("  ┌──────────────────────────────────────────────┬──────────────┐");
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "floor job (read + decode + 1 state update)", String.format(Locale.ROOT, "%,.0f ev/s", r.floorEps()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "LeadFlow job (drain)", String.format(Locale.ROOT, "%,.0f ev/s", r.leadflowEps()));

@@ -23,7 +23,7 @@ class BenchTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"bench", "--events", "50000", "--latency-rate", "2000",
-            "--latency-duration", "5s", "--data-dir", dataDir.resolve("bench").toString()},
+            "--latency-duration", "5s", "--warmup", "3s", "--data-dir", dataDir.resolve("bench").toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed + err.toString(StandardCharsets.UTF_8)).isZero();
@@ -33,10 +33,13 @@ class BenchTest {
         assertThat(json).hasSize(1);
         JsonNode r = new ObjectMapper().readTree(json.get(0));
         for (String field : List.of("events", "floor_eps", "leadflow_eps", "ratio", "p50_ms", "p95_ms", "p99_ms",
-                "max_ms", "cores", "state_backend", "buffer_timeout_ms", "checkpoint_interval_ms")) {
+                "max_ms", "cores", "state_backend", "buffer_timeout_ms", "checkpoint_interval_ms", "warmup_s")) {
             assertThat(r.has(field)).as(field + " in " + json.get(0)).isTrue();
         }
         assertThat(r.get("events").asLong()).isEqualTo(50_000);
+        assertThat(r.get("warmup_s").asLong()).isBetween(3L, 30L);
+        assertThat(r.has("jit_settled")).isTrue();
+        assertThat(printed).contains("bench: warm-up: the LeadFlow job read");
         assertThat(r.get("floor_eps").asDouble()).isPositive();
         assertThat(r.get("leadflow_eps").asDouble()).isPositive();
         assertThat(r.get("latency_samples").asLong()).isPositive();
