@@ -1,5 +1,6 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.AccountTallySerializer;
 import dev.leadflow.scoring.AccountPriority;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.ArrayList;
@@ -44,13 +45,13 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     static final long VERSIONS_PER_MS = 4096;
     static final MapStateDescriptor<String, AccountMember> MEMBERS = new MapStateDescriptor<>(
             "members", Types.STRING, TypeInformation.of(AccountMember.class));
-    static final ValueStateDescriptor<Integer> ENGAGED_COUNT = new ValueStateDescriptor<>("engaged-count", Types.INT);
+    static final ValueStateDescriptor<AccountTally> TALLY = new ValueStateDescriptor<>("account-tally", AccountTallySerializer.TYPE);
 
     private final ScoringModel model;
 
     private transient LiveModel live;
     private transient MapState<String, AccountMember> members;
-    private transient ValueState<Integer> engagedCount;
+    private transient ValueState<AccountTally> tally;
     private transient Map<HandoffCommand.Action, Counter> actions;
 
     public AccountPrioritizer(ScoringModel model) {
@@ -61,7 +62,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     public void open(OpenContext openContext) {
         live = new LiveModel(model, "account prioritizer " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         members = getRuntimeContext().getMapState(MEMBERS);
-        engagedCount = getRuntimeContext().getState(ENGAGED_COUNT);
+        tally = getRuntimeContext().getState(TALLY);
         actions = new EnumMap<>(HandoffCommand.Action.class);
         for (HandoffCommand.Action a : HandoffCommand.Action.values()) {
             actions.put(a, getRuntimeContext().getMetricGroup()
@@ -115,23 +116,43 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         if (m == null) {
             m = new AccountMember();
         }
-        int before = engagedCount.value() == null ? 0 : engagedCount.value();
-        int after = before + (u.engaged ? 1 : 0) - (m.engaged ? 1 : 0);
+        AccountTally t = tallyOf();
+        int before = t.engaged;
+        boolean wasOpen = m.open;
+        t.engaged = before + (u.engaged ? 1 : 0) - (m.engaged ? 1 : 0);
         m.engaged = u.engaged;
         m.last = u;
-        decide(m, u, after, out);
+        decide(m, u, t.engaged, out);
         if (!m.engaged && !m.open) {
             members.remove(u.leadId);
         } else {
             members.put(u.leadId, m);
         }
-        if (after != before) {
-            if (after == 0) {
-                engagedCount.clear(); // nothing of a fully cold account stays in state
+        if (m.open != wasOpen) {
+            if (m.open) {
+                t.open.add(u.leadId);
             } else {
-                engagedCount.update(after);
+                t.open.remove(u.leadId);
             }
-            reprioritizeColleagues(u, after, out);
+        }
+        if (t.engaged != before || m.open != wasOpen) {
+            store(t);
+        }
+        if (t.engaged != before) {
+            reprioritizeColleagues(u, t, out);
+        }
+    }
+
+    private AccountTally tallyOf() throws Exception {
+        AccountTally t = tally.value();
+        return t == null ? new AccountTally() : t;
+    }
+
+    private void store(AccountTally t) throws Exception {
+        if (t.isEmpty()) {
+            tally.clear(); // nothing of a fully cold account stays in state
+        } else {
+            tally.update(t);
         }
     }
 
@@ -139,19 +160,17 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     private void erase(LeadUpdate u, Collector<HandoffCommand> out) throws Exception {
         AccountMember m = members.get(u.leadId);
         if (m != null) {
-            int before = engagedCount.value() == null ? 0 : engagedCount.value();
-            int after = before - (m.engaged ? 1 : 0);
+            AccountTally t = tallyOf();
+            int before = t.engaged;
+            t.engaged = before - (m.engaged ? 1 : 0);
             if (m.open) {
-                emit(m, u, HandoffCommand.Action.WITHDRAW, m.priority, after, out);
+                emit(m, u, HandoffCommand.Action.WITHDRAW, m.priority, t.engaged, out);
+                t.open.remove(u.leadId);
             }
             members.remove(u.leadId);
-            if (after != before) {
-                if (after == 0) {
-                    engagedCount.clear();
-                } else {
-                    engagedCount.update(after);
-                }
-                reprioritizeColleagues(u, after, out);
+            store(t);
+            if (t.engaged != before) {
+                reprioritizeColleagues(u, t, out);
             }
         }
         actions.get(HandoffCommand.Action.ERASE).inc();
@@ -185,26 +204,21 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         }
     }
 
-    /** The committee changed size: every queued colleague's priority changes with it. */
-    private void reprioritizeColleagues(LeadUpdate trigger, int engaged, Collector<HandoffCommand> out) throws Exception {
-        List<Map.Entry<String, AccountMember>> changed = new ArrayList<>();
-        for (Map.Entry<String, AccountMember> e : members.entries()) {
-            AccountMember m = e.getValue();
-            if (e.getKey().equals(trigger.leadId) || !m.open) {
+    /** The committee changed size: every queued colleague's priority changes with it, oldest handoff first. */
+    private void reprioritizeColleagues(LeadUpdate trigger, AccountTally t, Collector<HandoffCommand> out) throws Exception {
+        for (String lead : t.open) {
+            AccountMember m = lead.equals(trigger.leadId) ? null : members.get(lead);
+            if (m == null || !m.open) {
                 continue;
             }
-            double priority = AccountPriority.priority(live.current(), m.last.readiness, m.last.engaged, m.last.handRaised, engaged);
+            double priority = AccountPriority.priority(live.current(), m.last.readiness, m.last.engaged, m.last.handRaised, t.engaged);
             if (priority != m.priority) {
                 m.priority = priority;
-                LeadUpdate basis = m.last;
                 // Attribute the change to the event that caused it, at its time.
-                LeadUpdate u = copyWithTrigger(basis, trigger);
-                emit(m, u, HandoffCommand.Action.UPDATE, priority, engaged, out);
-                changed.add(e);
+                LeadUpdate u = copyWithTrigger(m.last, trigger);
+                emit(m, u, HandoffCommand.Action.UPDATE, priority, t.engaged, out);
+                members.put(lead, m);
             }
-        }
-        for (Map.Entry<String, AccountMember> e : changed) {
-            members.put(e.getKey(), e.getValue());
         }
     }
 

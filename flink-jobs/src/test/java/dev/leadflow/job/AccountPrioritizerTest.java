@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -58,6 +59,34 @@ class AccountPrioritizerTest {
 
         harness.processElement(update("grace", T0 + 3000, 5, false, false, null), T0 + 3000);
         assertThat(Harnesses.keyedStateEntries(harness)).as("a cold account leaves nothing behind").isZero();
+    }
+
+    @Test
+    void aCommitteeChangeUpdatesTheOpenHandoffsOldestFirstAlsoAfterARestoreAndNeverAWithdrawnOne() throws Exception {
+        harness.processElement(update("zoe", T0 + 100, 70, true, true, "default"), T0 + 100);
+        harness.processElement(update("bob", T0 + 101, 70, true, true, "default"), T0 + 101);
+        harness.processElement(update("kim", T0 + 102, 70, true, true, "default"), T0 + 102);
+        harness.processElement(update("bob", T0 + 103, 40, true, false, null), T0 + 103); // withdrawn, still engaged
+        assertThat(harness.extractOutputValues()).extracting(c -> c.action + ":" + c.leadId)
+                .containsExactly("ENQUEUE:zoe", "ENQUEUE:bob", "UPDATE:zoe", "ENQUEUE:kim", "UPDATE:zoe", "UPDATE:bob",
+                        "WITHDRAW:bob");
+
+        var snapshot = harness.snapshot(1L, T0 + 104);
+        harness.close();
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new AccountPrioritizer(model), List.of(LiveModel.STATE)),
+                u -> u.accountKey, Types.STRING, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+
+        harness.processElement(update("new-colleague", T0 + 200, 30, true, false, null), T0 + 200);
+        List<HandoffCommand> after = harness.extractOutputValues();
+        assertThat(after).extracting(c -> c.action + ":" + c.leadId)
+                .as("only the open handoffs, in the order they were enqueued")
+                .containsExactly("UPDATE:zoe", "UPDATE:kim");
+        assertThat(after).extracting(c -> c.engagedLeads).containsOnly(4);
+        assertThat(after).extracting(c -> c.priority).containsOnly(70.0 + model.committeeMaxBonus());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.job.types.AnonymousVisitorSerializer;
 import dev.leadflow.job.types.LeadEventSerializer;
+import dev.leadflow.job.types.AccountTallySerializer;
 import dev.leadflow.job.types.ScoredLeadSerializer;
 import dev.leadflow.job.types.LeadUpdateSerializer;
 import dev.leadflow.scoring.LeadEvent;
@@ -51,6 +52,8 @@ class PojoSerializationTest {
         assertThat(IdentityStitcher.VISITOR.getSerializer()).isInstanceOf(AnonymousVisitorSerializer.class);
         LeadScoringFunction.STATE.initializeSerializerUnlessSet(new ExecutionConfig());
         assertThat(LeadScoringFunction.STATE.getSerializer()).isInstanceOf(ScoredLeadSerializer.class);
+        AccountPrioritizer.TALLY.initializeSerializerUnlessSet(new ExecutionConfig());
+        assertThat(AccountPrioritizer.TALLY.getSerializer()).isInstanceOf(AccountTallySerializer.class);
     }
 
     @Test

@@ -81,7 +81,7 @@ public final class SavepointState {
     static final Map<String, List<StateDescriptor<?, ?>>> OPERATORS = Map.of(
             LeadFlowPipeline.Uids.STITCHING, List.of(IdentityStitcher.VISITOR),
             LeadFlowPipeline.Uids.SCORING, List.of(LeadScoringFunction.STATE),
-            LeadFlowPipeline.Uids.PRIORITIZER, List.of(AccountPrioritizer.MEMBERS, AccountPrioritizer.ENGAGED_COUNT));
+            LeadFlowPipeline.Uids.PRIORITIZER, List.of(AccountPrioritizer.MEMBERS, AccountPrioritizer.TALLY));
 
     /** Fields (any visibility, no getters) and map entries in sorted order: one text per value. */
     static final ObjectMapper JSON = JsonMapper.builder()

@@ -2,6 +2,7 @@ package dev.leadflow.job.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.job.AccountTally;
 import dev.leadflow.job.AnonymousVisitor;
 import dev.leadflow.job.LeadEmission;
 import dev.leadflow.job.LeadUpdate;
@@ -42,6 +43,7 @@ class SerializedFieldsTest {
                 "publishedUntil", "publishedRev", "signals", "decayHalfLife", "decayAsOf", "decayValue",
                 "decayGroupCount", "decayModel", "recentEventIds", "recentEventIdCount", "clock", "lastEventAt");
         assertThat(fields(AnonymousVisitor.class)).containsExactly("linkedLead", "held", "lastSeen");
+        assertThat(fields(AccountTally.class)).containsExactly("engaged", "open");
         assertThat(fields(ScoredLead.class)).containsExactly("lead", "emitted", "timer");
         assertThat(fields(LeadEmission.class)).containsExactly("accountKey", "accountDomain", "engaged", "wantsHandoff");
         assertThat(fields(Profile.class)).containsExactly("email", "firstName", "lastName", "title", "company",
