@@ -41,7 +41,7 @@ public final class AccountTallySerializer extends MutableRecordSerializer<Accoun
     }
 
     @Override
-    public void serialize(AccountTally t, DataOutputView out) throws IOException {
+    protected void write(AccountTally t, DataOutputView out) throws IOException {
         writeVarInt(out, t.engaged);
         writeVarInt(out, t.open.size());
         for (String lead : t.open) {

@@ -52,7 +52,7 @@ public final class AnonymousVisitorSerializer extends MutableRecordSerializer<An
     }
 
     @Override
-    public void serialize(AnonymousVisitor v, DataOutputView out) throws IOException {
+    protected void write(AnonymousVisitor v, DataOutputView out) throws IOException {
         writeString(out, v.linkedLead);
         if (v.held == null) {
             writeVarInt(out, 0);

@@ -49,7 +49,7 @@ public final class LeadEventSerializer extends MutableRecordSerializer<LeadEvent
     }
 
     @Override
-    public void serialize(LeadEvent e, DataOutputView out) throws IOException {
+    protected void write(LeadEvent e, DataOutputView out) throws IOException {
         writeString(out, e.eventId);
         writeEnum(out, e.source);
         out.writeLong(e.occurredAt);

@@ -91,7 +91,7 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
     }
 
     @Override
-    public void serialize(LeadState s, DataOutputView out) throws IOException {
+    protected void write(LeadState s, DataOutputView out) throws IOException {
         writeString(out, s.leadId);
         writeProfile(out, s.profile);
         out.writeLong(s.profileAt);

@@ -62,7 +62,7 @@ public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpda
     }
 
     @Override
-    public void serialize(LeadUpdate u, DataOutputView out) throws IOException {
+    protected void write(LeadUpdate u, DataOutputView out) throws IOException {
         writeString(out, u.leadId);
         writeString(out, u.accountKey);
         writeString(out, u.accountDomain);

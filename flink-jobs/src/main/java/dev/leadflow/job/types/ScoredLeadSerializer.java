@@ -50,7 +50,7 @@ public final class ScoredLeadSerializer extends MutableRecordSerializer<ScoredLe
     }
 
     @Override
-    public void serialize(ScoredLead s, DataOutputView out) throws IOException {
+    protected void write(ScoredLead s, DataOutputView out) throws IOException {
         out.writeBoolean(s.lead != null);
         if (s.lead != null) {
             LeadStateSerializer.INSTANCE.serialize(s.lead, out);
