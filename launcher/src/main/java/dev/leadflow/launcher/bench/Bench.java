@@ -89,6 +89,7 @@ public final class Bench {
             m.put("state_backend", "hashmap");
             m.put("buffer_timeout_ms", options.bufferTimeout().toMillis());
             m.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
+            m.put("gc", collector());
             m.put("warmup_s", Math.round(warmup.seconds()));
             m.put("jit_settled", warmup.jitSettled());
             // other work on the machine skews every figure: the 1-minute load average at the end says how much
@@ -99,6 +100,13 @@ public final class Bench {
             m.put("leadflow_cpu_us_per_event", round(leadflowCpuUs, 1));
             return m;
         }
+    }
+
+    /** The garbage collector of this JVM, by the name of its first collector bean ("G1", "ZGC", ...). */
+    static String collector() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(b -> b.getName().split(" ")[0])
+                .findFirst().orElse("unknown");
     }
 
     /** How long the warm-up ran, and whether the JIT had settled by its end. */
@@ -443,9 +451,9 @@ public final class Bench {
     static void printTable(Result r, PrintStream out) {
         Options o = r.options();
         out.println();
-        out.printf(Locale.ROOT, "LeadFlow bench: %,d events, %d cores, parallelism %d, heap state backend, buffer timeout %d ms, checkpoints every %d s, warm-up %.0f s (JIT %s)%n",
+        out.printf(Locale.ROOT, "LeadFlow bench: %,d events, %d cores, parallelism %d, heap state backend, buffer timeout %d ms, checkpoints every %d s, warm-up %.0f s (JIT %s), GC %s%n",
                 r.events(), Runtime.getRuntime().availableProcessors(), o.parallelism(), o.bufferTimeout().toMillis(),
-                o.checkpointInterval().toSeconds(), r.warmup().seconds(), r.warmup().jitSettled() ? "settled" : "not settled");
+                o.checkpointInterval().toSeconds(), r.warmup().seconds(), r.warmup().jitSettled() ? "settled" : "not settled", collector());
         out.println("  ┌──────────────────────────────────────────────┬──────────────┐");
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "floor job (read + decode + 1 state update)", String.format(Locale.ROOT, "%,.0f ev/s", r.floorEps()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "LeadFlow job (drain)", String.format(Locale.ROOT, "%,.0f ev/s", r.leadflowEps()));

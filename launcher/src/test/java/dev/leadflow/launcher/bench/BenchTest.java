@@ -39,6 +39,7 @@ class BenchTest {
         assertThat(r.get("events").asLong()).isEqualTo(50_000);
         assertThat(r.get("warmup_s").asLong()).isBetween(3L, 30L);
         assertThat(r.has("jit_settled")).isTrue();
+        assertThat(r.get("gc").asText()).as("this JVM's collector").isNotBlank().isNotEqualTo("unknown");
         assertThat(printed).contains("bench: warm-up: the LeadFlow job read");
         assertThat(r.get("floor_eps").asDouble()).isPositive();
         assertThat(r.get("leadflow_eps").asDouble()).isPositive();
