@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -73,12 +72,7 @@ class AccountPrioritizerTest {
 
         var snapshot = harness.snapshot(1L, T0 + 104);
         harness.close();
-        harness = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new AccountPrioritizer(model), List.of(LiveModel.STATE)),
-                u -> u.accountKey, Types.STRING, 1, 1, 0);
-        harness.initializeState(snapshot);
-        harness.open();
-        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        harness = Harnesses.restored(new AccountPrioritizer(model), u -> u.accountKey, snapshot);
 
         harness.processElement(update("new-colleague", T0 + 200, 30, true, false, null), T0 + 200);
         List<HandoffCommand> after = harness.extractOutputValues();

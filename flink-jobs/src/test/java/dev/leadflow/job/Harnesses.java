@@ -1,7 +1,15 @@
 package dev.leadflow.job;
 
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /** What the broadcast operator harnesses do not offer themselves. */
 final class Harnesses {
@@ -11,5 +19,20 @@ final class Harnesses {
     /** Keyed state entries of the harness's operator, over all keys and states (heap backend). */
     static int keyedStateEntries(AbstractStreamOperatorTestHarness<?> harness) {
         return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    /**
+     * A new harness of {@code function} (keyed by a string, with the control broadcast state) restored
+     * from {@code snapshot} and opened; like the job, its control input never holds back event time.
+     */
+    static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, Control, OUT> restored(
+            KeyedBroadcastProcessFunction<String, IN, Control, OUT> function, KeySelector<IN, String> key,
+            OperatorSubtaskState snapshot) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, IN, Control, OUT> harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(function, List.of(LiveModel.STATE)), key, Types.STRING, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        return harness;
     }
 }

@@ -7,7 +7,6 @@ import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -139,12 +138,7 @@ class LeadScoringFunctionTest {
         // A restored job scores with the model it had applied, not the one it was started with.
         var snapshot = harness.snapshot(1L, T0 + 6 * MINUTE);
         harness.close();
-        harness = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new LeadScoringFunction(model), List.of(LiveModel.STATE)),
-                e -> e.leadId, Types.STRING, 1, 1, 0);
-        harness.initializeState(snapshot);
-        harness.open();
-        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        harness = Harnesses.restored(new LeadScoringFunction(model), e -> e.leadId, snapshot);
         harness.processElement(event("p-5", "page:pricing", T0 + 7 * MINUTE), T0 + 7 * MINUTE);
         assertThat(last().modelVersion).isEqualTo("2026.2-test");
     }

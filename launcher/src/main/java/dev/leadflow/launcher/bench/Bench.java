@@ -242,11 +242,7 @@ public final class Bench {
         long lastReport = start;
         for (int pass = 1; !settled && System.nanoTime() < end; pass++) {
             JobSettings s = settings(kafka, redis, registry, "bench-warmup-" + pass);
-            StreamExecutionEnvironment env = flink.environment();
-            LeadFlowJob.configure(env, s);
-            LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
-                    ScoringModel.defaults(), s);
-            JobID job = flink.submit(env, "bench-warmup-" + pass);
+            JobID job = submit(flink, s, "bench-warmup-" + pass, false);
             try {
                 long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
                 long count;
@@ -311,14 +307,7 @@ public final class Bench {
 
     /** Runs a job over the preloaded topics; returns records read per second and CPU microseconds per record. */
     private double[] drain(LocalFlink flink, RedisServer redis, String what, JobSettings s, boolean floor) throws Exception {
-        StreamExecutionEnvironment env = flink.environment();
-        LeadFlowJob.configure(env, s);
-        if (floor) {
-            FloorJob.define(env, LeadFlowJob.kafkaInputs(s), s);
-        } else {
-            LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
-        }
-        JobID job = flink.submit(env, "bench-" + what);
+        JobID job = submit(flink, s, "bench-" + what, floor);
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             long first;
@@ -366,6 +355,18 @@ public final class Bench {
         }
     }
 
+    /** Submits the floor job or the real LeadFlow job, configured as production configures it. */
+    private static JobID submit(LocalFlink flink, JobSettings s, String name, boolean floor) throws Exception {
+        StreamExecutionEnvironment env = flink.environment();
+        LeadFlowJob.configure(env, s);
+        if (floor) {
+            FloorJob.define(env, LeadFlowJob.kafkaInputs(s), s);
+        } else {
+            LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
+        }
+        return flink.submit(env, name);
+    }
+
     /** CPU time used so far by this JVM and by the redis-server child. */
     private static long cpuNanos(RedisServer redis) {
         long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -383,10 +384,7 @@ public final class Bench {
         s.startFrom = JobSettings.StartFrom.LATEST;
         long expected = (long) (options.latencyRate() * options.latencyDuration().toSeconds());
         s.latencyHistogramSize = (int) Math.max(10_000, Math.min(20_000_000, expected));
-        StreamExecutionEnvironment env = flink.environment();
-        LeadFlowJob.configure(env, s);
-        LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
-        JobID job = flink.submit(env, "bench-latency");
+        JobID job = submit(flink, s, "bench-latency", false);
         try {
             flink.awaitRunning(job, Duration.ofMinutes(2));
             // the sources resolve "latest" when they are assigned their splits, just after RUNNING
