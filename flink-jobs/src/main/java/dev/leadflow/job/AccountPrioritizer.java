@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * waits (including when a colleague's engagement changes the committee), WITHDRAW when it
  * closes. A queue change is a WITHDRAW from the old queue and an ENQUEUE into the new one.
  *
- * <p>Versions: {@code max(previous + 1, at * 4096)}. The floor from the lead's event-time clock
- * keeps versions growing even after this state forgot the lead (it forgets leads that are
- * neither engaged nor queued, and the scorer drops inactive leads), so Redis never mistakes a
- * new action for a replay of an old one.
+ * <p>Versions are the lead's, not the account's: lead scoring gives each update a block of versions
+ * ({@link HandoffVersions}) and the actions derived from an update are numbered inside its block, so a
+ * lead's versions grow across accounts and subtasks (an account move's WITHDRAW, decided here for the old
+ * account, is always older than the new account's ENQUEUE). A colleague's re-prioritization takes the next
+ * version in the lead's current block; in the rare case the block is used up it waits for the lead's next
+ * update, and is counted.
  *
  * <p>An erased lead's handoff is withdrawn, the lead is forgotten, and an ERASE command follows for
  * the queue sink. The broadcast input carries new scoring models (priority weights) and the
@@ -42,7 +44,6 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AccountPrioritizer.class);
-    static final long VERSIONS_PER_MS = 4096;
     static final MapStateDescriptor<String, AccountMember> MEMBERS = new MapStateDescriptor<>(
             "members", Types.STRING, TypeInformation.of(AccountMember.class));
     static final ValueStateDescriptor<AccountTally> TALLY = new ValueStateDescriptor<>("account-tally", AccountTallySerializer.TYPE);
@@ -53,6 +54,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     private transient MapState<String, AccountMember> members;
     private transient ValueState<AccountTally> tally;
     private transient Map<HandoffCommand.Action, Counter> actions;
+    private transient Counter deferred;
 
     public AccountPrioritizer(ScoringModel model) {
         this.model = model;
@@ -69,6 +71,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
                     .addGroup("action", a.name().toLowerCase(java.util.Locale.ROOT))
                     .counter(JobMetrics.HANDOFF_ACTIONS));
         }
+        deferred = getRuntimeContext().getMetricGroup().counter(JobMetrics.REPRIORITIZATIONS_DEFERRED);
     }
 
     @Override
@@ -213,6 +216,10 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
             }
             double priority = AccountPriority.priority(live.current(), m.last.readiness, m.last.engaged, m.last.handRaised, t.engaged);
             if (priority != m.priority) {
+                if (!HandoffVersions.inBlock(m.version + 1, m.last.version)) {
+                    deferred.inc(); // the lead's block is used up: its next update from scoring brings the priority
+                    continue;
+                }
                 m.priority = priority;
                 // Attribute the change to the event that caused it, at its time.
                 LeadUpdate u = copyWithTrigger(m.last, trigger);
@@ -232,7 +239,8 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
 
     private void emit(AccountMember m, LeadUpdate u, HandoffCommand.Action action, double priority, int engaged,
             Collector<HandoffCommand> out) {
-        m.version = Math.max(m.version + 1, u.at * VERSIONS_PER_MS);
+        // the first action of an update takes the first version of its block, any further one the next
+        m.version = Math.max(m.version + 1, u.version);
         HandoffCommand c = command(m, u, action, priority, engaged);
         actions.get(action).inc();
         out.collect(c);

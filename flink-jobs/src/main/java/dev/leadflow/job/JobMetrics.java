@@ -20,6 +20,11 @@ public final class JobMetrics {
     public static final String DUPLICATE_EVENTS = "leadflow_duplicate_events";
     /** Counter per action (label {@code action}: enqueue, update, withdraw). */
     public static final String HANDOFF_ACTIONS = "leadflow_handoff_actions";
+    /**
+     * Counter: a colleague's committee change that could not re-prioritize a queued lead because the lead's
+     * block of versions was used up (see HandoffVersions); the lead's next update brings its priority.
+     */
+    public static final String REPRIORITIZATIONS_DEFERRED = "leadflow_reprioritizations_deferred";
     /** Histogram: ms from the triggering event's Kafka timestamp to Redis acknowledging the write. */
     public static final String EVENT_TO_QUEUE_MS = "leadflow_event_to_queue_latency_ms";
     /** Counter: Redis write attempts that failed and were retried. */

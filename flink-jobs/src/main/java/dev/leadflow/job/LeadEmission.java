@@ -6,6 +6,8 @@ public class LeadEmission {
     public String accountDomain;
     public boolean engaged;
     public boolean wantsHandoff;
+    /** First version of the block of the last update emitted (see {@link HandoffVersions}); 0 before any. */
+    public long version;
 
     public LeadEmission() {}
 }

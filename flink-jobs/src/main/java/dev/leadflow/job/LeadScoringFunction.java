@@ -94,7 +94,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
             duplicates.inc();
             return;
         }
-        publish(lead, ev, event.eventId, event.ingestedAt, out);
+        publish(lead, ev, event.eventId, event.ingestedAt, ctx.timerService().currentWatermark(), out);
         schedule(lead, ctx.timerService());
         state.update(lead);
     }
@@ -110,7 +110,8 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         erasures.inc();
         String accountKey = last != null ? last.accountKey : LeadUpdate.accountKey(null, request.leadId);
         String accountDomain = last != null ? last.accountDomain : null;
-        out.collect(LeadUpdate.erased(request.leadId, accountKey, accountDomain, request.occurredAt,
+        long version = HandoffVersions.next(last != null ? last.version : 0, request.occurredAt, timers.currentWatermark());
+        out.collect(LeadUpdate.erased(request.leadId, accountKey, accountDomain, request.occurredAt, version,
                 request.eventId, request.reason, live.current().version()));
     }
 
@@ -139,27 +140,40 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
             LeadEmission last = lead.emitted;
             if (last != null && (last.wantsHandoff || last.engaged)) {
                 out.collect(LeadUpdate.leaving(s.leadId, last.accountKey, last.accountDomain, timestamp,
-                        live.current().version()));
+                        HandoffVersions.next(last.version, timestamp, timestamp), live.current().version()));
             }
             state.clear();
             return;
         }
         Evaluation ev = scorer.evaluate(s, timestamp);
-        publish(lead, ev, null, 0L, out);
+        publish(lead, ev, null, 0L, timestamp, out);
         schedule(lead, ctx.timerService());
         state.update(lead);
     }
 
-    /** Tells the prioritizer what changed for it: handoff wanted or not, scores while wanted, committee membership. */
-    private void publish(ScoredLead lead, Evaluation ev, String triggerEventId, long triggerIngestedAt,
+    /**
+     * Tells the prioritizer what changed for it: handoff wanted or not, scores while wanted, committee membership.
+     * Every update gets the lead's next block of versions (see {@link HandoffVersions}), also the one that tells
+     * the old account that the lead left it.
+     */
+    private void publish(ScoredLead lead, Evaluation ev, String triggerEventId, long triggerIngestedAt, long watermark,
             Collector<LeadUpdate> out) {
         LeadEmission last = lead.emitted;
         String accountKey = LeadUpdate.accountKey(ev.accountDomain, ev.leadId);
         boolean wasWanted = last != null && last.wantsHandoff;
         boolean wasEngaged = last != null && last.engaged;
         boolean accountMoved = last != null && !accountKey.equals(last.accountKey);
+        long version = last == null ? 0 : last.version;
         if (accountMoved && (wasWanted || wasEngaged)) {
-            out.collect(LeadUpdate.leaving(ev.leadId, last.accountKey, last.accountDomain, ev.at, live.current().version()));
+            version = HandoffVersions.next(version, ev.at, watermark);
+            out.collect(LeadUpdate.leaving(ev.leadId, last.accountKey, last.accountDomain, ev.at, version,
+                    live.current().version()));
+            // the old account has been told; what follows is between the lead and its new account
+            last.accountKey = accountKey;
+            last.accountDomain = ev.accountDomain;
+            last.engaged = false;
+            last.wantsHandoff = false;
+            last.version = version;
             wasWanted = false;
             wasEngaged = false;
         }
@@ -167,8 +181,11 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         if (!relevant || !(ev.changed || accountMoved)) {
             return;
         }
-        out.collect(toUpdate(lead.lead, ev, accountKey, triggerEventId, triggerIngestedAt));
+        LeadUpdate update = toUpdate(lead.lead, ev, accountKey, triggerEventId, triggerIngestedAt);
+        update.version = HandoffVersions.next(version, ev.at, watermark);
+        out.collect(update);
         LeadEmission now = last == null ? new LeadEmission() : last;
+        now.version = update.version;
         now.accountKey = accountKey;
         now.accountDomain = ev.accountDomain;
         now.engaged = ev.engaged;

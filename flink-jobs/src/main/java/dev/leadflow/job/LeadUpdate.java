@@ -20,6 +20,11 @@ public class LeadUpdate {
     public String accountDomain;
     /** The lead's event-time clock when this was decided, epoch millis. */
     public long at;
+    /**
+     * First version of the block of queue-action versions this update opens; grows with every update of
+     * the lead (see {@link HandoffVersions}).
+     */
+    public long version;
     public String triggerEventId;
     /** Kafka timestamp of the triggering event (0 for timer-driven changes). */
     public long triggerIngestedAt;
@@ -45,12 +50,14 @@ public class LeadUpdate {
     public LeadUpdate() {}
 
     /** Tells the account this lead no longer wants a handoff nor counts as engaged. */
-    public static LeadUpdate leaving(String leadId, String accountKey, String accountDomain, long at, String modelVersion) {
+    public static LeadUpdate leaving(String leadId, String accountKey, String accountDomain, long at, long version,
+            String modelVersion) {
         LeadUpdate u = new LeadUpdate();
         u.leadId = leadId;
         u.accountKey = accountKey;
         u.accountDomain = accountDomain;
         u.at = at;
+        u.version = version;
         u.modelVersion = modelVersion;
         return u;
     }
@@ -59,9 +66,9 @@ public class LeadUpdate {
      * The lead was erased: the prioritizer withdraws its handoff, forgets it, and passes the
      * erasure on to the queue sink.
      */
-    public static LeadUpdate erased(String leadId, String accountKey, String accountDomain, long at,
+    public static LeadUpdate erased(String leadId, String accountKey, String accountDomain, long at, long version,
             String requestId, String requestedBy, String modelVersion) {
-        LeadUpdate u = leaving(leadId, accountKey, accountDomain, at, modelVersion);
+        LeadUpdate u = leaving(leadId, accountKey, accountDomain, at, version, modelVersion);
         u.erasureRequestId = requestId;
         u.requestedBy = requestedBy;
         return u;
@@ -74,6 +81,7 @@ public class LeadUpdate {
         u.accountKey = accountKey;
         u.accountDomain = accountDomain;
         u.at = at;
+        u.version = version;
         u.triggerEventId = triggerEventId;
         u.triggerIngestedAt = triggerIngestedAt;
         u.fit = fit;
@@ -106,7 +114,7 @@ public class LeadUpdate {
 
     @Override
     public String toString() {
-        return "LeadUpdate{" + leadId + " account=" + accountKey + " at=" + at + " readiness=" + readiness
+        return "LeadUpdate{" + leadId + " account=" + accountKey + " at=" + at + " v=" + version + " readiness=" + readiness
                 + " wants=" + wantsHandoff + " handoff=" + handoffId + " queue=" + queue + " engaged=" + engaged + '}';
     }
 }

@@ -84,6 +84,24 @@ class AccountPrioritizerTest {
     }
 
     @Test
+    void colleaguesReprioritizeInsideTheLeadsVersionBlockAndWaitForItsNextUpdateWhenItIsUsedUp() throws Exception {
+        harness.processElement(update("ada", T0, 70, true, true, "default"), T0);
+        long block = version(T0);
+        // a colleague who keeps engaging and cooling changes the committee twice per round, without ada's own update
+        for (int i = 1; i <= HandoffVersions.BLOCK; i++) {
+            harness.processElement(update("grace", T0 + i, 30, i % 2 == 1, false, null), T0 + i);
+        }
+        List<HandoffCommand> ada = harness.extractOutputValues().stream().filter(c -> c.leadId.equals("ada")).toList();
+        assertThat(ada).hasSize((int) HandoffVersions.BLOCK);
+        for (int i = 0; i < ada.size(); i++) {
+            assertThat(ada.get(i).version).isEqualTo(block + i);
+        }
+        // ada's next update from scoring opens a new block above everything so far
+        harness.processElement(update("ada", T0 + 5000, 72, true, true, "default"), T0 + 5000);
+        assertThat(lastCommand().version).isGreaterThan(ada.get(ada.size() - 1).version).isEqualTo(version(T0 + 5000));
+    }
+
+    @Test
     void aQueueChangeWithdrawsFromTheOldQueueAndEnqueuesInTheNew() throws Exception {
         harness.processElement(update("ada", T0, 70, true, true, "default"), T0);
         harness.processElement(update("ada", T0 + 1000, 70, true, true, "owner-s42"), T0 + 1000);
@@ -96,7 +114,7 @@ class AccountPrioritizerTest {
     void anErasedLeadIsWithdrawnForgottenAndPassedOnAsAnEraseWhileItsColleagueDropsBack() throws Exception {
         harness.processElement(update("ada", T0, 70, true, true, "default"), T0);
         harness.processElement(update("grace", T0 + 1000, 70, true, true, "default"), T0 + 1000);
-        harness.processElement(LeadUpdate.erased("grace", "acme.io", "acme.io", T0 + 2000, "req-1", "dpo", "test"), T0 + 2000);
+        harness.processElement(LeadUpdate.erased("grace", "acme.io", "acme.io", T0 + 2000, version(T0 + 2000), "req-1", "dpo", "test"), T0 + 2000);
 
         List<HandoffCommand> out = harness.extractOutputValues();
         assertThat(out.subList(3, out.size())).extracting(c -> c.action + ":" + c.leadId)
@@ -116,7 +134,7 @@ class AccountPrioritizerTest {
 
     @Test
     void erasingALeadTheAccountNeverHeldStillReachesTheQueue() throws Exception {
-        harness.processElement(LeadUpdate.erased("nobody", "lead:nobody", null, T0, "req-2", null, "test"), T0);
+        harness.processElement(LeadUpdate.erased("nobody", "lead:nobody", null, T0, version(T0), "req-2", null, "test"), T0);
         assertThat(harness.extractOutputValues()).extracting(c -> c.action + ":" + c.leadId).containsExactly("ERASE:nobody");
         assertThat(Harnesses.keyedStateEntries(harness)).isZero();
     }
@@ -166,12 +184,18 @@ class AccountPrioritizerTest {
         return out.get(out.size() - 1);
     }
 
+    /** The version block lead scoring would open for an update at {@code at} (one update per ms here). */
+    private static long version(long at) {
+        return HandoffVersions.next(0, at, Long.MIN_VALUE);
+    }
+
     private static LeadUpdate update(String lead, long at, int readiness, boolean engaged, boolean wants, String queue) {
         LeadUpdate u = new LeadUpdate();
         u.leadId = lead;
         u.accountDomain = "acme.io";
         u.accountKey = "acme.io";
         u.at = at;
+        u.version = version(at);
         u.triggerEventId = "evt-" + lead;
         u.readiness = readiness;
         u.engaged = engaged;

@@ -21,7 +21,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * {@link LeadUpdate} from lead scoring to the account prioritizer, and in the prioritizer's state
- * (each member's latest update). Field order: leadId, accountKey, accountDomain, at,
+ * (each member's latest update). Field order: leadId, accountKey, accountDomain, at, version,
  * triggerEventId, triggerIngestedAt, fit, engagement, readiness, grade, flags (handRaised,
  * wantsHandoff, engaged), handoffId, queue, reasons, name, title, company, email, modelVersion,
  * erasureRequestId, requestedBy. LeadUpdate names this serializer with {@code @TypeInfo}.
@@ -67,6 +67,7 @@ public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpda
         writeString(out, u.accountKey);
         writeString(out, u.accountDomain);
         out.writeLong(u.at);
+        out.writeLong(u.version);
         writeString(out, u.triggerEventId);
         out.writeLong(u.triggerIngestedAt);
         out.writeInt(u.fit);
@@ -124,6 +125,7 @@ public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpda
         u.accountKey = readString(in);
         u.accountDomain = readString(in);
         u.at = in.readLong();
+        u.version = in.readLong();
         u.triggerEventId = readString(in);
         u.triggerIngestedAt = in.readLong();
         u.fit = in.readInt();

@@ -17,7 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * {@link ScoredLead}: a presence byte and the {@link LeadStateSerializer} format of the lead, a presence
- * byte and the emission (accountKey, accountDomain, engaged, wantsHandoff), then the timer. The lead's
+ * byte and the emission (accountKey, accountDomain, engaged, wantsHandoff, version), then the timer. The lead's
  * format is part of this one: a change of either is a new version of this snapshot.
  */
 public final class ScoredLeadSerializer extends MutableRecordSerializer<ScoredLead> {
@@ -43,6 +43,7 @@ public final class ScoredLeadSerializer extends MutableRecordSerializer<ScoredLe
             e.accountDomain = from.emitted.accountDomain;
             e.engaged = from.emitted.engaged;
             e.wantsHandoff = from.emitted.wantsHandoff;
+            e.version = from.emitted.version;
             c.emitted = e;
         }
         c.timer = from.timer;
@@ -62,6 +63,7 @@ public final class ScoredLeadSerializer extends MutableRecordSerializer<ScoredLe
             writeString(out, e.accountDomain);
             out.writeBoolean(e.engaged);
             out.writeBoolean(e.wantsHandoff);
+            out.writeLong(e.version);
         }
         out.writeLong(s.timer);
     }
@@ -75,6 +77,7 @@ public final class ScoredLeadSerializer extends MutableRecordSerializer<ScoredLe
             e.accountDomain = readString(in);
             e.engaged = in.readBoolean();
             e.wantsHandoff = in.readBoolean();
+            e.version = in.readLong();
             s.emitted = e;
         }
         s.timer = in.readLong();

@@ -24,6 +24,7 @@ class LeadUpdateSerializerTest extends OwnSerializerTestBase<LeadUpdate> {
         queued.accountKey = "example.com";
         queued.accountDomain = "example.com";
         queued.at = 1_764_000_000_000L;
+        queued.version = 7_225_344_000_000_000L;
         queued.triggerEventId = "evt-9";
         queued.triggerIngestedAt = 1_764_000_000_050L;
         queued.fit = 35;
@@ -44,11 +45,11 @@ class LeadUpdateSerializerTest extends OwnSerializerTestBase<LeadUpdate> {
         queued.email = "zoe@example.com";
         queued.modelVersion = "2026-11-01";
 
-        LeadUpdate leaving = LeadUpdate.leaving("lead-1", "lead:lead-1", null, 5, "v1");
+        LeadUpdate leaving = LeadUpdate.leaving("lead-1", "lead:lead-1", null, 5, 20_480, "v1");
         leaving.engaged = true;
         leaving.reasons = null;
 
-        LeadUpdate erased = LeadUpdate.erased("lead-2", "acme.io", "acme.io", 7, "req-1", null, "v1");
+        LeadUpdate erased = LeadUpdate.erased("lead-2", "acme.io", "acme.io", 7, Long.MAX_VALUE, "req-1", null, "v1");
         erased.reasons = new ArrayList<>(Arrays.asList(new Reason(), null));
 
         return new LeadUpdate[] {queued, leaving, erased, new LeadUpdate()};

@@ -30,7 +30,7 @@ class SerializedFieldsTest {
     void everyFieldIsWritten() {
         assertThat(fields(LeadEvent.class)).containsExactly("eventId", "source", "occurredAt", "ingestedAt", "leadId",
                 "anonymousId", "signal", "name", "url", "traits", "sellerId", "accountDomain", "reason");
-        assertThat(fields(LeadUpdate.class)).containsExactlyInAnyOrder("leadId", "accountKey", "accountDomain", "at",
+        assertThat(fields(LeadUpdate.class)).containsExactlyInAnyOrder("leadId", "accountKey", "accountDomain", "at", "version",
                 "triggerEventId", "triggerIngestedAt", "fit", "engagement", "readiness", "grade", "handRaised",
                 "wantsHandoff", "handoffId", "queue", "engaged", "reasons", "name", "title", "company", "email",
                 "modelVersion", "erasureRequestId", "requestedBy");
@@ -45,7 +45,7 @@ class SerializedFieldsTest {
         assertThat(fields(AnonymousVisitor.class)).containsExactly("linkedLead", "held", "lastSeen");
         assertThat(fields(AccountTally.class)).containsExactly("engaged", "open");
         assertThat(fields(ScoredLead.class)).containsExactly("lead", "emitted", "timer");
-        assertThat(fields(LeadEmission.class)).containsExactly("accountKey", "accountDomain", "engaged", "wantsHandoff");
+        assertThat(fields(LeadEmission.class)).containsExactly("accountKey", "accountDomain", "engaged", "wantsHandoff", "version");
         assertThat(fields(Profile.class)).containsExactly("email", "firstName", "lastName", "title", "company",
                 "companyDomain", "companySize", "employees", "industry", "country");
         assertThat(fields(SignalState.class)).containsExactly("value", "asOf", "lastSeen", "recent", "recentCount",
