@@ -19,11 +19,13 @@ import org.apache.flink.util.Collector;
  * Lead scoring, keyed by lead id. Moves the lead's state in and out of Flink and calls the plain
  * Java {@link LeadScorer}; all scoring maths lives there.
  *
- * <p>One event-time timer per lead, at the earlier of two times the scorer predicts: when the
+ * <p>One event-time timer per lead, at the earliest of three times the scorer predicts: when the
  * outcome changes with no new event (decay below the exit threshold, a touch window or cooldown
- * ending) and when the lead's state may be dropped for inactivity. Without the first, a queued
- * lead that goes quiet would never be withdrawn; without the second, state of leads that went
- * cold would grow forever.
+ * ending), when a queued lead's entry must be refreshed (its readiness moved by the priority
+ * tolerance, or a reason sentence would turn false), and when the lead's state may be dropped for
+ * inactivity. Without the first, a queued lead that goes quiet would never be withdrawn; without
+ * the second, a lead of 90 three days ago would outrank a fresh 65; without the third, state of
+ * leads that went cold would grow forever.
  *
  * <p>The broadcast input carries control messages: a new scoring model is applied from the next
  * event or timer of each lead on (leads are not all re-scored at once). An erasure request arrives
@@ -124,7 +126,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         }
         lead.timer = ScoredLead.NO_TIMER;
         LeadState s = lead.lead;
-        long due = Math.min(scorer.nextCheckAt(s), scorer.expiresAt(s));
+        long due = dueAt(s);
         if (timestamp < due) {
             // A timer kept from before the lead's next check moved later (see schedule): nothing is
             // due yet, so it only moves itself there.
@@ -222,8 +224,13 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         return u;
     }
 
+    /** The lead's next timer: its outcome may change, its queue entry needs a refresh, or its state expires. */
+    private long dueAt(LeadState s) {
+        return Math.min(Math.min(scorer.nextCheckAt(s), scorer.nextRefreshAt(s)), scorer.expiresAt(s));
+    }
+
     private void schedule(ScoredLead lead, TimerService timers) {
-        long next = Math.min(scorer.nextCheckAt(lead.lead), scorer.expiresAt(lead.lead));
+        long next = dueAt(lead.lead);
         long current = lead.timer;
         if (current != ScoredLead.NO_TIMER && current <= next) {
             // Keep the earlier timer: when it fires it finds nothing due and moves itself to the

@@ -39,6 +39,7 @@ public final class LeadScorer {
     private final int exit;
     private final int engagementMax;
     private final int engagedAt;
+    private final int priorityTolerance;
     private final FitPartsCache fitParts = new FitPartsCache();
 
     public LeadScorer(ScoringModel model) {
@@ -57,6 +58,7 @@ public final class LeadScorer {
         this.exit = model.exitThreshold();
         this.engagementMax = model.engagementMax();
         this.engagedAt = model.engagedThreshold();
+        this.priorityTolerance = model.priorityTolerance();
     }
 
     public ScoringModel model() {
@@ -165,12 +167,52 @@ public final class LeadScorer {
     }
 
     /**
+     * While the lead's handoff is open: the earliest event time after its clock at which what its queue shows
+     * must be re-published with no new event, so that the order of a queue follows the leads' decay and no
+     * reason sentence is false when shown. That is when readiness has moved by the model's priority tolerance
+     * from the published value (so a lead of 90 three days ago cannot outrank a fresh 65), or when a published
+     * reason sentence turns false ({@link LeadState#reasonsValidUntil}). Evaluating then reports a change.
+     * Long.MAX_VALUE if none, or no handoff is open. Each refresh moves readiness by the tolerance or rewrites a
+     * sentence, so a queued lead costs a few updates a day, not one per timer tick.
+     */
+    public long nextRefreshAt(LeadState s) {
+        if (!s.handoffOpen || s.clock == Long.MIN_VALUE || s.publishedScores == -1) {
+            return Long.MAX_VALUE;
+        }
+        long now = s.clock;
+        long next = earliestAfter(now, Long.MAX_VALUE, s.reasonsValidUntil);
+        ensureDecayGroups(s);
+        Crossing crossing = Crossing.of(s);
+        if (crossing.isEmpty()) {
+            return next;
+        }
+        refreshDerived(s);
+        // readiness = fit + rounded engagement: at most `tolerance` below or above what the queue shows
+        int shown = (int) (s.publishedScores & 0xFF);
+        double fallTo = engagementLevel(shown - priorityTolerance - s.fit + 1);
+        if (Double.isFinite(fallTo)) {
+            next = Math.min(next, crossing.first(now, true, fallTo));
+        }
+        if (crossing.canRise()) {
+            double riseTo = engagementLevel(shown + priorityTolerance - s.fit);
+            if (Double.isFinite(riseTo)) {
+                next = Math.min(next, crossing.first(now, false, riseTo));
+            }
+        }
+        return next;
+    }
+
+    /**
      * The lead's top contributing signals at {@code at} (not before its clock), fit parts included,
      * each with its current points and a sentence; as many as the model's {@code reasons.count}.
      */
     public List<Reason> reasons(LeadState s, long at) {
         refreshDerived(s);
-        return ReasonWriter.reasons(model, s, Math.max(at, s.clock), model.reasonsCount(), fitParts);
+        long when = Math.max(at, s.clock);
+        List<Reason> chosen = ReasonWriter.reasons(model, s, when, model.reasonsCount(), fitParts);
+        // published with the open handoff: its sentences are re-written before any of them turns false
+        s.reasonsValidUntil = ReasonWriter.validUntil(model, s, chosen, when);
+        return chosen;
     }
 
     /**
@@ -312,7 +354,8 @@ public final class LeadScorer {
             ev.handoffId = s.handoffId;
         }
         long scores = packScores(ev, s.handoffOpen);
-        if (scores != s.publishedScores || ev.suppressedUntil != s.publishedUntil || s.profileRev != s.publishedRev
+        boolean reasonsTurnedFalse = s.handoffOpen && at >= s.reasonsValidUntil;
+        if (reasonsTurnedFalse || scores != s.publishedScores || ev.suppressedUntil != s.publishedUntil || s.profileRev != s.publishedRev
                 || !ev.queue.equals(s.publishedQueue)) {
             s.updateSeq++;
             s.publishedScores = scores;

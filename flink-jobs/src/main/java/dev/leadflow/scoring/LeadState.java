@@ -63,6 +63,11 @@ public class LeadState {
     public String publishedQueue;
     public long publishedUntil;
     public int publishedRev;
+    /**
+     * Event time from which a reason sentence last published for the open handoff would be false (an event
+     * leaves "the last 24 h", a "last 3 days ago" becomes 4); Long.MAX_VALUE when none would.
+     */
+    public long reasonsValidUntil = Long.MAX_VALUE;
 
     // --- engagement
     /** Keyed by the model's signal key (a wildcard rule has one entry for all its channels). */

@@ -227,7 +227,8 @@ final class ModelParser {
                 a.optionalInteger("engagedAt", Math.min(20, engagementMax), 0, engagementMax),
                 a.optionalInteger("bonusPerEngagedLead", 5, 0, 100),
                 a.optionalInteger("maxBonus", 15, 0, 1000),
-                a.optionalInteger("handRaiserBoost", 200, 0, 10_000));
+                a.optionalInteger("handRaiserBoost", 200, 0, 10_000),
+                a.optionalInteger("priorityTolerance", 2, 1, 100));
         a.finish();
         return rules;
     }

@@ -142,8 +142,51 @@ final class ReasonWriter {
      */
     static String sentence(String label, SignalState st, long at, long horizonMillis, int points) {
         int total = st.seenBetween(Long.MIN_VALUE, at);
-        long[] windows = {DAY, 7 * DAY, horizonMillis};
-        String[] names = {"in the last 24 h", "in the last 7 days", "in the last " + days(horizonMillis)};
+        long[] windows = windows(horizonMillis);
+        int w = window(st, at, windows, total);
+        if (w >= 0) {
+            String name = w == 0 ? "in the last 24 h" : w == 1 ? "in the last 7 days" : "in the last " + days(horizonMillis);
+            return label + ' ' + times(total, st) + ' ' + name + ", " + Reason.signed(points);
+        }
+        long ago = Math.max(0, (at - st.lastSeen) / DAY);
+        return label + ' ' + times(total, st) + ", last " + ago + (ago == 1 ? " day" : " days") + " ago, "
+                + Reason.signed(points);
+    }
+
+    /**
+     * The event time from which a sentence written at {@code at} for one of {@code chosen} would say something
+     * false, if no event came: the oldest event it counts leaves its window, or "last N days ago" becomes N + 1.
+     * Long.MAX_VALUE if none would (fit parts never do). Points are not part of it: they follow readiness,
+     * which the priority tolerance keeps close.
+     */
+    static long validUntil(ScoringModel model, LeadState s, List<Reason> chosen, long at) {
+        long until = Long.MAX_VALUE;
+        long[] windows = windows(model.horizonMillis());
+        for (Reason r : chosen) {
+            SignalState st = s.signals.get(r.signal);
+            if (st == null || st.recentCount == 0) {
+                continue;
+            }
+            int w = window(st, at, windows, st.seenBetween(Long.MIN_VALUE, at));
+            long end;
+            if (w >= 0) {
+                // counted in (t - window, t]: the oldest kept event leaves it at oldest + window
+                end = st.recent[st.recentHead] + windows[w];
+            } else {
+                long ago = Math.max(0, (at - st.lastSeen) / DAY);
+                end = st.lastSeen + (ago + 1) * DAY;
+            }
+            until = Math.min(until, end);
+        }
+        return until;
+    }
+
+    private static long[] windows(long horizonMillis) {
+        return new long[] {DAY, 7 * DAY, horizonMillis};
+    }
+
+    /** Index of the shortest window that holds all {@code total} kept events at {@code at}, or -1. */
+    private static int window(SignalState st, long at, long[] windows, int total) {
         long shortestSoFar = 0;
         for (int i = 0; i < windows.length; i++) {
             if (windows[i] <= shortestSoFar) {
@@ -151,12 +194,10 @@ final class ReasonWriter {
             }
             shortestSoFar = windows[i];
             if (st.seenBetween(at - windows[i], at) == total) {
-                return label + ' ' + times(total, st) + ' ' + names[i] + ", " + Reason.signed(points);
+                return i;
             }
         }
-        long ago = Math.max(0, (at - st.lastSeen) / DAY);
-        return label + ' ' + times(total, st) + ", last " + ago + (ago == 1 ? " day" : " days") + " ago, "
-                + Reason.signed(points);
+        return -1;
     }
 
     private static String times(int n, SignalState st) {

@@ -245,6 +245,11 @@ public final class ScoringModel implements Serializable {
         return account.handRaiserBoost();
     }
 
+    /** Readiness points a queued lead's readiness may move before its queue entry is refreshed. */
+    public int priorityTolerance() {
+        return account.priorityTolerance();
+    }
+
     /** How many reasons a handoff carries. */
     public int reasonsCount() {
         return reasonsCount;

@@ -73,6 +73,29 @@ class LeadScoringFunctionTest {
     }
 
     @Test
+    void aQueuedLeadsReadinessAndReasonsAreRefreshedAsItDecaysWithNoNewEvent() throws Exception {
+        qualifyByEngagement();
+        LeadUpdate queued = last();
+        int before = harness.extractOutputValues().size();
+
+        harness.processWatermark(new Watermark(T0 + 2 * DAY));
+
+        List<LeadUpdate> refreshed = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
+        assertThat(refreshed).as("timer-driven refreshes of the queued lead").hasSizeGreaterThan(3);
+        int shown = queued.readiness;
+        for (LeadUpdate u : refreshed) {
+            assertThat(u.wantsHandoff).isTrue();
+            assertThat(u.triggerEventId).isNull();
+            assertThat(u.version).as("each refresh opens a new block").isGreaterThan(queued.version);
+            assertThat(u.readiness).isLessThanOrEqualTo(shown);
+            shown = u.readiness;
+        }
+        assertThat(refreshed).anySatisfy(u -> assertThat(u.readiness).isEqualTo(queued.readiness - model.priorityTolerance()));
+        assertThat(refreshed).as("the 24 h sentence is re-written once the views are older than that")
+                .anySatisfy(u -> assertThat(u.reasons).anySatisfy(r -> assertThat(r.detail).contains("in the last 7 days")));
+    }
+
+    @Test
     void stateAndTimersOfALeadThatWentColdAreCleanedUp() throws Exception {
         qualifyByEngagement();
         assertThat(Harnesses.keyedStateEntries(harness)).isPositive();

@@ -42,7 +42,7 @@ class ModelValidationTest {
         rejects(defaultYamlWith("halfLife: 3d,   dailyCap: 24", "halfLive: 3d,   dailyCap: 24"),
                 "engagement.signals.\"page:pricing\".halfLife: is required (is \"halfLive\" a typo of it?)");
         rejectsWith(defaultYamlWith("  engagedAt: 20", "  engagedAt: 20\n  engagedAtt: 20"),
-                "account.engagedAtt: unknown key (expected one of: engagedAt, bonusPerEngagedLead, maxBonus, handRaiserBoost)");
+                "account.engagedAtt: unknown key (expected one of: engagedAt, bonusPerEngagedLead, maxBonus, handRaiserBoost, priorityTolerance)");
         rejectsWith(defaultYamlWith("reasons:\n", "reason:\n  count: 2\nreasons:\n"), "reason: unknown key");
     }
 

@@ -77,6 +77,7 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
         c.publishedQueue = s.publishedQueue;
         c.publishedUntil = s.publishedUntil;
         c.publishedRev = s.publishedRev;
+        c.reasonsValidUntil = s.reasonsValidUntil;
         c.signals = copySignals(s.signals);
         c.decayHalfLife = s.decayHalfLife == null ? null : s.decayHalfLife.clone();
         c.decayAsOf = s.decayAsOf == null ? null : s.decayAsOf.clone();
@@ -122,6 +123,7 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
         writeString(out, s.publishedQueue);
         out.writeLong(s.publishedUntil);
         out.writeInt(s.publishedRev);
+        out.writeLong(s.reasonsValidUntil);
         writeSignals(out, s.signals);
         writeLongs(out, s.decayHalfLife);
         writeLongs(out, s.decayAsOf);
@@ -167,6 +169,7 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
         s.publishedQueue = readString(in);
         s.publishedUntil = in.readLong();
         s.publishedRev = in.readInt();
+        s.reasonsValidUntil = in.readLong();
         s.signals = readSignals(in);
         s.decayHalfLife = readLongs(in);
         s.decayAsOf = readLongs(in);

@@ -40,7 +40,7 @@ class SerializedFieldsTest {
                 "ownerSellerId", "ownerAssignedAt", "lastTouchAt", "opportunityOpen", "opportunityChangedAt",
                 "cooldownUntil", "cooldownCause", "cooldownReason", "lastHandRaiseAt", "qualified", "handoffOpen",
                 "handoffSeq", "handoffId", "handoffOpenedAt", "updateSeq", "publishedScores", "publishedQueue",
-                "publishedUntil", "publishedRev", "signals", "decayHalfLife", "decayAsOf", "decayValue",
+                "publishedUntil", "publishedRev", "reasonsValidUntil", "signals", "decayHalfLife", "decayAsOf", "decayValue",
                 "decayGroupCount", "decayModel", "recentEventIds", "recentEventIdCount", "clock", "lastEventAt");
         assertThat(fields(AnonymousVisitor.class)).containsExactly("linkedLead", "held", "lastSeen");
         assertThat(fields(AccountTally.class)).containsExactly("engaged", "open");
