@@ -59,12 +59,27 @@ public final class Bench {
     /** What the benchmark runs with. */
     public record Options(long events, double latencyRate, Duration latencyDuration, int parallelism,
             Duration bufferTimeout, Duration checkpointInterval, long seed, Path dataDir, boolean keepData,
-            Duration warmup) {}
+            Duration warmup, Duration history) {
+
+        /**
+         * Event time the preloaded events span: {@code --history}, else as if they had arrived at the latency
+         * phase's rate. A longer history lets decay, refresh and expiry timers fire during the drain.
+         */
+        public Duration historySpan() {
+            return history != null ? history : Duration.ofMillis((long) (events * 1000 / latencyRate));
+        }
+    }
 
     /** The figures. */
     public record Result(long events, double floorEps, double leadflowEps, double p50, double p95, double p99,
             double max, long latencySamples, double offeredRate, double loadAverage, double floorCpuUs,
-            double leadflowCpuUs, Warmup warmup, Options options) {
+            double leadflowCpuUs, long handoffActions, Warmup warmup, Options options) {
+
+        /** Queue actions (ENQUEUE, UPDATE, WITHDRAW) the LeadFlow drain decided per 1,000 events. */
+        public double actionsPerThousandEvents() {
+            return handoffActions * 1000.0 / events;
+        }
+
 
         public double ratio() {
             return floorEps == 0 ? 0 : leadflowEps / floorEps;
@@ -98,6 +113,9 @@ public final class Bench {
             // drained event: unlike events/s, hardly moved by other work on the machine
             m.put("floor_cpu_us_per_event", round(floorCpuUs, 1));
             m.put("leadflow_cpu_us_per_event", round(leadflowCpuUs, 1));
+            // event time the preloaded history spans, and the queue actions the drain decided over it
+            m.put("history_s", options.historySpan().toSeconds());
+            m.put("handoff_actions_per_1k_events", round(actionsPerThousandEvents(), 1));
             return m;
         }
     }
@@ -132,7 +150,8 @@ public final class Bench {
                 flags.longValue("seed", 42),
                 flags.path("data-dir", null),
                 flags.bool("keep-data"),
-                flags.duration("warmup", Duration.ofSeconds(300)));
+                flags.duration("warmup", Duration.ofSeconds(300)),
+                flags.duration("history", null));
         flags.requireAllUsed();
         if (o.events() < 1) {
             throw new Flags.UsageException("--events must be >= 1");
@@ -145,6 +164,9 @@ public final class Bench {
         }
         if (!(o.latencyRate() > 0)) {
             throw new Flags.UsageException("--latency-rate must be positive");
+        }
+        if (o.history() != null && o.history().toMillis() < 1) {
+            throw new Flags.UsageException("--history must be positive, e.g. 6h");
         }
         Result r = new Bench(o, out).run();
         printTable(r, out);
@@ -184,11 +206,12 @@ public final class Bench {
             double[] floor = drain(flink, redis, "floor", settings(kafka, redis, registry, "bench-floor"), true);
             redis.flushAll();
             double[] leadflow = drain(flink, redis, "leadflow", settings(kafka, redis, registry, "bench-leadflow"), false);
+            long actions = (long) leadflow[2];
             redis.flushAll();
             double[] latency = latency(flink, kafka, redis, registry);
             double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             return new Result(options.events(), floor[0], leadflow[0], latency[0], latency[1], latency[2], latency[3],
-                    (long) latency[4], latency[5], load, floor[1], leadflow[1], warmup, options);
+                    (long) latency[4], latency[5], load, floor[1], leadflow[1], actions, warmup, options);
         } finally {
             if (!options.keepData()) {
                 deleteRecursively(data);
@@ -209,9 +232,10 @@ public final class Bench {
     }
 
     private void preload(KafkaBroker kafka, RegistryServer registry) {
-        // event times end about now, spread as if they had arrived at the latency phase's rate
-        long span = (long) (options.events() * 1000 / options.latencyRate());
-        TrafficGenerator generator = new TrafficGenerator(options.seed(), System.currentTimeMillis() - span, options.latencyRate());
+        // event times end about now, spread over the history span
+        long span = options.historySpan().toMillis();
+        double eventTimeRate = options.events() * 1000.0 / span;
+        TrafficGenerator generator = new TrafficGenerator(options.seed(), System.currentTimeMillis() - span, eventTimeRate);
         try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), true)) {
             GeneratorRun.Result r = new GeneratorRun(generator, producer::send).count(options.events()).run();
             producer.flush();
@@ -305,7 +329,10 @@ public final class Bench {
         }
     }
 
-    /** Runs a job over the preloaded topics; returns records read per second and CPU microseconds per record. */
+    /**
+     * Runs a job over the preloaded topics; returns records read per second, CPU microseconds per record and the
+     * handoff actions the job decided until then.
+     */
     private double[] drain(LocalFlink flink, RedisServer redis, String what, JobSettings s, boolean floor) throws Exception {
         JobID job = submit(flink, s, "bench-" + what, floor);
         try {
@@ -348,7 +375,7 @@ public final class Bench {
             double cpuUs = cpu / 1e3 / Math.max(1, drained);
             out.printf(Locale.ROOT, "bench: %s drained %,d events at %,.0f events/s, %.1f µs CPU per event (%.1f of them in redis-server)%n",
                     what, options.events(), eps, cpuUs, redisCpu / 1e3 / Math.max(1, drained));
-            return new double[] {eps, cpuUs};
+            return new double[] {eps, cpuUs, MetricsTap.counter(job, JobMetrics.HANDOFF_ACTIONS)};
         } finally {
             flink.cancel(job);
             MetricsTap.forget(job);
@@ -458,6 +485,8 @@ public final class Bench {
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "ratio LeadFlow / floor", String.format(Locale.ROOT, "%.2f", r.ratio()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "CPU per event: floor", String.format(Locale.ROOT, "%.1f µs", r.floorCpuUs()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "CPU per event: LeadFlow", String.format(Locale.ROOT, "%.1f µs", r.leadflowCpuUs()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", String.format(Locale.ROOT, "queue actions / 1,000 events (%.1f h history)",
+                o.historySpan().toMillis() / 3_600_000.0), String.format(Locale.ROOT, "%.1f", r.actionsPerThousandEvents()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", String.format(Locale.ROOT, "latency at %,.0f ev/s offered: p50", r.offeredRate()), ms(r.p50()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p95", ms(r.p95()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p99", ms(r.p99()));

@@ -23,7 +23,7 @@ class BenchTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"bench", "--events", "50000", "--latency-rate", "2000",
-            "--latency-duration", "5s", "--warmup", "3s", "--data-dir", dataDir.resolve("bench").toString()},
+            "--latency-duration", "5s", "--warmup", "3s", "--history", "2h", "--data-dir", dataDir.resolve("bench").toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed + err.toString(StandardCharsets.UTF_8)).isZero();
@@ -44,6 +44,9 @@ class BenchTest {
         assertThat(r.get("floor_eps").asDouble()).isPositive();
         assertThat(r.get("leadflow_eps").asDouble()).isPositive();
         assertThat(r.get("latency_samples").asLong()).isPositive();
+        assertThat(r.get("history_s").asLong()).isEqualTo(7200);
+        assertThat(r.get("handoff_actions_per_1k_events").asDouble()).as("the drain queued leads").isPositive();
+        assertThat(printed).contains("queue actions / 1,000 events (2.0 h history)");
         assertThat(r.get("p50_ms").asDouble()).isLessThanOrEqualTo(r.get("p99_ms").asDouble());
         assertThat(printed).contains("floor job", "LeadFlow job", "p99");
         assertThat(ProcessHandle.current().descendants()
