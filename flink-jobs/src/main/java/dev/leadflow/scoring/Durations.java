@@ -17,13 +17,17 @@ final class Durations {
 
     /** Millis of a positive duration, or -1 if the text is not one. */
     static long parsePositive(String text) {
+        long millis = parse(text);
+        return millis > 0 ? millis : -1;
+    }
+
+    /** Millis of a duration, 0 included ({@code 0m}), or -1 if the text is not one. */
+    static long parse(String text) {
         Matcher m = SYNTAX.matcher(text.trim());
         if (!m.matches()) {
             return -1;
         }
-        long amount = Long.parseLong(m.group(1));
-        long millis = amount * unit(m.group(2));
-        return millis > 0 ? millis : -1;
+        return Long.parseLong(m.group(1)) * unit(m.group(2));
     }
 
     /** The largest unit that divides the duration exactly, e.g. {@code 259200000 -> "3d"}. */

@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * <p>Boundaries, all half-open: a touch at t suppresses on [t, t + touchWindow); a cooldown until u
  * holds while evaluation time < u; a hand-raise at t counts on [t, t + handRaiseWindow); an event at
- * exactly clock - horizon is still applied, 1 ms older is stale.
+ * exactly clock - horizon is still applied, 1 ms older is stale; with afterAwait queue, a hand-raise
+ * at t of a lead with no email awaits traits on [t, t + awaitTraits).
  *
  * <p>A scorer is bound to one model; build a new one when the model changes. State computed under
  * another model is reused: credits keep their values and decay with the new half-lives, fit is
@@ -33,6 +34,8 @@ public final class LeadScorer {
     private final long fingerprint;
     private final long horizon;
     private final long handRaiseWindow;
+    private final long awaitTraits;
+    private final boolean queueAfterAwait;
     private final long touchWindow;
     private final int recentEventIds;
     private final int qualify;
@@ -52,6 +55,8 @@ public final class LeadScorer {
         this.fingerprint = model.fingerprint();
         this.horizon = model.horizonMillis();
         this.handRaiseWindow = model.handRaiseWindowMillis();
+        this.awaitTraits = model.awaitTraitsMillis();
+        this.queueAfterAwait = model.queuesAfterAwait();
         this.touchWindow = model.touchWindowMillis();
         this.recentEventIds = model.recentEventIds();
         this.qualify = model.qualifyThreshold();
@@ -121,8 +126,8 @@ public final class LeadScorer {
      * The earliest event time after the lead's clock at which the outcome can change with no new
      * event: qualified readiness falling below the exit threshold (or, with negative signals that
      * decay, readiness rising to the qualify threshold), the engaged flag flipping, a hand-raise,
-     * touch window or cooldown ending. Long.MAX_VALUE if none. Exact to the millisecond:
-     * evaluating 1 ms earlier gives the old outcome.
+     * touch window, cooldown or wait for traits ending. Long.MAX_VALUE if none. Exact to the
+     * millisecond: evaluating 1 ms earlier gives the old outcome.
      */
     public long nextCheckAt(LeadState s) {
         if (s.clock == Long.MIN_VALUE) {
@@ -137,6 +142,11 @@ public final class LeadScorer {
             next = earliestAfter(now, next, s.lastTouchAt + touchWindow);
         }
         next = earliestAfter(now, next, s.cooldownUntil);
+        if (queueAfterAwait && s.lastHandRaiseAt != Long.MIN_VALUE && now < s.lastHandRaiseAt + handRaiseWindow
+                && !s.qualified && awaitingTraits(s, now) && salesSuppression(s, now) == Suppression.NONE) {
+            // the outcome changes only if the wait is what shows: sales feedback hides it
+            next = earliestAfter(now, next, s.lastHandRaiseAt + awaitTraits);
+        }
         ensureDecayGroups(s);
         Crossing crossing = Crossing.of(s);
         if (crossing.isEmpty()) {
@@ -316,7 +326,7 @@ public final class LeadScorer {
         ev.handRaised = s.lastHandRaiseAt != Long.MIN_VALUE && at < s.lastHandRaiseAt + handRaiseWindow;
         ev.engaged = ev.engagement >= engagedAt;
         ev.fitGate = s.fitGate;
-        suppression(s, at, ev);
+        suppression(s, at, ev, ev.handRaised && !ev.qualified && awaitingTraits(s, at));
         ev.wantsHandoff = (ev.qualified || ev.handRaised) && ev.fitGate == FitGate.OK
                 && ev.suppression == Suppression.NONE;
         ev.queue = s.queue;
@@ -368,22 +378,58 @@ public final class LeadScorer {
         return ev;
     }
 
-    /** Open opportunity first, then a cooldown, then a recent touch. */
-    private void suppression(LeadState s, long at, Evaluation ev) {
-        ev.suppression = Suppression.NONE;
-        ev.suppressedUntil = Long.MIN_VALUE;
-        if (s.opportunityOpen) {
-            ev.suppression = Suppression.OPPORTUNITY_OPEN;
-            ev.suppressedUntil = Long.MAX_VALUE;
-        } else if (at < s.cooldownUntil) {
-            ev.suppression = Suppression.COOLDOWN;
-            ev.suppressedUntil = s.cooldownUntil;
-            ev.cooldownCause = s.cooldownCause;
-            ev.cooldownReason = s.cooldownReason;
-        } else if (s.lastTouchAt != Long.MIN_VALUE && at < s.lastTouchAt + touchWindow) {
-            ev.suppression = Suppression.OWNER_WORKING;
-            ev.suppressedUntil = s.lastTouchAt + touchWindow;
+    /** Sales feedback first (see {@link #salesSuppression}), then a hand-raise awaiting traits. */
+    private void suppression(LeadState s, long at, Evaluation ev, boolean awaitingTraits) {
+        ev.suppression = salesSuppression(s, at);
+        switch (ev.suppression) {
+            case OPPORTUNITY_OPEN:
+                ev.suppressedUntil = Long.MAX_VALUE;
+                break;
+            case COOLDOWN:
+                ev.suppressedUntil = s.cooldownUntil;
+                ev.cooldownCause = s.cooldownCause;
+                ev.cooldownReason = s.cooldownReason;
+                break;
+            case OWNER_WORKING:
+                ev.suppressedUntil = s.lastTouchAt + touchWindow;
+                break;
+            default:
+                if (awaitingTraits) {
+                    ev.suppression = Suppression.AWAITING_TRAITS;
+                    ev.suppressedUntil = s.lastHandRaiseAt + (queueAfterAwait ? awaitTraits : handRaiseWindow);
+                } else {
+                    ev.suppressedUntil = Long.MIN_VALUE;
+                }
         }
+    }
+
+    /** Open opportunity first, then a cooldown, then a recent touch. */
+    private Suppression salesSuppression(LeadState s, long at) {
+        if (s.opportunityOpen) {
+            return Suppression.OPPORTUNITY_OPEN;
+        }
+        if (at < s.cooldownUntil) {
+            return Suppression.COOLDOWN;
+        }
+        if (s.lastTouchAt != Long.MIN_VALUE && at < s.lastTouchAt + touchWindow) {
+            return Suppression.OWNER_WORKING;
+        }
+        return Suppression.NONE;
+    }
+
+    /**
+     * Whether a lead that only its hand-raise (at {@code s.lastHandRaiseAt}, within the window) would
+     * hand off waits for traits at {@code at}: no email yet, so a seller has nobody to contact and the
+     * fit gate has not seen who it is (a student or competitor would be claimed before their IDENTIFY
+     * withdraws them). With afterAwait queue it waits until awaitTraits has passed since the hand-raise;
+     * with drop until an email arrives. It only holds back a new handoff: an open one stays, so a
+     * second hand-raise of a lead queued without traits does not withdraw and reopen it.
+     */
+    private boolean awaitingTraits(LeadState s, long at) {
+        if (s.handoffOpen || (s.profile != null && s.profile.email != null)) {
+            return false;
+        }
+        return !queueAfterAwait || at < s.lastHandRaiseAt + awaitTraits;
     }
 
     /** Scores and flags in one long (each score is at most 100, so 8 bits each). */

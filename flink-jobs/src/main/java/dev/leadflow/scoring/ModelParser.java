@@ -123,6 +123,15 @@ final class ModelParser {
             checkSignal(raisers.get(i), h.pathOf("signals") + "[" + i + "]", false);
         }
         long window = h.optionalDuration("window", 7 * Durations.DAY);
+        long awaitTraits = h.optionalDurationOrZero("awaitTraits", 15 * Durations.MINUTE);
+        if (awaitTraits > window) {
+            throw h.error("awaitTraits", "must not be above window (" + Durations.format(window)
+                    + "); to never hand off a hand-raise without an email, use afterAwait: drop");
+        }
+        String afterAwait = h.optionalString("afterAwait", "queue");
+        if (!afterAwait.equals("queue") && !afterAwait.equals("drop")) {
+            throw h.error("afterAwait", "must be queue or drop");
+        }
         h.finish();
         Map<String, SignalRule> rules = new LinkedHashMap<>();
         YamlReader signals = e.object("signals");
@@ -143,7 +152,7 @@ final class ModelParser {
         signals.finish();
         e.finish();
         return new ScoringModel.Engagement(max, new SignalRules(rules, new HashSet<>(raisers)), Set.copyOf(raisers),
-                window);
+                window, awaitTraits, afterAwait.equals("queue"));
     }
 
     private static SalesRules sales(YamlReader s) {

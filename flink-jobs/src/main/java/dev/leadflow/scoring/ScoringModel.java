@@ -28,9 +28,12 @@ public final class ScoringModel implements Serializable {
 
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Engagement part of the model. */
-    record Engagement(int max, SignalRules signals, Set<String> handRaisers, long handRaiseWindowMillis)
-            implements Serializable {}
+    /**
+     * Engagement part of the model. A hand-raise with no email known waits up to awaitTraitsMillis
+     * for one; then it hands the lead off anyway (queueAfterAwait) or not until an email arrives.
+     */
+    record Engagement(int max, SignalRules signals, Set<String> handRaisers, long handRaiseWindowMillis,
+            long awaitTraitsMillis, boolean queueAfterAwait) implements Serializable {}
 
     /** State bounds: staleness horizon, inactivity TTL, de-duplication memory, stitching buffer. */
     record Limits(long horizonMillis, long inactiveTtlMillis, int recentEventIds, long anonymousRetentionMillis,
@@ -208,6 +211,19 @@ public final class ScoringModel implements Serializable {
 
     public long handRaiseWindowMillis() {
         return engagement.handRaiseWindowMillis();
+    }
+
+    /** How long a hand-raise of a lead with no email waits for one before {@link #queuesAfterAwait()} applies; 0 = not at all. */
+    public long awaitTraitsMillis() {
+        return engagement.awaitTraitsMillis();
+    }
+
+    /**
+     * Whether a hand-raise still without an email when {@link #awaitTraitsMillis()} ends hands the
+     * lead off anyway (true) or only once an email arrives within the hand-raise window (false).
+     */
+    public boolean queuesAfterAwait() {
+        return engagement.queueAfterAwait();
     }
 
     public long touchWindowMillis() {

@@ -125,6 +125,20 @@ final class YamlReader {
         return has(key) ? duration(key) : fallback;
     }
 
+    /** A duration that may be zero, written {@code 0} or with a unit ({@code 0m}): "none". */
+    long optionalDurationOrZero(String key, long fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        JsonNode value = node.get(key);
+        long millis = value.isTextual() ? Durations.parse(value.asText())
+                : value.isIntegralNumber() && value.asLong() == 0 ? 0 : -1;
+        if (millis < 0) {
+            throw error(key, "must be a duration like 15m or 2h, or 0 for none");
+        }
+        return millis;
+    }
+
     /** A list of text items; absent means empty. */
     List<String> stringList(String key) {
         List<String> out = new ArrayList<>();

@@ -38,6 +38,22 @@ class ModelValidationTest {
     }
 
     @Test
+    void waitingForTraits() {
+        rejects(defaultYamlWith("awaitTraits: 15m", "awaitTraits: 15"),
+                "engagement.handRaisers.awaitTraits: must be a duration like 15m or 2h, or 0 for none, was 15");
+        rejects(defaultYamlWith("awaitTraits: 15m", "awaitTraits: -15m"),
+                "engagement.handRaisers.awaitTraits: must be a duration like 15m or 2h, or 0 for none, was \"-15m\"");
+        rejects(defaultYamlWith("awaitTraits: 15m", "awaitTraits: 8d"),
+                "engagement.handRaisers.awaitTraits: must not be above window (7d); to never hand off a hand-raise"
+                        + " without an email, use afterAwait: drop, was \"8d\"");
+        rejects(defaultYamlWith("afterAwait: queue", "afterAwait: hold"),
+                "engagement.handRaisers.afterAwait: must be queue or drop, was \"hold\"");
+        rejects(defaultYamlWith("afterAwait: queue", "afterAwait: true"),
+                "engagement.handRaisers.afterAwait: must be text (quote values such as NO, ON or YES, which YAML reads"
+                        + " as true/false), was true");
+    }
+
+    @Test
     void aTypoInAKeyIsAnError() {
         rejects(defaultYamlWith("halfLife: 3d,   dailyCap: 24", "halfLive: 3d,   dailyCap: 24"),
                 "engagement.signals.\"page:pricing\".halfLife: is required (is \"halfLive\" a typo of it?)");

@@ -3,6 +3,7 @@ package dev.leadflow.scoring;
 import static dev.leadflow.scoring.Events.DAY;
 import static dev.leadflow.scoring.Events.HOUR;
 import static dev.leadflow.scoring.Events.MANAGER_AT_SHOPCO;
+import static dev.leadflow.scoring.Events.MINUTE;
 import static dev.leadflow.scoring.Events.T0;
 import static dev.leadflow.scoring.Events.T0_PLUS_7D;
 import static dev.leadflow.scoring.Events.VP_AT_ACME;
@@ -11,6 +12,7 @@ import static dev.leadflow.scoring.Events.identify;
 import static dev.leadflow.scoring.Events.page;
 import static dev.leadflow.scoring.Events.sales;
 import static dev.leadflow.scoring.Events.track;
+import static dev.leadflow.scoring.Events.traits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
@@ -125,6 +127,34 @@ class NextCheckAtTest {
         lead.apply(identify(T0, MANAGER_AT_SHOPCO), track("demo_requested", T0));
 
         assertThat(lead.nextCheckAt()).isEqualTo(T0_PLUS_7D); // before engagement 30 fades below 20 (8.8 d)
+    }
+
+    @Test
+    void theEndOfAWaitForTraits() {
+        lead.apply(track("demo_requested", T0)); // no email yet: waits 15 minutes for traits
+
+        long ends = lead.nextCheckAt();
+
+        assertThat(ends).isEqualTo(T0 + 15 * MINUTE);
+        assertThat(lead.at(ends - 1).wantsHandoff).isFalse();
+        assertThat(lead.nextCheckAt()).isEqualTo(ends);
+        assertThat(lead.at(ends).transition).isEqualTo(Transition.OPENED);
+        assertThat(lead.nextCheckAt()).isEqualTo(T0_PLUS_7D);
+    }
+
+    @Test
+    void salesFeedbackHidesTheEndOfAWaitForTraits() {
+        lead.apply(sales(SalesType.DISQUALIFIED, T0), track("demo_requested", T0 + 1));
+        assertThat(lead.last.suppression).isEqualTo(Suppression.COOLDOWN);
+
+        assertThat(lead.nextCheckAt()).isEqualTo(T0_PLUS_7D + 1); // nothing changes when the wait ends
+    }
+
+    @Test
+    void anEmailEndsTheWaitForTraitsAndItsTimer() {
+        lead.apply(track("demo_requested", T0), identify(T0 + MINUTE, traits("email", "li@ox.ac.uk")));
+
+        assertThat(lead.nextCheckAt()).isEqualTo(T0_PLUS_7D);
     }
 
     @Test

@@ -40,6 +40,8 @@ class ScoringModelTest {
         assertThat(m.handRaisers()).containsExactlyInAnyOrder("track:demo_requested", "track:contact_sales",
                 "track:trial_started");
         assertThat(m.handRaiseWindowMillis()).isEqualTo(7 * Events.DAY);
+        assertThat(m.awaitTraitsMillis()).isEqualTo(15 * Events.MINUTE);
+        assertThat(m.queuesAfterAwait()).isTrue();
         assertThat(m.touchWindowMillis()).isEqualTo(14 * Events.DAY);
         assertThat(m.cooldownMillis(SalesType.CLOSED_LOST)).isEqualTo(90 * Events.DAY);
         assertThat(m.cooldownMillis(SalesType.DISQUALIFIED)).isEqualTo(180 * Events.DAY);
@@ -77,6 +79,18 @@ class ScoringModelTest {
         assertThat(m.cooldownMillis(SalesType.DISQUALIFIED)).isEqualTo(180 * Events.DAY);
         assertThat(m.defaultQueue()).isEqualTo("default");
         assertThat(m.handRaisers()).isEmpty();
+        assertThat(m.awaitTraitsMillis()).isEqualTo(15 * Events.MINUTE);
+        assertThat(m.queuesAfterAwait()).isTrue();
+    }
+
+    @Test
+    void noWaitForTraitsIsZeroWithOrWithoutAUnit() {
+        assertThat(ScoringModel.fromYaml(TestModels.defaultYamlWith("awaitTraits: 15m", "awaitTraits: 0")).awaitTraitsMillis())
+                .isZero();
+        assertThat(ScoringModel.fromYaml(TestModels.defaultYamlWith("awaitTraits: 15m", "awaitTraits: 0m")).awaitTraitsMillis())
+                .isZero();
+        ScoringModel drop = ScoringModel.fromYaml(TestModels.defaultYamlWith("afterAwait: queue", "afterAwait: drop"));
+        assertThat(drop.queuesAfterAwait()).isFalse();
     }
 
     @Test
