@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Scoring model documents for tests: the default model's YAML with a few lines changed. */
 final class ScoringModelDocuments {
 
-    static final String DEFAULT_VERSION = "2025.1-default";
+    static final String DEFAULT_VERSION = "2026.2-default";
 
     private ScoringModelDocuments() {}
 

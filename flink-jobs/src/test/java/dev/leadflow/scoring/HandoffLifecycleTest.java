@@ -107,7 +107,7 @@ class HandoffLifecycleTest {
 
         assertThat(ev.leadId).isEqualTo("lead-1");
         assertThat(ev.eventId).isEqualTo(view.eventId);
-        assertThat(ev.modelVersion).isEqualTo("2025.1-default");
+        assertThat(ev.modelVersion).isEqualTo("2026.2-default");
         assertThat(ev.at).isEqualTo(T0);
         assertThat(lead.state.lastEventAt).isEqualTo(T0);
     }

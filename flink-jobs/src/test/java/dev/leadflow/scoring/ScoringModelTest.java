@@ -27,7 +27,7 @@ class ScoringModelTest {
     void theDefaultModelLoadsWithTheDocumentedNumbers() {
         ScoringModel m = ScoringModel.defaults();
 
-        assertThat(m.version()).isEqualTo("2025.1-default");
+        assertThat(m.version()).isEqualTo("2026.2-default");
         assertThat(m.qualifyThreshold()).isEqualTo(60);
         assertThat(m.exitThreshold()).isEqualTo(45);
         assertThat(m.fitMax()).isEqualTo(40);
@@ -100,8 +100,8 @@ class ScoringModelTest {
 
         assertThat(ScoringModel.load(null)).isSameAs(ScoringModel.defaults());
         assertThat(ScoringModel.load("  ")).isSameAs(ScoringModel.defaults());
-        assertThat(ScoringModel.load("classpath:" + ScoringModel.DEFAULT_RESOURCE).version()).isEqualTo("2025.1-default");
-        assertThat(ScoringModel.load("classpath:/" + ScoringModel.DEFAULT_RESOURCE).version()).isEqualTo("2025.1-default");
+        assertThat(ScoringModel.load("classpath:" + ScoringModel.DEFAULT_RESOURCE).version()).isEqualTo("2026.2-default");
+        assertThat(ScoringModel.load("classpath:/" + ScoringModel.DEFAULT_RESOURCE).version()).isEqualTo("2026.2-default");
         assertThat(ScoringModel.load(file.toString()).version()).isEqualTo("minimal");
         assertThat(ScoringModel.load(file.toUri().toString()).version()).isEqualTo("minimal");
 
