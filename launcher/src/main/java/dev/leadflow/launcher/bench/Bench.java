@@ -212,7 +212,8 @@ public final class Bench {
         // event times end about now, spread as if they had arrived at the latency phase's rate
         long span = (long) (options.events() * 1000 / options.latencyRate());
         TrafficGenerator generator = new TrafficGenerator(options.seed(), System.currentTimeMillis() - span, options.latencyRate());
-        try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), true)) {
+        try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), true,
+                EventProducer.RecordTime.EVENT)) {
             GeneratorRun.Result r = new GeneratorRun(generator, producer::send).count(options.events()).run();
             producer.flush();
             out.printf(Locale.ROOT, "bench: preloaded %,d events in %.1f s (%,.0f events/s); %,d people: %s%n",
@@ -393,7 +394,8 @@ public final class Bench {
                     options.latencyDuration().toSeconds());
             TrafficGenerator generator = new TrafficGenerator(options.seed() + 1, System.currentTimeMillis(), options.latencyRate());
             GeneratorRun.Result sent;
-            try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), false)) {
+            try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), false,
+                    EventProducer.RecordTime.SEND)) {
                 sent = new GeneratorRun(generator, producer::send).rate(options.latencyRate())
                         .duration(options.latencyDuration()).run();
                 producer.flush();
