@@ -14,7 +14,11 @@ public class AnonymousVisitor {
 
     /** The lead this anonymous id belongs to; null until an event links it. */
     public String linkedLead;
-    /** Clicks held until the id is linked, oldest first (at most the model's limit); null when none. */
+    /**
+     * Clicks held until the id is linked, oldest first by event time (arrival order among equal
+     * times), at most the model's limit; null when none. (A buffer written by an older release is in
+     * arrival order; until it is released it may evict a click that is not the oldest.)
+     */
     public List<LeadEvent> held;
     /** Newest event time seen on this id: the state lives until {@code lastSeen} + retention. */
     public long lastSeen = Long.MIN_VALUE;

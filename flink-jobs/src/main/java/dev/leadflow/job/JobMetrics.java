@@ -14,6 +14,11 @@ public final class JobMetrics {
     public static final String EVENTS_IN = "leadflow_events_in";
     /** Counter per input stream: records sent to the dead-letter topic. */
     public static final String DLQ_RECORDS = "leadflow_dlq_records";
+    /**
+     * Counter per input stream: events whose occurred_at lies too far after the record's Kafka
+     * timestamp (--max-event-time-skew) or before 2000; dead-lettered, so also in {@link #DLQ_RECORDS}.
+     */
+    public static final String EVENT_TIME_OUT_OF_RANGE = "leadflow_event_time_out_of_range";
     /** Counter: events older than the model's horizon, counted and skipped. */
     public static final String STALE_EVENTS = "leadflow_stale_events";
     /** Counter: duplicate event ids, counted once. */

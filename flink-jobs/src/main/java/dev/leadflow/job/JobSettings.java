@@ -73,6 +73,11 @@ public final class JobSettings implements Serializable {
      */
     public int maxEventBytes = 256 * 1024;
     /**
+     * How far an input event's occurred_at may lie after its record's Kafka timestamp; a later one
+     * (or one before 2000) is dead-lettered, since it would move its lead's clock and the watermark.
+     */
+    public Duration maxEventTimeSkew = Duration.ofMinutes(5);
+    /**
      * How many of the latest event-to-queue latencies the queue sink's histogram keeps per subtask
      * (its percentiles are over these). The benchmark raises it to keep every sample of a run.
      */
@@ -123,6 +128,7 @@ public final class JobSettings implements Serializable {
         s.queueRetryTimeout = duration("queue-retry-timeout", get.apply("queue-retry-timeout"), s.queueRetryTimeout);
         s.latencyHistogramSize = integer("latency-histogram-size", get.apply("latency-histogram-size"), s.latencyHistogramSize);
         s.maxEventBytes = integer("max-event-bytes", get.apply("max-event-bytes"), s.maxEventBytes);
+        s.maxEventTimeSkew = duration("max-event-time-skew", get.apply("max-event-time-skew"), s.maxEventTimeSkew);
         String eos = get.apply("audit-exactly-once");
         if (eos != null) {
             s.auditExactlyOnce = Boolean.parseBoolean(eos);
@@ -177,6 +183,7 @@ public final class JobSettings implements Serializable {
         require(!queueRetryTimeout.isNegative(), "queue-retry-timeout must not be negative");
         require(latencyHistogramSize >= 1, "latency-histogram-size must be >= 1");
         require(maxEventBytes >= 64, "max-event-bytes must be >= 64");
+        require(maxEventTimeSkew != null && !maxEventTimeSkew.isNegative(), "max-event-time-skew must not be negative");
         return this;
     }
 
@@ -315,6 +322,7 @@ public final class JobSettings implements Serializable {
                 + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
                 + ", queueBatchSize=" + queueBatchSize + ", queueFlushInterval=" + queueFlushInterval
                 + ", queueRetryTimeout=" + queueRetryTimeout + ", auditExactlyOnce=" + auditExactlyOnce
-                + ", latencyHistogramSize=" + latencyHistogramSize + ", maxEventBytes=" + maxEventBytes + '}';
+                + ", latencyHistogramSize=" + latencyHistogramSize + ", maxEventBytes=" + maxEventBytes
+                + ", maxEventTimeSkew=" + maxEventTimeSkew + '}';
     }
 }

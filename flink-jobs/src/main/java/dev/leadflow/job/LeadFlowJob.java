@@ -147,7 +147,7 @@ public final class LeadFlowJob {
                 .setTopics(topic)
                 .setGroupId(s.groupId)
                 .setStartingOffsets(start)
-                .setDeserializer(new InputDeserializer(topic, s.registryConfig(), s.maxEventBytes))
+                .setDeserializer(new InputDeserializer(topic, s.registryConfig(), s.maxEventBytes, s.maxEventTimeSkew))
                 .setProperties(inputProperties(s))
                 .setProperty("client.id.prefix", s.groupId + "-" + InputDeserializer.streamName(topic))
                 .build();

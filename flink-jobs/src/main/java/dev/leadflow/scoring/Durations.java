@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as written in the model: a whole number and one unit, {@code 3d 12h 30m 45s 500ms}. */
-final class Durations {
+public final class Durations {
 
     static final long SECOND = 1_000L;
     static final long MINUTE = 60 * SECOND;
@@ -31,7 +31,7 @@ final class Durations {
     }
 
     /** The largest unit that divides the duration exactly, e.g. {@code 259200000 -> "3d"}. */
-    static String format(long millis) {
+    public static String format(long millis) {
         if (millis % DAY == 0) {
             return millis / DAY + "d";
         }

@@ -58,13 +58,41 @@ class IdentityStitcherTest {
         }
         harness.processElement(click("id", "lead-2", "anon-2", "identify", T0 + 10), T0 + 10);
         assertThat(harness.extractOutputValues()).extracting(e -> e.eventId)
-                .as("only the first three anonymous events are kept").containsExactly("b0", "b1", "b2", "id");
+                .as("only the newest three anonymous events are kept").containsExactly("b2", "b3", "b4", "id");
 
         assertThat(Harnesses.keyedStateEntries(harness)).isPositive();
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         harness.processWatermark(new Watermark(T0 + 10 + RETENTION));
         assertThat(Harnesses.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aFullBufferDropsTheOldestByEventTimeWhateverTheOrderOfArrival() throws Exception {
+        // arrival order: 5, 1, 4, 3 (minutes after T0); the buffer holds three
+        for (int minute : new int[] {5, 1, 4, 3}) {
+            harness.processElement(click("m" + minute, null, "anon-5", "page:docs", T0 + minute * MINUTE), T0 + minute * MINUTE);
+        }
+        // full with m3, m4, m5: a click older than all of them is the one dropped, and so is one as old as the oldest
+        harness.processElement(click("m2", null, "anon-5", "page:docs", T0 + 2 * MINUTE), T0 + 2 * MINUTE);
+        harness.processElement(click("m3-again", null, "anon-5", "page:docs", T0 + 3 * MINUTE), T0 + 3 * MINUTE);
+        // a late click newer than the oldest kept takes its place, in event-time order
+        harness.processElement(click("m4.5", null, "anon-5", "page:docs", T0 + 4 * MINUTE + MINUTE / 2), T0 + 4 * MINUTE);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processElement(click("id", "lead-5", "anon-5", "identify", T0 + 6 * MINUTE), T0 + 6 * MINUTE);
+        assertThat(harness.extractOutputValues()).extracting(e -> e.eventId + ">" + e.leadId)
+                .as("the three newest, oldest first, then the identifying click")
+                .containsExactly("m4>lead-5", "m4.5>lead-5", "m5>lead-5", "id>lead-5");
+    }
+
+    @Test
+    void heldClicksAreReleasedInEventTimeOrderAndInArrivalOrderAmongEqualTimes() throws Exception {
+        harness.processElement(click("a", null, "anon-6", "page:docs", T0 + MINUTE), T0 + MINUTE);
+        harness.processElement(click("b", null, "anon-6", "page:docs", T0), T0);
+        harness.processElement(click("c", null, "anon-6", "page:docs", T0 + MINUTE), T0 + MINUTE);
+        harness.processElement(click("id", "lead-6", "anon-6", "identify", T0 + 2 * MINUTE), T0 + 2 * MINUTE);
+        assertThat(harness.extractOutputValues()).extracting(e -> e.eventId).containsExactly("b", "a", "c", "id");
     }
 
     @Test

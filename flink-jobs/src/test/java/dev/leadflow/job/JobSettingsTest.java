@@ -37,6 +37,19 @@ class JobSettingsTest {
     }
 
     @Test
+    void theEventTimeSkewIsADurationThatMustNotBeNegative() {
+        assertThat(JobSettings.fromArgs(new String[0], Map.of()).maxEventTimeSkew).isEqualTo(Duration.ofMinutes(5));
+        assertThat(JobSettings.fromArgs(new String[] {"--max-event-time-skew", "90s"}, Map.of()).maxEventTimeSkew)
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(JobSettings.fromArgs(new String[0], Map.of("LEADFLOW_MAX_EVENT_TIME_SKEW", "0s")).maxEventTimeSkew)
+                .isZero();
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--max-event-time-skew", "5 minutes"}, Map.of()))
+                .hasMessage("max-event-time-skew: expected a duration like 500ms, 10s, 5m, 2h or 3d, was '5 minutes'");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--max-event-time-skew=-5m"}, Map.of()))
+                .hasMessage("max-event-time-skew must not be negative");
+    }
+
+    @Test
     void secretsComeFromFilesAndNeverFromToString(@TempDir Path dir) throws Exception {
         Path secret = dir.resolve("redis-uri");
         Files.writeString(secret, "redis://job:s3cret@cache:6379\n");

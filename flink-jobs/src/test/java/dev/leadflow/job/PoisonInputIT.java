@@ -70,11 +70,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scenario 4 of issue 6, poison input on every input topic: on both partitions of each topic,
- * between valid events, seven kinds of bad record — garbage bytes, a wrong magic byte, an unknown
+ * between valid events, nine kinds of bad record — garbage bytes, a wrong magic byte, an unknown
  * schema id, truncated Avro, a writer schema registered under the subject (compatibility NONE)
- * that cannot be read into the reader schema, a tombstone (null value) and a 1 MiB value. Every
+ * that cannot be read into the reader schema, a tombstone (null value), a 1 MiB value, and two
+ * well-formed events of lead-0 whose occurred_at cannot be true (issue 12: one dated 2099, one
+ * in 1970 as when seconds are sent as milliseconds). Every
  * one lands in {@code leadflow.dlq} with its exact source position and a clear error, the job
- * never restarts, and every valid event around them is scored (the exact queue content).
+ * never restarts, and every valid event around them is scored (the exact queue content): let
+ * through, the future-dated events would have moved lead-0's clock past all its later events.
  */
 class PoisonInputIT {
 
@@ -99,7 +102,9 @@ class PoisonInputIT {
         TRUNCATED("corrupt or truncated Avro data"),
         UNREADABLE_WRITER_SCHEMA("cannot be read as dev.leadflow.avro."),
         TOMBSTONE("tombstone: the value is null"),
-        ONE_MIB_VALUE("exceeds the 262144-byte limit for one event");
+        ONE_MIB_VALUE("exceeds the 262144-byte limit for one event"),
+        EVENT_TIME_IN_THE_FUTURE("years after the record's timestamp"),
+        EVENT_TIME_BEFORE_2000("is before 2000-01-01T00:00:00Z");
 
         final String error;
 
@@ -185,6 +190,10 @@ class PoisonInputIT {
                 assertThat(header(r, DeadLetterSerializer.HEADER_ERROR_MESSAGE)).as(kind + " at " + at).contains(kind.error);
                 assertThat(header(r, DeadLetterSerializer.HEADER_ERROR_CLASS)).as(kind + " at " + at).isNotBlank();
                 assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("poison-" + kind);
+                if (kind == Kind.EVENT_TIME_IN_THE_FUTURE || kind == Kind.EVENT_TIME_BEFORE_2000) {
+                    assertThat(header(r, DeadLetterSerializer.HEADER_ERROR_CLASS)).as(kind + " at " + at)
+                            .isEqualTo(InputDeserializer.EventTimeOutOfRangeException.class.getName());
+                }
                 if (kind == Kind.TOMBSTONE) {
                     assertThat(r.value()).isNull();
                     assertThat(header(r, DeadLetterSerializer.HEADER_VALUE_BYTES)).isNull();
@@ -230,7 +239,8 @@ class PoisonInputIT {
             // Counted per stream, and no restart.
             for (String topic : INPUTS) {
                 Map<String, String> labels = Map.of("stream", InputDeserializer.streamName(topic), "job_id", jobId);
-                assertThat(CollectingMetricReporter.counter(JobMetrics.DLQ_RECORDS, labels)).as(topic).isEqualTo(14);
+                assertThat(CollectingMetricReporter.counter(JobMetrics.DLQ_RECORDS, labels)).as(topic).isEqualTo(18);
+                assertThat(CollectingMetricReporter.counter(JobMetrics.EVENT_TIME_OUT_OF_RANGE, labels)).as(topic).isEqualTo(4);
             }
             assertThat(CollectingMetricReporter.counter(JobMetrics.EVENTS_IN, Map.of("job_id", jobId)))
                     .isEqualTo(validCount + poison.size());
@@ -298,9 +308,22 @@ class PoisonInputIT {
                 return unreadable;
             case TOMBSTONE:
                 return null;
+            case EVENT_TIME_IN_THE_FUTURE:
+                return serializers.get(topic).serialize(ofLead0(topic, Instant.parse("2099-01-01T00:00:00Z")));
+            case EVENT_TIME_BEFORE_2000:
+                return serializers.get(topic).serialize(ofLead0(topic, Instant.ofEpochMilli(T0.getEpochSecond())));
             default:
                 return oneMibValue(serializers, topic);
         }
+    }
+
+    /** A well-formed event of lead-0 at {@code at}: a pricing visit, a webinar, a call. */
+    private static SpecificRecord ofLead0(String topic, Instant at) {
+        return switch (topic) {
+            case Topics.CLICKSTREAM -> page("lead-0", "anon-0", "pricing", at);
+            case Topics.CAMPAIGN -> campaign("lead-0", Channel.WEBINAR, EngagementAction.ATTENDED, at);
+            default -> sales("lead-0", SalesActivityType.CALL, "s0", at);
+        };
     }
 
     /**

@@ -232,11 +232,12 @@ public final class Bench {
     }
 
     private void preload(KafkaBroker kafka, RegistryServer registry) {
-        // event times end about now, spread over the history span
+        // event times end about now, spread over the history span; each record carries its event's time
         long span = options.historySpan().toMillis();
         double eventTimeRate = options.events() * 1000.0 / span;
         TrafficGenerator generator = new TrafficGenerator(options.seed(), System.currentTimeMillis() - span, eventTimeRate);
-        try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), true)) {
+        try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), true,
+                EventProducer.RecordTime.EVENT)) {
             GeneratorRun.Result r = new GeneratorRun(generator, producer::send).count(options.events()).run();
             producer.flush();
             out.printf(Locale.ROOT, "bench: preloaded %,d events in %.1f s (%,.0f events/s); %,d people: %s%n",
@@ -420,7 +421,8 @@ public final class Bench {
                     options.latencyDuration().toSeconds());
             TrafficGenerator generator = new TrafficGenerator(options.seed() + 1, System.currentTimeMillis(), options.latencyRate());
             GeneratorRun.Result sent;
-            try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), false)) {
+            try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), false,
+                    EventProducer.RecordTime.SEND)) {
                 sent = new GeneratorRun(generator, producer::send).rate(options.latencyRate())
                         .duration(options.latencyDuration()).run();
                 producer.flush();

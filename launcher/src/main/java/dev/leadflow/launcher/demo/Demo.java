@@ -170,7 +170,8 @@ public final class Demo implements AutoCloseable {
     }
 
     private void startGenerator() {
-        EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), false);
+        EventProducer producer = new EventProducer(kafka.bootstrapServers(), RegistryConfig.of(registry.url()), Map.of(), false,
+                EventProducer.RecordTime.SEND);
         TrafficGenerator generator = new TrafficGenerator(options.seed(), System.currentTimeMillis(), options.rate());
         GeneratorRun run = new GeneratorRun(generator, producer::send).rate(options.rate()).stopWhen(() -> stopping);
         generatorThread = new Thread(() -> {

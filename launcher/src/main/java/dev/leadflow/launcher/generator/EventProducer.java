@@ -19,12 +19,30 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Sends generated events to Kafka in the Confluent wire format, registering each topic's value
  * schema under {@code <topic>-value} through the schema registry (as a Confluent serializer with
- * auto-registration does). Records carry no explicit timestamp, so Kafka stamps them with the
- * send time: the start of the event-to-queue latency.
+ * auto-registration does). Which Kafka timestamp the records carry is the caller's choice
+ * ({@link RecordTime}).
  */
 public final class EventProducer implements AutoCloseable {
 
+    /** The Kafka timestamp of each record. */
+    public enum RecordTime {
+        /**
+         * None given: Kafka stamps the send time, the start of the event-to-queue latency. For runs
+         * paced at the events' own rate, whose event times follow the wall clock.
+         */
+        SEND,
+        /**
+         * The event's occurred_at, as any backfill or replay must: a run that simulates hours in
+         * seconds writes events dated ahead of the wall clock, and the job dead-letters an event
+         * dated more than {@code --max-event-time-skew} after its record's timestamp. (Kafka 4
+         * brokers refuse timestamps over an hour ahead, {@code log.message.timestamp.after.max.ms},
+         * and time retention applies to these timestamps.)
+         */
+        EVENT
+    }
+
     private final KafkaProducer<byte[], byte[]> producer;
+    private final RecordTime recordTime;
     private final SchemaRegistryClient registry;
     private final Map<String, AvroWireSerializer<SpecificRecord>> serializers = new HashMap<>();
     private final AtomicLong acked = new AtomicLong();
@@ -33,9 +51,11 @@ public final class EventProducer implements AutoCloseable {
     /**
      * @param throughput tune for bulk loading (large batches, some linger) rather than for the
      *                   lowest latency per record
+     * @param recordTime the records' Kafka timestamps
      */
     public EventProducer(String bootstrapServers, RegistryConfig registryConfig, Map<String, String> kafkaProperties,
-            boolean throughput) {
+            boolean throughput, RecordTime recordTime) {
+        this.recordTime = recordTime;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -54,7 +74,8 @@ public final class EventProducer implements AutoCloseable {
     public void send(GeneratedEvent e) {
         throwIfFailed();
         byte[] value = serializer(e.topic(), e.value()).serialize(e.value());
-        producer.send(new ProducerRecord<>(e.topic(), e.key().getBytes(StandardCharsets.UTF_8), value), (meta, ex) -> {
+        Long timestamp = recordTime == RecordTime.EVENT ? e.occurredAt() : null;
+        producer.send(new ProducerRecord<>(e.topic(), null, timestamp, e.key().getBytes(StandardCharsets.UTF_8), value), (meta, ex) -> {
             if (ex != null) {
                 failure.compareAndSet(null, ex);
             } else {

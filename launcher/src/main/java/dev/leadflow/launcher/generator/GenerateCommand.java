@@ -38,7 +38,10 @@ public final class GenerateCommand {
         out.printf("Generating into %s (registry %s), seed %d, start %s, %s%s%n", bootstrap, registry.url(), seed, start,
                 rate > 0 ? String.format("%,.0f events/s", rate) : "as fast as possible",
                 count >= 0 ? String.format(", %,d events", count) : duration != null ? ", for " + duration.toSeconds() + " s" : ", until Ctrl-C");
-        try (EventProducer producer = new EventProducer(bootstrap, registry, kafka, rate <= 0 || rate > 5_000)) {
+        // Unpaced, event times run ahead of the clock (1,000 events/s of simulated time): the records
+        // must carry them. Paced, they follow the clock, and the send time starts the latency.
+        EventProducer.RecordTime recordTime = rate > 0 ? EventProducer.RecordTime.SEND : EventProducer.RecordTime.EVENT;
+        try (EventProducer producer = new EventProducer(bootstrap, registry, kafka, rate <= 0 || rate > 5_000, recordTime)) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(main::interrupt);
             Runtime.getRuntime().addShutdownHook(hook);

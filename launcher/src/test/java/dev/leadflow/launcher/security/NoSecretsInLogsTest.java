@@ -180,7 +180,7 @@ class NoSecretsInLogsTest {
         // a hand-raiser, produced over SASL with the registry's basic auth
         try (EventProducer producer = new EventProducer(kafka.saslBootstrapServers(),
                 RegistryConfig.of(registry.url()).withBasicAuth("leadflow", REGISTRY_PASSWORD),
-                KafkaClientProperties.read(jobKafka, "test"), false)) {
+                KafkaClientProperties.read(jobKafka, "test"), false, EventProducer.RecordTime.SEND)) {
             Instant now = Instant.now();
             producer.send(click(leadId, ClickType.IDENTIFY, "identify", now, traits()));
             producer.send(click(leadId, ClickType.TRACK, "demo_requested", now.plusMillis(1), Map.of()));
