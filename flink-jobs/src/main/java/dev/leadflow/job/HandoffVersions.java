@@ -20,6 +20,8 @@ final class HandoffVersions {
     static final long PER_MS = 4096;
     /** Versions per update from scoring: room for the prioritizer's actions between two updates of a lead. */
     static final long BLOCK = 1024;
+    /** Times beyond this (year 37,000 or so: only a broken producer's) floor no higher, so versions never overflow. */
+    private static final long LATEST_FLOOR_MS = Long.MAX_VALUE / PER_MS / 2;
 
     private HandoffVersions() {}
 
@@ -33,9 +35,13 @@ final class HandoffVersions {
      */
     static long next(long previous, long at, long watermark) {
         if (previous == 0) {
-            return Math.max(0, Math.max(at, watermark)) * PER_MS;
+            return floor(Math.max(at, watermark));
         }
-        return Math.max(previous + BLOCK, at * PER_MS);
+        return Math.max(previous + BLOCK, floor(at));
+    }
+
+    private static long floor(long time) {
+        return Math.min(Math.max(0, time), LATEST_FLOOR_MS) * PER_MS;
     }
 
     /** Whether {@code version} still lies in the block that starts at {@code first}. */
