@@ -130,7 +130,9 @@ class DashboardsTest {
                 .contains("flink_taskmanager_job_task_operator_pendingRecords")
                 .contains("flink_jobmanager_job_lastCheckpointDuration", "flink_jobmanager_job_numberOfFailedCheckpoints")
                 .contains("flink_taskmanager_job_task_backPressuredTimeMsPerSecond")
-                .contains("flink_jobmanager_job_numRestarts");
+                .contains("flink_jobmanager_job_numRestarts")
+                .containsPattern("sum by \\(result\\) \\(rate\\([a-z_]*leadflow_queue_apply_results\\[[0-9a-z]+\\]\\)\\)")
+                .containsPattern("sum by \\(queue\\) \\(increase\\([a-z_]*leadflow_queue_stale_open\\[");
         assertThat(queues)
                 .contains("leadflow_api_queue_depth", "leadflow_api_queue_oldest_wait_seconds", "leadflow_api_claims_total",
                         "leadflow_api_outcomes_total", "leadflow_api_time_to_claim_seconds_bucket", "leadflow_api_lease_expiries_total");
@@ -169,6 +171,30 @@ class DashboardsTest {
                 assertThat(r.path("annotations").path("summary").asText()).isNotBlank();
             }
         }
+    }
+
+    @Test
+    void theMissingLeadsAlertNeedsARecurringConditionNotOneBurst() {
+        // a restore replays ENQUEUEs whose WITHDRAW was applied before the failure: one burst, then nothing
+        JsonNode rules = Repo.yamlDocuments(Repo.read(Repo.CHART.resolve("alerts/leadflow-alerts.yaml"))).get(0);
+        JsonNode alert = null;
+        for (JsonNode g : rules.path("groups")) {
+            for (JsonNode r : g.path("rules")) {
+                if (r.path("alert").asText().equals("LeadFlowQueueLeadsMissing")) {
+                    alert = r;
+                }
+            }
+        }
+        assertThat(alert).as("alert LeadFlowQueueLeadsMissing").isNotNull();
+        String expr = alert.path("expr").asText();
+        assertThat(expr).contains("leadflow_queue_stale_open").contains("by (queue)");
+        Matcher window = Pattern.compile("increase\\([a-z_]+\\[(\\d+)m]\\)").matcher(expr);
+        assertThat(window.find()).as("an increase() over minutes: %s", expr).isTrue();
+        Matcher forMinutes = Pattern.compile("(\\d+)m").matcher(alert.path("for").asText());
+        assertThat(forMinutes.matches()).as("for: in minutes").isTrue();
+        assertThat(Integer.parseInt(forMinutes.group(1))).as("one burst stays in the window for less than the for: time")
+                .isGreaterThan(Integer.parseInt(window.group(1)));
+        assertThat(alert.path("annotations").path("description").asText()).contains("leadflow rebuild-queue");
     }
 
     // ---------------------------------------------------------------- sources of truth

@@ -35,6 +35,17 @@ public final class JobMetrics {
     /** Counter: Redis write attempts that failed and were retried. */
     public static final String QUEUE_WRITE_RETRIES = "leadflow_queue_write_retries";
     /**
+     * Counter per queue and result (labels {@code queue}, {@code result}: applied, stale, stale_absent,
+     * closed): the queue sink's actions as Redis answered them ({@code dev.leadflow.queue.ApplyResult}).
+     */
+    public static final String QUEUE_APPLY_RESULTS = "leadflow_queue_apply_results";
+    /**
+     * Counter per queue (label {@code queue}): handoffs the job holds open that the queue does not show, i.e.
+     * an ENQUEUE or UPDATE answered STALE_ABSENT that is the lead's last action in its batch. Registered at 0
+     * when the sink first writes to the queue.
+     */
+    public static final String QUEUE_STALE_OPEN = "leadflow_queue_stale_open";
+    /**
      * Counter per input stream: schema-registry lookups that failed transiently (no answer, 5xx,
      * 408, 429) and were retried; the record waits, it is not dead-lettered.
      */

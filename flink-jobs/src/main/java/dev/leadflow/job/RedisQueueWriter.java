@@ -1,6 +1,7 @@
 package dev.leadflow.job;
 
 import dev.leadflow.avro.ErasureConfirmation;
+import dev.leadflow.queue.ApplyResult;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueueAction;
 import dev.leadflow.queue.RedisConfig;
@@ -8,10 +9,14 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -33,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * batch; while one fails the task thread is busy, so no checkpoint completes and nothing is dropped. The
  * confirmation is at-least-once: after a restore from a checkpoint taken before it was acknowledged, the
  * replayed ERASE publishes it again with the same {@code event_id} (see {@link ErasureConfirmations}).
+ *
+ * <p>Redis's answer to every action is counted per queue and result; an ENQUEUE or UPDATE answered
+ * STALE_ABSENT, when it is the lead's last action in its batch, is a handoff the job holds open that the
+ * queue does not show: counted on its own and logged (at most one warning per {@link #WARN_EVERY}).
  */
 final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
 
@@ -41,6 +50,8 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     /** Longest wait for one acknowledgement of a confirmation before it is retried. */
     private static final Duration MAX_CONFIRMATION_ATTEMPT = Duration.ofSeconds(10);
     private static final Duration MIN_CONFIRMATION_ATTEMPT = Duration.ofSeconds(1);
+    /** While leads keep missing from the queues, one warning per this interval; the counter has them all. */
+    private static final Duration WARN_EVERY = Duration.ofSeconds(30);
 
     private final int batchSize;
     private final long flushIntervalMs;
@@ -50,6 +61,16 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     private final List<HandoffCommand> pending = new ArrayList<>();
     private final Histogram latency;
     private final Counter retries;
+    private final MetricGroup metrics;
+    /**
+     * Queue name -> its result counters. Bounded by the queues the job routes to: the routing rules' queues,
+     * {@code default} and one {@code owner-<seller_id>} per seller who owns accounts — the queues Redis and
+     * the seller API's per-queue metrics hold anyway. Flink keeps a metric until the task ends, so an entry
+     * removed here would not shrink anything.
+     */
+    private final Map<String, QueueCounters> counters = new HashMap<>();
+    private long lastStaleWarning;
+    private long staleSinceWarning;
     /** Null when this writer may not erase (a sink without a confirmation target). */
     private final ErasureConfirmations confirmations;
     private boolean flushScheduled;
@@ -80,6 +101,8 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         this.timers = timers;
         this.latency = metrics.histogram(JobMetrics.EVENT_TO_QUEUE_MS, new DescriptiveStatisticsHistogram(latencyHistogramSize));
         this.retries = metrics.counter(JobMetrics.QUEUE_WRITE_RETRIES);
+        this.metrics = metrics;
+        this.lastStaleWarning = System.nanoTime() - WARN_EVERY.toNanos();
     }
 
     @Override
@@ -114,7 +137,9 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         }
         List<QueueAction> actions = actionsToWrite(pending);
         // The actions stay pending until written: if retrying gives up, nothing is dropped.
-        retrying("Redis writes", "Redis write of " + actions.size() + " actions", () -> queue.applyAll(actions));
+        List<ApplyResult> results = retrying("Redis writes", "Redis write of " + actions.size() + " actions",
+                () -> queue.applyAll(actions));
+        count(actions, results);
         long now = System.currentTimeMillis();
         for (HandoffCommand c : pending) {
             if (c.triggerIngestedAt > 0) {
@@ -122,6 +147,41 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
             }
         }
         pending.clear();
+    }
+
+    /**
+     * Counts every result; a STALE_ABSENT counts as a handoff held open only for the lead's last action in
+     * the batch in that queue: an earlier one is overtaken by the batch itself (a retried batch whose first
+     * attempt got through answers STALE_ABSENT for an ENQUEUE that its own later WITHDRAW took out).
+     */
+    private void count(List<QueueAction> actions, List<ApplyResult> results) {
+        Set<String> later = new HashSet<>();
+        for (int i = actions.size() - 1; i >= 0; i--) {
+            QueueAction a = actions.get(i);
+            ApplyResult r = results.get(i);
+            QueueCounters c = counters.computeIfAbsent(a.queue(), q -> new QueueCounters(metrics.addGroup("queue", q)));
+            c.result(r).inc();
+            boolean last = later.add(a.queue() + '\n' + a.leadId());
+            if (r == ApplyResult.STALE_ABSENT && last) {
+                c.staleOpen.inc();
+                warnStaleOpen(a);
+            }
+        }
+    }
+
+    private void warnStaleOpen(QueueAction a) {
+        long now = System.nanoTime();
+        if (now - lastStaleWarning < WARN_EVERY.toNanos()) {
+            staleSinceWarning++;
+            return;
+        }
+        LOG.warn("Lead {} is not in queue {} although the job holds its handoff {} open: Redis answered STALE_ABSENT"
+                + " to its {} with version {}, so Redis holds that version or a newer one from an action that took"
+                + " the lead out ({} more such since the last warning). Expected for a moment after a restore from a"
+                + " checkpoint; if it keeps happening see README \"Operate\", alert LeadFlowQueueLeadsMissing.",
+                a.leadId(), a.queue(), a.handoffId(), a.kind(), a.version(), staleSinceWarning);
+        lastStaleWarning = now;
+        staleSinceWarning = 0;
     }
 
     /**
@@ -218,6 +278,26 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while retrying");
+        }
+    }
+
+    /**
+     * One queue's counters: the stale-open one at once, so its series exists at 0 before the first increase
+     * (Prometheus's {@code increase()} does not see a series' first sample as one), the results on first use.
+     */
+    private static final class QueueCounters {
+        final MetricGroup group;
+        final Counter staleOpen;
+        final Map<ApplyResult, Counter> results = new EnumMap<>(ApplyResult.class);
+
+        QueueCounters(MetricGroup group) {
+            this.group = group;
+            this.staleOpen = group.counter(JobMetrics.QUEUE_STALE_OPEN);
+        }
+
+        Counter result(ApplyResult r) {
+            return results.computeIfAbsent(r, x -> group.addGroup("result", x.name().toLowerCase(Locale.ROOT))
+                    .counter(JobMetrics.QUEUE_APPLY_RESULTS));
         }
     }
 

@@ -14,6 +14,9 @@ import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
+import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
+import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 
 /**
  * A metric reporter for tests: remembers every metric the job registers, with its variables
@@ -30,6 +33,18 @@ public final class CollectingMetricReporter implements MetricReporter {
     public static Configuration configure(Configuration conf) {
         conf.setString("metrics.reporter.collect.factory.class", Factory.class.getName());
         return conf;
+    }
+
+    /**
+     * A metric group of Flink's own (a TaskManager's, on a registry without a cluster) whose metrics this
+     * reporter collects, for code that takes a {@link MetricGroup} and is tested alone; its metrics carry
+     * the variable {@code tm_id} = {@code id}, so a test can tell its metrics from others'.
+     */
+    public static MetricGroup group(String id) {
+        CollectingMetricReporter reporter = new CollectingMetricReporter();
+        TestingMetricRegistry registry = TestingMetricRegistry.builder()
+                .setRegisterConsumer(reporter::notifyOfAddedMetric).build();
+        return TaskManagerMetricGroup.createTaskManagerMetricGroup(registry, "localhost", new ResourceID(id));
     }
 
     /** Sum of every counter of that name whose variables include {@code labels}. */

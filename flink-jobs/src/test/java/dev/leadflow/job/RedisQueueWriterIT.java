@@ -3,12 +3,16 @@ package dev.leadflow.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.leadflow.queue.Claim;
 import dev.leadflow.queue.HandoffQueue;
+import dev.leadflow.queue.Outcome;
 import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.metrics.Counter;
@@ -102,10 +106,83 @@ class RedisQueueWriterIT {
         assertThat(reader.get("default", "lead-3")).as("nothing was dropped").isPresent();
     }
 
+    @Test
+    void redisAnswersAreCountedPerQueueAndResult() throws Exception {
+        RedisQueueWriter w = countingWriter("results");
+        w.write(enqueue("lead-a", 1), null);
+        w.write(enqueue("lead-b", 1), null);
+        w.flush(false);
+        Claim claim = reader.claim("default", "alice", Duration.ofMinutes(5)).orElseThrow();
+        assertThat(reader.accept("default", claim.leadId(), claim.leaseToken())).isEqualTo(Outcome.OK);
+        String other = claim.leadId().equals("lead-a") ? "lead-b" : "lead-a";
+
+        w.write(command(HandoffCommand.Action.UPDATE, claim.leadId(), claim.leadId() + "-1", 2), null); // settled
+        w.write(enqueue(other, 1), null); // a replay: the lead is there
+        w.flush(false);
+
+        assertThat(results("results", "default")).containsExactlyInAnyOrderEntriesOf(
+                Map.of("applied", 2L, "closed", 1L, "stale", 1L));
+        assertThat(CollectingMetricReporter.find(JobMetrics.QUEUE_STALE_OPEN, Map.of("tm_id", "results", "queue", "default")))
+                .as("registered with the queue, at 0").hasSize(1);
+        assertThat(staleOpen("results", "default")).isZero();
+    }
+
+    @Test
+    void aLeadTheJobHoldsOpenThatTheQueueDoesNotShowIsCounted() throws Exception {
+        // the vanishing lead: a WITHDRAW and the next ENQUEUE of the lead were given the same version
+        RedisQueueWriter w = countingWriter("vanished");
+        w.write(command(HandoffCommand.Action.ENQUEUE, "lead-v", "lead-v-1", 10), null);
+        w.flush(false);
+        w.write(command(HandoffCommand.Action.WITHDRAW, "lead-v", "lead-v-1", 20), null);
+        w.flush(false);
+        w.write(command(HandoffCommand.Action.ENQUEUE, "lead-v", "lead-v-2", 20), null);
+        w.flush(false);
+
+        assertThat(reader.get("default", "lead-v")).isEmpty();
+        assertThat(results("vanished", "default")).containsExactlyInAnyOrderEntriesOf(
+                Map.of("applied", 2L, "stale_absent", 1L));
+        assertThat(staleOpen("vanished", "default")).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleAbsentThatTheBatchItselfOvertakesIsNotAHandoffHeldOpen() throws Exception {
+        RedisQueueWriter w = countingWriter("retried");
+        for (int attempt = 0; attempt < 2; attempt++) { // the same batch again, as after a lost reply
+            w.write(command(HandoffCommand.Action.ENQUEUE, "lead-r", "lead-r-1", 10), null);
+            w.write(command(HandoffCommand.Action.WITHDRAW, "lead-r", "lead-r-1", 11), null);
+            w.flush(false);
+        }
+
+        assertThat(results("retried", "default")).containsExactlyInAnyOrderEntriesOf(
+                Map.of("applied", 2L, "stale_absent", 1L, "stale", 1L));
+        assertThat(staleOpen("retried", "default")).isZero();
+    }
+
+    private RedisQueueWriter countingWriter(String id) {
+        return new RedisQueueWriter(writerQueue, 100, Duration.ofMillis(5), Duration.ofSeconds(10), time,
+                CollectingMetricReporter.group(id));
+    }
+
+    /** result label -> count, of the writer whose metric group is {@code id}. */
+    private static Map<String, Long> results(String id, String queue) {
+        Map<String, Long> counts = new TreeMap<>();
+        CollectingMetricReporter.find(JobMetrics.QUEUE_APPLY_RESULTS, Map.of("tm_id", id, "queue", queue))
+                .forEach(r -> counts.merge(r.variables().get("<result>"), ((Counter) r.metric()).getCount(), Long::sum));
+        return counts;
+    }
+
+    private static long staleOpen(String id, String queue) {
+        return CollectingMetricReporter.counter(JobMetrics.QUEUE_STALE_OPEN, Map.of("tm_id", id, "queue", queue));
+    }
+
     private static HandoffCommand enqueue(String lead, long version) {
+        return command(HandoffCommand.Action.ENQUEUE, lead, lead + "-1", version);
+    }
+
+    private static HandoffCommand command(HandoffCommand.Action action, String lead, String handoff, long version) {
         HandoffCommand c = new HandoffCommand();
-        c.action = HandoffCommand.Action.ENQUEUE;
-        c.handoffId = lead + "-1";
+        c.action = action;
+        c.handoffId = handoff;
         c.leadId = lead;
         c.queue = "default";
         c.version = version;

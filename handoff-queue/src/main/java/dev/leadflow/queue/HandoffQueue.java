@@ -105,7 +105,8 @@ public final class HandoffQueue implements AutoCloseable {
 
     /**
      * Applies the actions in order in one round trip (a pipeline). Idempotent: sending the same batch
-     * again yields STALE for each and changes nothing, so a sink can retry a failed flush whole.
+     * again yields STALE or STALE_ABSENT for each and changes nothing, so a sink can retry a failed flush
+     * whole.
      */
     public List<ApplyResult> applyAll(List<QueueAction> actions) {
         if (actions.isEmpty()) {

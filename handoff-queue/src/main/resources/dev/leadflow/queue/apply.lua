@@ -1,12 +1,17 @@
 -- apply: one handoff action from the scoring job. ARGV[3..9]: leadId, handoffId,
 -- kind (ENQUEUE|UPDATE|WITHDRAW), version, priority, payload, enqueuedAt.
--- Returns APPLIED, STALE (version not newer than the stored one) or CLOSED (the seller already
--- accepted or rejected this handoff, so the job's late update must not bring it back).
+-- Returns APPLIED, STALE (version not newer than the stored one), STALE_ABSENT (likewise, but the
+-- action is an ENQUEUE or UPDATE and the lead is not in the queue, and no seller closed this handoff:
+-- the job holds a handoff open that the queue does not show) or CLOSED (the seller already accepted or
+-- rejected this handoff, so the job's late update must not bring it back).
 local id, handoff, kind, version = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local priority, payload, enqueued_at = ARGV[7], ARGV[8], ARGV[9]
 
 local m = lead(id)
 if m.version and not is_newer(version, m.version) then
+  if kind ~= 'WITHDRAW' and not m.enqueued_at and not (m.outcome and m.handoff == handoff) then
+    return 'STALE_ABSENT'
+  end
   return 'STALE'
 end
 local now = now_ms()

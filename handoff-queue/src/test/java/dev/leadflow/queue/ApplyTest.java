@@ -106,9 +106,39 @@ class ApplyTest {
         assertThat(REDIS.queue().peek(Q, 10)).extracting(QueuedLead::leadId).containsExactly("lead-2");
         assertThat(REDIS.client().hget(QueueKeys.of(Q).payload(), "lead-1")).isNull();
         assertThat(REDIS.queue().oldestEnqueuedAt(Q)).contains(1_000L);
-        // the replay of the withdrawn handoff's enqueue stays a no-op
-        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000))).isEqualTo(ApplyResult.STALE);
+        // the replay of the withdrawn handoff's enqueue stays a no-op, one that says the lead is not there
+        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 1, 10, 1_000))).isEqualTo(ApplyResult.STALE_ABSENT);
         assertThat(REDIS.queue().depth(Q)).isEqualTo(1);
+    }
+
+    @Test
+    void anEnqueueThatLosesToAWithdrawOfTheSameVersionIsStaleAbsentAndChangesNothing() {
+        // the vanishing lead: a WITHDRAW and the next ENQUEUE of the lead were given the same version
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 10, 50, 1_000));
+        REDIS.queue().apply(QueueAction.withdraw(Q, "lead-1", "h1", 20));
+        Map<String, String> before = QueueState.bytes(REDIS.client(), Q);
+
+        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h2", 20, 50, 2_000))).isEqualTo(ApplyResult.STALE_ABSENT);
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h2", 19, 60, 2_000))).isEqualTo(ApplyResult.STALE_ABSENT);
+        assertThat(REDIS.queue().apply(QueueAction.withdraw(Q, "lead-1", "h2", 20)))
+                .as("a stale WITHDRAW of an absent lead agrees with the queue").isEqualTo(ApplyResult.STALE);
+
+        assertThat(QueueState.bytes(REDIS.client(), Q)).isEqualTo(before);
+        assertThat(REDIS.queue().get(Q, "lead-1")).isEmpty();
+        // the next newer action brings it back
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h2", 21, 60, 2_000))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(REDIS.queue().get(Q, "lead-1")).isPresent();
+    }
+
+    @Test
+    void aStaleActionOfALeadInTheQueueReadyOrClaimedIsPlainStale() {
+        REDIS.queue().apply(enqueue(Q, "lead-1", "h1", 5, 50, 1_000));
+        REDIS.queue().apply(enqueue(Q, "lead-2", "h1", 5, 40, 1_000));
+        REDIS.queue().claim(Q, "alice", Duration.ofMinutes(5)).orElseThrow();
+
+        assertThat(REDIS.queue().applyAll(List.of(enqueue(Q, "lead-1", "h1", 5, 50, 1_000),
+                update(Q, "lead-2", "h1", 4, 40, 1_000), enqueue(Q, "lead-2", "h9", 5, 40, 1_000))))
+                .containsOnly(ApplyResult.STALE);
     }
 
     @Test
@@ -149,7 +179,10 @@ class ApplyTest {
         REDIS.queue().accept(Q, "lead-1", claim.leaseToken());
 
         assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 2, 50, 1_000))).isEqualTo(ApplyResult.CLOSED);
-        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 2, 50, 1_000))).isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().apply(update(Q, "lead-1", "h1", 2, 50, 1_000)))
+                .as("absent, but because the seller settled this very handoff").isEqualTo(ApplyResult.STALE);
+        assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h2", 2, 50, 8_000)))
+                .as("a new handoff that does not get in").isEqualTo(ApplyResult.STALE_ABSENT);
         assertThat(REDIS.queue().get(Q, "lead-1")).isEmpty();
 
         assertThat(REDIS.queue().apply(enqueue(Q, "lead-1", "h2", 3, 50, 8_000))).isEqualTo(ApplyResult.APPLIED);
@@ -182,7 +215,8 @@ class ApplyTest {
         assertThat(first).contains(ApplyResult.APPLIED);
         Map<String, String> after = QueueState.bytes(REDIS.client(), Q);
 
-        assertThat(REDIS.queue().applyAll(batch)).containsOnly(ApplyResult.STALE);
+        assertThat(REDIS.queue().applyAll(batch)).isNotEmpty()
+                .allMatch(r -> r == ApplyResult.STALE || r == ApplyResult.STALE_ABSENT);
         assertThat(QueueState.bytes(REDIS.client(), Q)).isEqualTo(after);
     }
 

@@ -18,6 +18,14 @@ final class JsonBody {
     private static final ObjectMapper STRICT = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    /**
+     * How much of an oversized body is read and thrown away before the 413 is sent. The client is usually
+     * still sending it: answering early makes the server close the connection with the rest unread, which
+     * resets it, and the client sees a broken pipe or a reset instead of the 413, depending on timing.
+     * Beyond this the connection is closed anyway (with {@code Connection: close}) rather than read on.
+     */
+    private static final long DISCARD_LIMIT = 1L << 20;
+
     private final ObjectNode node;
 
     private JsonBody(ObjectNode node) {
@@ -25,12 +33,12 @@ final class JsonBody {
     }
 
     /**
-     * Reads at most {@code limit} bytes; the declared length is checked first so that an oversized body is
-     * refused without reading it.
+     * Keeps at most {@code limit} bytes; the declared length is checked first so that an oversized body is
+     * refused without being kept.
      */
     static JsonBody read(long declaredLength, InputStream in, int limit) {
         if (declaredLength > limit) {
-            throw ApiException.tooLarge(limit);
+            throw tooLarge(in, declaredLength <= DISCARD_LIMIT, limit);
         }
         byte[] bytes;
         try {
@@ -39,7 +47,7 @@ final class JsonBody {
             throw ApiException.malformed("could not read the request body");
         }
         if (bytes.length > limit) {
-            throw ApiException.tooLarge(limit);
+            throw tooLarge(in, true, limit);
         }
         if (bytes.length == 0) {
             throw ApiException.malformed("request body must be a JSON object, was empty");
@@ -56,6 +64,22 @@ final class JsonBody {
             throw ApiException.malformed("request body must be a JSON object");
         }
         return new JsonBody((ObjectNode) parsed);
+    }
+
+    /** Reads the rest of the body (up to {@link #DISCARD_LIMIT} in all) so that the 413 can be read. */
+    private static ApiException tooLarge(InputStream in, boolean discard, int limit) {
+        if (discard) {
+            try {
+                byte[] sink = new byte[8192];
+                long total = 0;
+                for (int n; total <= DISCARD_LIMIT && (n = in.read(sink)) >= 0; ) {
+                    total += n;
+                }
+            } catch (IOException e) {
+                // the client went away: nobody reads the answer
+            }
+        }
+        return ApiException.tooLarge(limit);
     }
 
     String requiredText(String field, int maxLength) {
