@@ -175,11 +175,13 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
             staleSinceWarning++;
             return;
         }
-        LOG.warn("Lead {} is not in queue {} although the job holds its handoff {} open: Redis answered STALE_ABSENT"
+        // the lead id stays out of the log (the log outlives an erasure): the version finds the lead in the
+        // audit topic and in the queue's change stream
+        LOG.warn("A lead is not in queue {} although the job holds its handoff open: Redis answered STALE_ABSENT"
                 + " to its {} with version {}, so Redis holds that version or a newer one from an action that took"
                 + " the lead out ({} more such since the last warning). Expected for a moment after a restore from a"
                 + " checkpoint; if it keeps happening see README \"Operate\", alert LeadFlowQueueLeadsMissing.",
-                a.leadId(), a.queue(), a.handoffId(), a.kind(), a.version(), staleSinceWarning);
+                a.queue(), a.kind(), a.version(), staleSinceWarning);
         lastStaleWarning = now;
         staleSinceWarning = 0;
     }
