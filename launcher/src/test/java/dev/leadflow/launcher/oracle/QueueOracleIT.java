@@ -3,6 +3,7 @@ package dev.leadflow.launcher.oracle;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadflow.job.CollectingMetricReporter;
 import dev.leadflow.job.ItSupport;
 import dev.leadflow.job.JobSettings;
@@ -17,6 +18,7 @@ import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
+import dev.leadflow.scoring.AccountPriority;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
@@ -71,6 +73,7 @@ class QueueOracleIT {
             CollectingMetricReporter.configure(ItSupport.clusterConfig("oracle-checkpoints")));
 
     private static final String REGISTRY_URL = "mock://queue-oracle-it";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GROUP = "queue-oracle";
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     /** Chunks after which the job is stopped with a savepoint and resumed (and after the last one). */
@@ -149,14 +152,15 @@ class QueueOracleIT {
             fail(stalled + "\n" + String.join("\n", invariant));
         }
         Map<String, List<QueuedLead>> byQueue = redisQueues();
-        Comparison cmp = new Comparison(oracle, expected, byQueue, history.tags);
-        String summary = String.format("oracle: %d leads compared, %d queued, %d mismatches (%s); largest priority "
-                        + "difference %.1f; invariant violations %d; Redis holds %d leads; %d s",
-                cmp.compared, expected.queued().size(), cmp.mismatches(), cmp.counts, cmp.largestDifference,
+        Comparison cmp = new Comparison(oracle, model, expected, byQueue, history.tags);
+        String summary = String.format("oracle: %d leads compared, %d queued, %d mismatches (%s; priority off by %s); "
+                        + "largest priority difference %.1f; invariant violations %d; Redis holds %d leads; %d s",
+                cmp.compared, expected.queued().size(), cmp.mismatches(), cmp.counts, cmp.causes, cmp.largestDifference,
                 invariant.size(), byQueue.values().stream().mapToInt(List::size).sum(),
                 (System.nanoTime() - t0) / 1_000_000_000);
         System.out.println(summary);
         cmp.examples.forEach(System.out::println);
+        cmp.everyLead.forEach(System.out::println);
         invariant.forEach(System.out::println);
         if (cmp.mismatches() > 0 || !invariant.isEmpty()) {
             fail(summary + "\n" + String.join("\n", cmp.examples) + "\n" + String.join("\n", invariant));
@@ -245,11 +249,15 @@ class QueueOracleIT {
     /** Expected against actual, by category, with examples a developer can follow. */
     private static final class Comparison {
         final Map<String, Integer> counts = new LinkedHashMap<>();
+        /** Why priorities are off, from the Redis payload. */
+        final Map<String, Integer> causes = new TreeMap<>();
         final List<String> examples = new ArrayList<>();
+        /** Every lead missing, extra or in the wrong queue (rare categories), with what was injected. */
+        final List<String> everyLead = new ArrayList<>();
         final int compared;
         double largestDifference;
 
-        Comparison(QueueOracle oracle, QueueOracle.Result expected, Map<String, List<QueuedLead>> byQueue,
+        Comparison(QueueOracle oracle, ScoringModel model, QueueOracle.Result expected, Map<String, List<QueuedLead>> byQueue,
                 Map<String, List<String>> tags) {
             for (String category : List.of("missing in Redis", "extra in Redis", "wrong queue", "priority off", "order")) {
                 counts.put(category, 0);
@@ -282,7 +290,19 @@ class QueueOracleIT {
                     double high = oracle.priorityAt(e, Math.min(100, e.readiness() + TOLERANCE), o.engaged());
                     largestDifference = Math.max(largestDifference, Math.abs(got.priority() - e.priority()));
                     if (got.priority() < low || got.priority() > high) {
-                        report("priority off", lead, e, queues + " p=" + got.priority(), expected, tags);
+                        // what the payload says the priority was made of tells a stale readiness from a
+                        // wrong committee count
+                        JsonNode payload = json(got.payload());
+                        int readiness = payload.path("readiness").asInt();
+                        int committee = payload.path("account").path("engagedLeads").asInt();
+                        boolean staleReadiness = Math.abs(readiness - e.readiness()) > TOLERANCE;
+                        boolean otherCommittee = oracle.priorityAt(e, e.readiness(), o.engaged())
+                                != AccountPriority.priority(model, e.readiness(), o.engaged(), e.handRaised(), committee);
+                        causes.merge(staleReadiness && otherCommittee ? "readiness and committee"
+                                : staleReadiness ? (readiness > e.readiness() ? "readiness above the oracle's" : "readiness below the oracle's")
+                                : otherCommittee ? "committee only" : "neither (payload agrees, score does not)", 1, Integer::sum);
+                        report("priority off", lead, e, queues + " p=" + got.priority() + " from readiness " + readiness
+                                + ", committee " + committee, expected, tags);
                     }
                 }
             }
@@ -305,6 +325,14 @@ class QueueOracleIT {
             });
         }
 
+        private static JsonNode json(String payload) {
+            try {
+                return JSON.readTree(payload);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("unreadable payload " + payload, e);
+            }
+        }
+
         int mismatches() {
             return counts.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -312,6 +340,9 @@ class QueueOracleIT {
         private void report(String category, String lead, QueueOracle.Expected e, String redis, QueueOracle.Result r,
                 Map<String, List<String>> tags) {
             int seen = counts.merge(category, 1, Integer::sum);
+            if (!category.equals("priority off") && !category.equals("order")) {
+                everyLead.add(category + " " + lead + " " + tags.getOrDefault(lead, List.of()));
+            }
             if (seen > EXAMPLES_PER_CATEGORY) {
                 return;
             }
