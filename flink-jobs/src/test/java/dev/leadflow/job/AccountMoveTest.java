@@ -14,10 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,12 +44,8 @@ class AccountMoveTest {
     void setUp() throws Exception {
         REDIS.flushAll();
         queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
-        scoring = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new LeadScoringFunction(model), e -> e.leadId, Types.STRING, LiveModel.STATE);
-        scoring.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
-        accounts = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new AccountPrioritizer(model), u -> u.accountKey, Types.STRING, LiveModel.STATE);
-        accounts.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        scoring = Harnesses.scoring(model);
+        accounts = Harnesses.accounts(model);
     }
 
     @AfterEach
@@ -107,14 +100,7 @@ class AccountMoveTest {
     }
 
     private static LeadEvent lead(String id, String signal, long at) {
-        LeadEvent e = new LeadEvent();
-        e.eventId = id;
-        e.source = LeadEvent.Source.CLICKSTREAM;
-        e.leadId = "ada";
-        e.signal = signal;
-        e.occurredAt = at;
-        e.ingestedAt = at;
-        return e;
+        return Events.scored("ada", id, signal, at);
     }
 
     /** Passes scoring's new updates to the prioritizer and returns the queue actions it decided. */

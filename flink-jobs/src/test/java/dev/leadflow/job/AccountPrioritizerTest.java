@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,10 +17,7 @@ class AccountPrioritizerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new AccountPrioritizer(model), u -> u.accountKey, Types.STRING, LiveModel.STATE);
-        // (the factory opens the harness) the control input never holds back event time (as in the job)
-        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        harness = Harnesses.accounts(model);
     }
 
     @AfterEach

@@ -7,6 +7,7 @@ import dev.leadflow.avro.ClickType;
 import dev.leadflow.avro.EngagementAction;
 import dev.leadflow.avro.SalesActivity;
 import dev.leadflow.avro.SalesActivityType;
+import dev.leadflow.scoring.LeadEvent;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,6 +49,18 @@ final class Events {
                 .setProperties(new HashMap<>())
                 .setTraits(new HashMap<>(traits))
                 .build();
+    }
+
+    /** A decoded click of {@code leadId} as lead scoring receives it, ingested at its own time. */
+    static LeadEvent scored(String leadId, String eventId, String signal, long at) {
+        LeadEvent e = new LeadEvent();
+        e.eventId = eventId;
+        e.source = LeadEvent.Source.CLICKSTREAM;
+        e.leadId = leadId;
+        e.signal = signal;
+        e.occurredAt = at;
+        e.ingestedAt = at;
+        return e;
     }
 
     static CampaignEngagement campaign(String leadId, Channel channel, EngagementAction action, Instant at) {

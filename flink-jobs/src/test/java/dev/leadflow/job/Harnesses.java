@@ -1,5 +1,7 @@
 package dev.leadflow.job;
 
+import dev.leadflow.scoring.LeadEvent;
+import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -10,11 +12,32 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /** What the broadcast operator harnesses do not offer themselves. */
 final class Harnesses {
 
     private Harnesses() {}
+
+    /** Lead scoring, keyed by lead id, opened; like the job, its control input never holds back event time. */
+    static KeyedBroadcastOperatorTestHarness<String, LeadEvent, Control, LeadUpdate> scoring(ScoringModel model)
+            throws Exception {
+        return opened(new LeadScoringFunction(model), e -> e.leadId);
+    }
+
+    /** The account prioritizer, keyed by account, opened; its control input never holds back event time. */
+    static KeyedBroadcastOperatorTestHarness<String, LeadUpdate, Control, HandoffCommand> accounts(ScoringModel model)
+            throws Exception {
+        return opened(new AccountPrioritizer(model), u -> u.accountKey);
+    }
+
+    private static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, Control, OUT> opened(
+            KeyedBroadcastProcessFunction<String, IN, Control, OUT> function, KeySelector<IN, String> key) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, IN, Control, OUT> harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function, key, Types.STRING, LiveModel.STATE);
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        return harness;
+    }
 
     /** Keyed state entries of the harness's operator, over all keys and states (heap backend). */
     static int keyedStateEntries(AbstractStreamOperatorTestHarness<?> harness) {

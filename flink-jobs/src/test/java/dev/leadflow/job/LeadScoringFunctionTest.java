@@ -6,10 +6,8 @@ import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,10 +24,7 @@ class LeadScoringFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new LeadScoringFunction(model), e -> e.leadId, Types.STRING, LiveModel.STATE);
-        // (the factory opens the harness) the control input never holds back event time (as in the job)
-        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        harness = Harnesses.scoring(model);
     }
 
     @AfterEach
@@ -173,13 +168,6 @@ class LeadScoringFunctionTest {
     }
 
     private static LeadEvent event(String id, String signal, long at) {
-        LeadEvent e = new LeadEvent();
-        e.eventId = id;
-        e.source = LeadEvent.Source.CLICKSTREAM;
-        e.leadId = "lead-1";
-        e.signal = signal;
-        e.occurredAt = at;
-        e.ingestedAt = at;
-        return e;
+        return Events.scored("lead-1", id, signal, at);
     }
 }

@@ -18,10 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,12 +91,8 @@ class QueueVersionPropertyTest {
         Trial(Random random) throws Exception {
             this.random = random;
             REDIS.flushAll();
-            scoring = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                    new LeadScoringFunction(model), e -> e.leadId, Types.STRING, LiveModel.STATE);
-            scoring.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
-            accounts = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                    new AccountPrioritizer(model), u -> u.accountKey, Types.STRING, LiveModel.STATE);
-            accounts.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+            scoring = Harnesses.scoring(model);
+            accounts = Harnesses.accounts(model);
         }
 
         void run() throws Exception {
@@ -127,12 +121,7 @@ class QueueVersionPropertyTest {
 
         LeadEvent randomEvent(String lead) {
             int kind = random.nextInt(10);
-            LeadEvent e = new LeadEvent();
-            e.eventId = lead + "-" + now + "-" + kind;
-            e.leadId = lead;
-            e.occurredAt = now;
-            e.ingestedAt = now;
-            e.source = LeadEvent.Source.CLICKSTREAM;
+            LeadEvent e = Events.scored(lead, lead + "-" + now + "-" + kind, null, now);
             if (kind <= 2) {
                 e.signal = "identify";
                 e.traits = new HashMap<>(COMPANIES.get(random.nextInt(COMPANIES.size())));
