@@ -100,9 +100,9 @@ public final class LeadFlowJob {
 
     /**
      * The control topics. Subscribed by pattern so that the job starts while they do not exist yet and
-     * picks them up within the discovery interval once created.
+     * picks them up within the discovery interval once created. The scoring-model topic is read from
+     * its earliest offset on every start without state ({@link ControlStartingOffsets}).
      */
-    @SuppressWarnings("deprecation")
     public static KafkaSource<ControlRecord> controlSource(JobSettings s) {
         StringBuilder pattern = new StringBuilder();
         for (String topic : ControlDeserializer.TOPICS) {
@@ -112,7 +112,7 @@ public final class LeadFlowJob {
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopicPattern(Pattern.compile(pattern.toString()))
                 .setGroupId(s.groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(new ControlStartingOffsets())
                 .setDeserializer(new ControlDeserializer(s.registryConfig()))
                 .setProperties(kafkaProperties(s))
                 .setProperty("partition.discovery.interval.ms", Long.toString(CONTROL_DISCOVERY.toMillis()))

@@ -60,7 +60,8 @@ import redis.clients.jedis.RedisClient;
  * reason and the model in force stays), and after Redis restarts without persistence a
  * {@code REBUILD_QUEUE} command on {@code leadflow.control} rebuilds the queue from the job's state;
  * an erasure request on {@code leadflow.privacy} leaves nothing of the lead in Redis nor in a
- * savepoint of the running job, and is confirmed on {@code leadflow.privacy-confirmations}.
+ * savepoint of the running job, and is confirmed on {@code leadflow.privacy-confirmations}; a job
+ * started again without state, in the same consumer group, scores with the newest model on the topic.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControlTopicsIT {
@@ -89,7 +90,11 @@ class ControlTopicsIT {
         registry = SchemaRegistryClient.create(RegistryConfig.of(REGISTRY_URL));
         clicks = new AvroWireSerializer<>(registry, Topics.valueSubject(Topics.CLICKSTREAM), ClickEvent.getClassSchema());
         queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
+        job = start("control-topics-it");
+    }
 
+    /** The job with the default model on the command line, in consumer group {@code leadflow-scoring}. */
+    private static JobClient start(String name) throws Exception {
         JobSettings s = new JobSettings();
         s.bootstrapServers = KAFKA.broker().bootstrapServers();
         s.registryUrl = REGISTRY_URL;
@@ -100,7 +105,7 @@ class ControlTopicsIT {
         LeadFlowJob.configure(env, s);
         LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),
                 ScoringModel.defaults(), s);
-        job = env.executeAsync("control-topics-it");
+        return env.executeAsync(name);
     }
 
     @AfterAll
@@ -207,6 +212,21 @@ class ControlTopicsIT {
         SavepointState state = SavepointState.read(savepoint);
         assertThat(state.mentions(text -> text.contains(lead))).as("state naming the lead or its anonymous id").isEmpty();
         assertThat(state.mentions(text -> text.contains(other))).as("the other lead's state is there").isNotEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void aJobStartedWithoutStateScoresWithTheNewestModelOnTheTopicNotItsCommandLineModel() throws Exception {
+        // The group has committed offsets past V2 (and the bad document after it): before the
+        // scoring-model topic was read from its earliest offset on every start, a job started
+        // without state in the same group never saw V2 again and scored with --model for good.
+        ItSupport.awaitConsumed(KAFKA.broker(), new JobSettings().groupId, List.of(Topics.SCORING_MODEL), 1, TIMEOUT);
+        job.cancel().get();
+        job = start("control-topics-it-restarted");
+        // Events read before the model topic are scored with --model (README: "The scoring model"),
+        // so wait for the switch rather than expect it of the first lead.
+        Await.until(TIMEOUT, "a lead scored with " + V2 + " by the restarted job", () ->
+                V2.equals(modelVersionOf(qualify())) ? Optional.of(true) : Optional.empty());
     }
 
     private static List<String> mentionsInRedis(String text) {
