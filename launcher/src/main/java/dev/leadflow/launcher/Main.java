@@ -4,11 +4,12 @@ import dev.leadflow.launcher.bench.Bench;
 import dev.leadflow.launcher.demo.DemoCommand;
 import dev.leadflow.launcher.generator.GenerateCommand;
 import dev.leadflow.launcher.ops.EraseCommand;
+import dev.leadflow.launcher.ops.ModelCommand;
 import dev.leadflow.launcher.ops.RebuildQueueCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-/** {@code leadflow demo | generate | bench | erase | rebuild-queue}: see {@link #usage}. */
+/** {@code leadflow demo | generate | bench | erase | rebuild-queue | model}: see {@link #usage}. */
 public final class Main {
 
     private Main() {}
@@ -65,6 +66,8 @@ public final class Main {
                     return EraseCommand.run(rest, out, err);
                 case "rebuild-queue":
                     return RebuildQueueCommand.run(Flags.parse(rest), out, err);
+                case "model":
+                    return ModelCommand.run(rest, out, err);
                 default:
                     err.println("leadflow: unknown command '" + args[0] + "'");
                     err.print(usage());
@@ -119,6 +122,12 @@ public final class Main {
                 "  rebuild-queue",
                 "             Asks the running scoring job to write every open handoff to Redis again (after Redis",
                 "             lost data).  --requested-by <who>  and the same Kafka/registry options as erase",
+                "",
+                "  model publish <file.yaml>",
+                "             Validates a scoring model and publishes it to leadflow.scoring-model, the model's one",
+                "             source of truth; exit 1 (nothing published) if invalid.  Kafka/registry options as erase",
+                "  model show [--full]",
+                "             Prints the version in force on leadflow.scoring-model (--full: the document too).",
                 "",
                 "Logs go to <data-dir>/logs/leadflow.log (demo) or ./leadflow-<command>.log.",
                 "");

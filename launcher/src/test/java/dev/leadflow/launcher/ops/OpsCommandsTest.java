@@ -13,10 +13,13 @@ import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
+import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +31,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code leadflow erase} and {@code leadflow rebuild-queue} against a real broker and the demo's registry endpoint. */
+/** {@code leadflow erase}, {@code rebuild-queue} and {@code model} against a real broker and the demo's registry endpoint. */
 class OpsCommandsTest {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -41,7 +45,7 @@ class OpsCommandsTest {
     static void start() throws Exception {
         registryServer = RegistryServer.start("127.0.0.1", 0, null);
         registry = SchemaRegistryClient.create(RegistryConfig.of(registryServer.url()));
-        KAFKA.broker().createTopics(1, Topics.PRIVACY, Topics.PRIVACY_CONFIRMATIONS, Topics.CONTROL);
+        KAFKA.broker().createTopics(1, Topics.PRIVACY, Topics.PRIVACY_CONFIRMATIONS, Topics.CONTROL, Topics.SCORING_MODEL);
     }
 
     @AfterAll
@@ -154,6 +158,49 @@ class OpsCommandsTest {
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).contains("no confirmation of request").contains("within 2 s").contains(Topics.PRIVACY);
+    }
+
+    @Test
+    void modelPublishValidatesFirstAndModelShowPrintsTheNewestValidVersion(@TempDir Path dir) throws Exception {
+        assertThat(leadflow(against("model", "show")).out()).contains("No valid scoring model");
+        assertThat(leadflow("model").code()).isEqualTo(2);
+        assertThat(leadflow("model", "publish").err()).contains("which file?");
+        assertThat(leadflow(against("model", "publish", dir.resolve("missing.yaml").toString())))
+                .satisfies(r -> assertThat(r.code()).isEqualTo(2));
+
+        Path invalid = Files.writeString(dir.resolve("invalid.yaml"),
+                model("2026.12-broken").replace("bonusPerEngagedLead: 5", "bonusPerEngagedLead: -5"));
+        Run refused = leadflow(against("model", "publish", invalid.toString()));
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("nothing published").contains("bonusPerEngagedLead");
+        assertThat(KAFKA.broker().readAll(Topics.SCORING_MODEL)).as("nothing written").isEmpty();
+
+        for (String version : List.of("2026.12-a", "2026.12-b")) {
+            Path file = Files.writeString(dir.resolve(version + ".yaml"), model(version));
+            Run run = leadflow(against("model", "publish", file.toString()));
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains("Published scoring model " + version);
+        }
+        ConsumerRecord<byte[], byte[]> published = last(KAFKA.broker().readAll(Topics.SCORING_MODEL));
+        assertThat(new String(published.key(), StandardCharsets.UTF_8)).isEqualTo("2026.12-b");
+        // an invalid document published by other means is skipped, as the job skips it
+        KAFKA.broker().send(List.of(new ProducerRecord<>(Topics.SCORING_MODEL, "x".getBytes(StandardCharsets.UTF_8),
+                "version: [".getBytes(StandardCharsets.UTF_8))));
+
+        Run show = leadflow(against("model", "show"));
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out().lines().findFirst()).hasValue("2026.12-b");
+        assertThat(leadflow(against("model", "show", "--full")).out()).contains("version: \"2026.12-b\"");
+    }
+
+    /** The default model's document with another version. */
+    private static String model(String version) throws Exception {
+        try (var in = ScoringModel.class.getClassLoader().getResourceAsStream(ScoringModel.DEFAULT_RESOURCE)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            String versionLine = "version: \"" + ScoringModel.defaults().version() + "\"";
+            assertThat(text).contains(versionLine);
+            return text.replace(versionLine, "version: \"" + version + "\"");
+        }
     }
 
     private static ProducerRecord<byte[], byte[]> confirmation(String requestId, String lead, List<String> queues) {
