@@ -107,7 +107,7 @@ class CheckpointTimeoutIT {
                     on("lead-n", clicksV2.serialize(identify("lead-n", "anon-n", T0.plus(10, ChronoUnit.MINUTES), senior("lead-n")))),
                     on("lead-n", clicks.serialize(track("lead-n", "anon-n", "demo_requested", T0.plus(11, ChronoUnit.MINUTES)))),
                     on("lead-b", clicks.serialize(identify("lead-b", "anon-b", T0.plus(12, ChronoUnit.MINUTES), senior("lead-b")))),
-                    on("lead-b", clicks.serialize(track("lead-b", "anon-b", "pricing_viewed", T0.plus(13, ChronoUnit.MINUTES))))));
+                    on("lead-b", clicks.serialize(track("lead-b", "anon-b", "demo_requested", T0.plus(13, ChronoUnit.MINUTES))))));
             Await.until(TIMEOUT, "the new id retried",
                     () -> CollectingMetricReporter.counter(JobMetrics.REGISTRY_RETRIES, ofJob) >= 1);
             long failedBefore = gauge("numberOfFailedCheckpoints", ofJob);
