@@ -52,6 +52,27 @@ public final class JobSettings implements Serializable {
     public Duration checkpointInterval = Duration.ofSeconds(10);
     /** Checkpoint storage directory (file:// or object storage URI); null keeps Flink's config. */
     public String checkpointDir;
+    /**
+     * A checkpoint not complete after this long expires (a failed checkpoint). 10 min: a checkpoint
+     * of the job takes seconds; one that needs longer waits on something (a source held by a
+     * registry outage, slow storage), and waiting longer does not help it.
+     */
+    public Duration checkpointTimeout = Duration.ofMinutes(10);
+    /**
+     * Failed (expired or declined) checkpoints in a row the job tolerates before it restarts. With
+     * the 10 min timeout, 6 lets a schema-registry outage of about an hour pass without a restart,
+     * which would not help (the restored source waits for the same record again). Alert on failed
+     * checkpoints instead (README, "Checkpoint and restart policy").
+     */
+    public int tolerableCheckpointFailures = 6;
+    /** Least time between the end of one checkpoint and the start of the next; null: half the interval. */
+    public Duration minPauseBetweenCheckpoints;
+    /**
+     * Number of key groups, the upper bound of the parallelism. Fixed: a savepoint restores only
+     * into the max parallelism it was taken with. 128 is what Flink derived for the parallelisms
+     * (at most 85) the job ran with before this was set, so their savepoints stay restorable.
+     */
+    public int maxParallelism = 128;
     public Duration maxOutOfOrderness = Duration.ofSeconds(5);
     /**
      * After a source split has seen no event for this long its watermark follows wall-clock time,
@@ -119,6 +140,12 @@ public final class JobSettings implements Serializable {
         s.modelLocation = get.apply("model");
         s.checkpointInterval = duration("checkpoint-interval", get.apply("checkpoint-interval"), s.checkpointInterval);
         s.checkpointDir = get.apply("checkpoint-dir");
+        s.checkpointTimeout = duration("checkpoint-timeout", get.apply("checkpoint-timeout"), s.checkpointTimeout);
+        s.tolerableCheckpointFailures = integer("tolerable-checkpoint-failures", get.apply("tolerable-checkpoint-failures"),
+                s.tolerableCheckpointFailures);
+        s.minPauseBetweenCheckpoints = duration("min-pause-between-checkpoints", get.apply("min-pause-between-checkpoints"),
+                s.minPauseBetweenCheckpoints);
+        s.maxParallelism = integer("max-parallelism", get.apply("max-parallelism"), s.maxParallelism);
         s.maxOutOfOrderness = duration("max-out-of-orderness", get.apply("max-out-of-orderness"), s.maxOutOfOrderness);
         s.idleAfter = duration("idle-after", get.apply("idle-after"), s.idleAfter);
         s.bufferTimeout = duration("buffer-timeout", get.apply("buffer-timeout"), s.bufferTimeout);
@@ -174,6 +201,13 @@ public final class JobSettings implements Serializable {
         require((registryUser == null) == (registryPassword == null),
                 "registry-user and registry-password (or registry-password-file) go together");
         require(!checkpointInterval.isNegative() && !checkpointInterval.isZero(), "checkpoint-interval must be positive");
+        require(!checkpointTimeout.isNegative() && !checkpointTimeout.isZero(), "checkpoint-timeout must be positive");
+        require(tolerableCheckpointFailures >= 0, "tolerable-checkpoint-failures must be >= 0");
+        require(minPauseBetweenCheckpoints == null || !minPauseBetweenCheckpoints.isNegative(),
+                "min-pause-between-checkpoints must not be negative");
+        // Flink's upper bound on key groups (KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM)
+        require(maxParallelism >= 1 && maxParallelism <= 32_768, "max-parallelism must be between 1 and 32768");
+        require(parallelism <= maxParallelism, "parallelism must not exceed max-parallelism");
         require(!maxOutOfOrderness.isNegative(), "max-out-of-orderness must not be negative");
         require(!idleAfter.isNegative() && !idleAfter.isZero(), "idle-after must be positive");
         require(!bufferTimeout.isNegative(), "buffer-timeout must not be negative");
@@ -185,6 +219,11 @@ public final class JobSettings implements Serializable {
         require(maxEventBytes >= 64, "max-event-bytes must be >= 64");
         require(maxEventTimeSkew != null && !maxEventTimeSkew.isNegative(), "max-event-time-skew must not be negative");
         return this;
+    }
+
+    /** The pause between checkpoints the job uses: the one given, else half the interval. */
+    public Duration effectiveMinPause() {
+        return minPauseBetweenCheckpoints != null ? minPauseBetweenCheckpoints : checkpointInterval.dividedBy(2);
     }
 
     /** The Redis URI with the separately given user, password and TLS files applied. */
@@ -318,6 +357,8 @@ public final class JobSettings implements Serializable {
                 + ", redis=" + safeRedis()
                 + ", model=" + (modelLocation == null ? "(default)" : modelLocation)
                 + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
+                + ", checkpointTimeout=" + checkpointTimeout + ", tolerableCheckpointFailures=" + tolerableCheckpointFailures
+                + ", minPauseBetweenCheckpoints=" + effectiveMinPause() + ", maxParallelism=" + maxParallelism
                 + ", maxOutOfOrderness=" + maxOutOfOrderness + ", idleAfter=" + idleAfter
                 + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
                 + ", queueBatchSize=" + queueBatchSize + ", queueFlushInterval=" + queueFlushInterval

@@ -8,6 +8,9 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -66,9 +69,57 @@ public final class LeadFlowJob {
         return conf;
     }
 
-    /** Job-level Flink configuration: checkpoints are always on. */
+    /**
+     * The checkpoint policy of {@link JobSettings}, set on the job so that a cluster default cannot
+     * change it: timeout, tolerated failures, pause, max parallelism. Completed checkpoints are
+     * kept when the job is cancelled (an operator's cancel must not delete the only restore point)
+     * and the last {@link #RETAINED_CHECKPOINTS} are kept.
+     */
+    static Configuration checkpointPolicy(JobSettings s) {
+        Configuration conf = alignmentConfig();
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, s.checkpointTimeout);
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, s.tolerableCheckpointFailures);
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, s.effectiveMinPause());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
+        conf.set(PipelineOptions.MAX_PARALLELISM, s.maxParallelism);
+        return conf;
+    }
+
+    /** Two, so that a checkpoint whose files turn out damaged has an older one to fall back to. */
+    static final int RETAINED_CHECKPOINTS = 2;
+    /** First restart after 1 s: a lost TaskManager or a broker's leader change is over quickly. */
+    static final Duration RESTART_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    /** Doubling up to 5 min: a cause that lasts (Redis or Kafka down) is not hammered by restarts. */
+    static final Duration RESTART_MAX_BACKOFF = Duration.ofMinutes(5);
+    /** After an hour without a failure the next one starts again at 1 s. */
+    static final Duration RESTART_RESET_AFTER = Duration.ofHours(1);
+
+    /**
+     * Restarts with exponential delay and without a limit on attempts: each restart resumes from the
+     * last completed checkpoint, so a restart loses nothing, and a job that gave up would need a
+     * person to start it again. The failures show in numRestarts (alert on it).
+     */
+    static Configuration restartPolicy() {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, RESTART_INITIAL_BACKOFF);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, RESTART_MAX_BACKOFF);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, RESTART_RESET_AFTER);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+        return conf;
+    }
+
+    /**
+     * Job-level Flink configuration of {@code main}: checkpoints are always on, with the checkpoint
+     * and restart policy. (The integration tests start the job through {@link #configure} only and
+     * keep their cluster's quick restarts.)
+     */
     public static Configuration flinkConfig(JobSettings s) {
-        Configuration conf = new Configuration(alignmentConfig());
+        Configuration conf = new Configuration(checkpointPolicy(s));
+        conf.addAll(restartPolicy());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, s.checkpointInterval);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         if (s.checkpointDir != null) {
@@ -80,7 +131,7 @@ public final class LeadFlowJob {
 
     public static void configure(StreamExecutionEnvironment env, JobSettings s) {
         env.enableCheckpointing(s.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        env.configure(alignmentConfig());
+        env.configure(checkpointPolicy(s));
         env.setBufferTimeout(s.bufferTimeout.toMillis());
         // Chained operators hand records on without a serializer copy. Safe here because no function
         // changes a record it has emitted or keeps one it received from a chained predecessor and

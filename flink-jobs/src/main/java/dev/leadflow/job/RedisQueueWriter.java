@@ -25,7 +25,6 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +98,7 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         this.flushIntervalMs = flushInterval.toMillis();
         this.retryTimeoutNanos = retryTimeout.toNanos();
         this.timers = timers;
-        this.latency = metrics.histogram(JobMetrics.EVENT_TO_QUEUE_MS, new DescriptiveStatisticsHistogram(latencyHistogramSize));
+        this.latency = metrics.histogram(JobMetrics.EVENT_TO_QUEUE_MS, new LatencyHistogram(latencyHistogramSize));
         this.retries = metrics.counter(JobMetrics.QUEUE_WRITE_RETRIES);
         this.metrics = metrics;
         this.lastStaleWarning = System.nanoTime() - WARN_EVERY.toNanos();

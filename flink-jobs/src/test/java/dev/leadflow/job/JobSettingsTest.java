@@ -7,6 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,5 +159,53 @@ class JobSettingsTest {
                 Map.of("LEADFLOW_KAFKA_PROP_FETCH_MIN_BYTES", "1"));
         assertThat(LeadFlowJob.inputProperties(told)).containsEntry("fetch.min.bytes", "1")
                 .containsEntry("fetch.max.wait.ms", "100");
+    }
+
+    @Test
+    void theJobGetsTheCheckpointAndRestartPolicy() {
+        JobSettings defaults = JobSettings.fromArgs(new String[0], Map.of());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LeadFlowJob.flinkConfig(defaults));
+        LeadFlowJob.configure(env, defaults);
+
+        CheckpointConfig checkpoints = env.getCheckpointConfig();
+        assertThat(checkpoints.getCheckpointInterval()).isEqualTo(10_000);
+        assertThat(checkpoints.getCheckpointTimeout()).isEqualTo(Duration.ofMinutes(10).toMillis());
+        assertThat(checkpoints.getTolerableCheckpointFailureNumber()).isEqualTo(6);
+        assertThat(checkpoints.getMinPauseBetweenCheckpoints()).as("half the interval").isEqualTo(5_000);
+        assertThat(checkpoints.getExternalizedCheckpointRetention()).isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        assertThat(checkpoints.isUnalignedCheckpointsEnabled()).isTrue();
+        assertThat(env.getMaxParallelism()).as("what Flink derived for the savepoints taken before").isEqualTo(128);
+        Configuration conf = (Configuration) env.getConfiguration();
+        assertThat(conf.get(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS)).isEqualTo(2);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
+                .isEqualTo(Duration.ofHours(1));
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isEqualTo(Integer.MAX_VALUE);
+
+        JobSettings told = JobSettings.fromArgs(new String[] {"--checkpoint-timeout", "2m", "--tolerable-checkpoint-failures", "30",
+                "--min-pause-between-checkpoints", "1s"}, Map.of("LEADFLOW_MAX_PARALLELISM", "256", "LEADFLOW_PARALLELISM", "4"));
+        StreamExecutionEnvironment toldEnv = StreamExecutionEnvironment.getExecutionEnvironment(LeadFlowJob.flinkConfig(told));
+        LeadFlowJob.configure(toldEnv, told);
+        assertThat(toldEnv.getCheckpointConfig().getCheckpointTimeout()).isEqualTo(120_000);
+        assertThat(toldEnv.getCheckpointConfig().getTolerableCheckpointFailureNumber()).isEqualTo(30);
+        assertThat(toldEnv.getCheckpointConfig().getMinPauseBetweenCheckpoints()).isEqualTo(1_000);
+        assertThat(toldEnv.getMaxParallelism()).isEqualTo(256);
+        assertThat(toldEnv.getParallelism()).isEqualTo(4);
+    }
+
+    @Test
+    void badCheckpointPolicyValuesNameTheOption() {
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--checkpoint-timeout", "0s"}, Map.of()))
+                .hasMessage("checkpoint-timeout must be positive");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--tolerable-checkpoint-failures", "-1"}, Map.of()))
+                .hasMessage("tolerable-checkpoint-failures must be >= 0");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--min-pause-between-checkpoints", "-1s"}, Map.of()))
+                .hasMessage("min-pause-between-checkpoints must not be negative");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--max-parallelism", "0"}, Map.of()))
+                .hasMessage("max-parallelism must be between 1 and 32768");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--parallelism", "200"}, Map.of()))
+                .hasMessage("parallelism must not exceed max-parallelism");
     }
 }
