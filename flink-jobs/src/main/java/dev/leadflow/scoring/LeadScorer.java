@@ -432,7 +432,13 @@ public final class LeadScorer {
         return !queueAfterAwait || at < s.lastHandRaiseAt + awaitTraits;
     }
 
-    /** Scores and flags in one long (each score is at most 100, so 8 bits each). */
+    /**
+     * Scores and flags in one long (each score is at most 100, so 8 bits each). Kept in state as
+     * LeadState.publishedScores, yet only compared for equality to see whether anything shown
+     * changed (and its low 8 bits read as readiness). So the ordinals are fine here: if a release
+     * reorders FitGate or Suppression, a restored lead's packed value differs once and it sends one
+     * extra UPDATE with the same content; nothing is misread.
+     */
     private static long packScores(Evaluation ev, boolean handoffOpen) {
         return ev.readiness
                 | (long) ev.fit << 8

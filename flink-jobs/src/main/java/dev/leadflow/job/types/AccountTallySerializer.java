@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -21,6 +21,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class AccountTallySerializer extends MutableRecordSerializer<AccountTally> {
 
     private static final long serialVersionUID = 1L;
+    /** The record format this release writes: raise it with every change of the format (see {@link FormatSnapshot}). */
+    public static final int FORMAT = 1;
 
     public static final AccountTallySerializer INSTANCE = new AccountTallySerializer();
     public static final TypeInformation<AccountTally> TYPE = new SingletonTypeInfo<>(AccountTally.class, INSTANCE);
@@ -66,10 +68,15 @@ public final class AccountTallySerializer extends MutableRecordSerializer<Accoun
         return new Snapshot();
     }
 
-    /** Names this format in checkpoints and savepoints. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<AccountTally> {
+    /** Names the format in checkpoints and savepoints; reads every format since the first. */
+    public static final class Snapshot extends FormatSnapshot<AccountTally> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(FORMAT);
+        }
+
+        @Override
+        protected TypeSerializer<AccountTally> reader(int format) {
+            return format == 1 ? INSTANCE : null;
         }
     }
 

@@ -14,18 +14,23 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * {@link AnonymousVisitor}: linkedLead, the held clicks (0 for none, otherwise count + 1, each in the
- * {@link LeadEventSerializer} format, which is part of this one), lastSeen.
+ * {@link LeadEventSerializer} format, which is part of this one: a change of either is a new
+ * {@link #FORMAT} of this one), lastSeen.
  */
 public final class AnonymousVisitorSerializer extends MutableRecordSerializer<AnonymousVisitor> {
 
     private static final long serialVersionUID = 1L;
+    /** The record format this release writes: raise it with every change of the format (see {@link FormatSnapshot}). */
+    public static final int FORMAT = 1;
+    /** The {@link LeadEventSerializer#FORMAT} that this {@link #FORMAT} embeds (FormatSnapshotTest compares them). */
+    static final int EMBEDDED_LEAD_EVENT_FORMAT = 1;
 
     public static final AnonymousVisitorSerializer INSTANCE = new AnonymousVisitorSerializer();
     public static final TypeInformation<AnonymousVisitor> TYPE = new SingletonTypeInfo<>(AnonymousVisitor.class, INSTANCE);
@@ -86,10 +91,15 @@ public final class AnonymousVisitorSerializer extends MutableRecordSerializer<An
         return new Snapshot();
     }
 
-    /** Names this format in checkpoints and savepoints. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<AnonymousVisitor> {
+    /** Names the format in checkpoints and savepoints; reads every format since the first. */
+    public static final class Snapshot extends FormatSnapshot<AnonymousVisitor> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(FORMAT);
+        }
+
+        @Override
+        protected TypeSerializer<AnonymousVisitor> reader(int format) {
+            return format == 1 ? INSTANCE : null;
         }
     }
 

@@ -9,7 +9,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * The building blocks of the formats in this package: variable-length unsigned ints, nullable
- * strings and string maps.
+ * strings and string maps (enums: {@link EnumCodes}).
  *
  * <p>A string is one varint header and its bytes: 0 for null, otherwise
  * {@code (byteLength << 1 | utf8) + 1}. Strings whose chars all fit in one byte (ids, signal keys,
@@ -96,21 +96,5 @@ final class BinaryFields {
             map.put(readString(in), readString(in));
         }
         return map;
-    }
-
-    /** An enum constant by ordinal + 1, 0 for null. Constants may only ever be appended. */
-    static <E extends Enum<E>> void writeEnum(DataOutputView out, E value) throws IOException {
-        out.writeByte(value == null ? 0 : value.ordinal() + 1);
-    }
-
-    static <E extends Enum<E>> E readEnum(DataInputView in, E[] values) throws IOException {
-        int b = in.readUnsignedByte();
-        if (b == 0) {
-            return null;
-        }
-        if (b > values.length) {
-            throw new IOException("unknown constant " + (b - 1) + " of " + values[0].getDeclaringClass().getSimpleName());
-        }
-        return values[b - 1];
     }
 }

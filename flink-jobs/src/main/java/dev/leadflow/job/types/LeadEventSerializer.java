@@ -1,9 +1,7 @@
 package dev.leadflow.job.types;
 
-import static dev.leadflow.job.types.BinaryFields.readEnum;
 import static dev.leadflow.job.types.BinaryFields.readString;
 import static dev.leadflow.job.types.BinaryFields.readStringMap;
-import static dev.leadflow.job.types.BinaryFields.writeEnum;
 import static dev.leadflow.job.types.BinaryFields.writeString;
 import static dev.leadflow.job.types.BinaryFields.writeStringMap;
 
@@ -13,7 +11,7 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -29,7 +27,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class LeadEventSerializer extends MutableRecordSerializer<LeadEvent> {
 
     private static final long serialVersionUID = 1L;
-    private static final LeadEvent.Source[] SOURCES = LeadEvent.Source.values();
+    /** The record format this release writes: raise it with every change of the format (see {@link FormatSnapshot}). */
+    public static final int FORMAT = 1;
 
     public static final LeadEventSerializer INSTANCE = new LeadEventSerializer();
     public static final TypeInformation<LeadEvent> TYPE = new SingletonTypeInfo<>(LeadEvent.class, INSTANCE);
@@ -51,7 +50,7 @@ public final class LeadEventSerializer extends MutableRecordSerializer<LeadEvent
     @Override
     protected void write(LeadEvent e, DataOutputView out) throws IOException {
         writeString(out, e.eventId);
-        writeEnum(out, e.source);
+        EnumCodes.writeSource(out, e.source);
         out.writeLong(e.occurredAt);
         out.writeLong(e.ingestedAt);
         writeString(out, e.leadId);
@@ -69,7 +68,7 @@ public final class LeadEventSerializer extends MutableRecordSerializer<LeadEvent
     public LeadEvent deserialize(DataInputView in) throws IOException {
         LeadEvent e = new LeadEvent();
         e.eventId = readString(in);
-        e.source = readEnum(in, SOURCES);
+        e.source = EnumCodes.readSource(in);
         e.occurredAt = in.readLong();
         e.ingestedAt = in.readLong();
         e.leadId = readString(in);
@@ -89,10 +88,15 @@ public final class LeadEventSerializer extends MutableRecordSerializer<LeadEvent
         return new Snapshot();
     }
 
-    /** Names this format in checkpoints and savepoints. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<LeadEvent> {
+    /** Names the format in checkpoints and savepoints; reads every format since the first. */
+    public static final class Snapshot extends FormatSnapshot<LeadEvent> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(FORMAT);
+        }
+
+        @Override
+        protected TypeSerializer<LeadEvent> reader(int format) {
+            return format == 1 ? INSTANCE : null;
         }
     }
 

@@ -1,22 +1,18 @@
 package dev.leadflow.job.types;
 
-import static dev.leadflow.job.types.BinaryFields.readEnum;
 import static dev.leadflow.job.types.BinaryFields.readString;
 import static dev.leadflow.job.types.BinaryFields.readVarInt;
-import static dev.leadflow.job.types.BinaryFields.writeEnum;
 import static dev.leadflow.job.types.BinaryFields.writeString;
 import static dev.leadflow.job.types.BinaryFields.writeVarInt;
 
-import dev.leadflow.scoring.FitGate;
 import dev.leadflow.scoring.LeadState;
 import dev.leadflow.scoring.Profile;
-import dev.leadflow.scoring.SalesType;
 import dev.leadflow.scoring.SignalState;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -31,8 +27,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class LeadStateSerializer extends MutableRecordSerializer<LeadState> {
 
     private static final long serialVersionUID = 1L;
-    private static final FitGate[] FIT_GATES = FitGate.values();
-    private static final SalesType[] SALES_TYPES = SalesType.values();
+    /** The record format this release writes: raise it with every change of the format (see {@link FormatSnapshot}). */
+    public static final int FORMAT = 1;
 
     public static final LeadStateSerializer INSTANCE = new LeadStateSerializer();
     public static final TypeInformation<LeadState> TYPE = new SingletonTypeInfo<>(LeadState.class, INSTANCE);
@@ -100,7 +96,7 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
         out.writeLong(s.derivedModel);
         out.writeInt(s.derivedRev);
         out.writeInt(s.fit);
-        writeEnum(out, s.fitGate);
+        EnumCodes.writeFitGate(out, s.fitGate);
         writeString(out, s.accountDomain);
         writeString(out, s.queue);
         writeString(out, s.derivedOwner);
@@ -110,7 +106,7 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
         out.writeBoolean(s.opportunityOpen);
         out.writeLong(s.opportunityChangedAt);
         out.writeLong(s.cooldownUntil);
-        writeEnum(out, s.cooldownCause);
+        EnumCodes.writeSalesType(out, s.cooldownCause);
         writeString(out, s.cooldownReason);
         out.writeLong(s.lastHandRaiseAt);
         out.writeBoolean(s.qualified);
@@ -146,7 +142,7 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
         s.derivedModel = in.readLong();
         s.derivedRev = in.readInt();
         s.fit = in.readInt();
-        s.fitGate = readEnum(in, FIT_GATES);
+        s.fitGate = EnumCodes.readFitGate(in);
         s.accountDomain = readString(in);
         s.queue = readString(in);
         s.derivedOwner = readString(in);
@@ -156,7 +152,7 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
         s.opportunityOpen = in.readBoolean();
         s.opportunityChangedAt = in.readLong();
         s.cooldownUntil = in.readLong();
-        s.cooldownCause = readEnum(in, SALES_TYPES);
+        s.cooldownCause = EnumCodes.readSalesType(in);
         s.cooldownReason = readString(in);
         s.lastHandRaiseAt = in.readLong();
         s.qualified = in.readBoolean();
@@ -370,10 +366,15 @@ public final class LeadStateSerializer extends MutableRecordSerializer<LeadState
         return new Snapshot();
     }
 
-    /** Names this format in checkpoints and savepoints. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<LeadState> {
+    /** Names the format in checkpoints and savepoints; reads every format since the first. */
+    public static final class Snapshot extends FormatSnapshot<LeadState> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(FORMAT);
+        }
+
+        @Override
+        protected TypeSerializer<LeadState> reader(int format) {
+            return format == 1 ? INSTANCE : null;
         }
     }
 }

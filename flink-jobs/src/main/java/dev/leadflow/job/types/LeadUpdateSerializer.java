@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -29,6 +29,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpdate> {
 
     private static final long serialVersionUID = 1L;
+    /** The record format this release writes: raise it with every change of the format (see {@link FormatSnapshot}). */
+    public static final int FORMAT = 1;
     private static final int HAND_RAISED = 1;
     private static final int WANTS_HANDOFF = 2;
     private static final int ENGAGED = 4;
@@ -154,10 +156,15 @@ public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpda
         return new Snapshot();
     }
 
-    /** Names this format in checkpoints and savepoints. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<LeadUpdate> {
+    /** Names the format in checkpoints and savepoints; reads every format since the first. */
+    public static final class Snapshot extends FormatSnapshot<LeadUpdate> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(FORMAT);
+        }
+
+        @Override
+        protected TypeSerializer<LeadUpdate> reader(int format) {
+            return format == 1 ? INSTANCE : null;
         }
     }
 

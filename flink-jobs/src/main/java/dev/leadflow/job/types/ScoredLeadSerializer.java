@@ -10,7 +10,7 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -18,11 +18,15 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * {@link ScoredLead}: a presence byte and the {@link LeadStateSerializer} format of the lead, a presence
  * byte and the emission (accountKey, accountDomain, engaged, wantsHandoff, version), then the timer. The lead's
- * format is part of this one: a change of either is a new version of this snapshot.
+ * format is part of this one: a change of either is a new {@link #FORMAT} of this one.
  */
 public final class ScoredLeadSerializer extends MutableRecordSerializer<ScoredLead> {
 
     private static final long serialVersionUID = 1L;
+    /** The record format this release writes: raise it with every change of the format (see {@link FormatSnapshot}). */
+    public static final int FORMAT = 1;
+    /** The {@link LeadStateSerializer#FORMAT} that this {@link #FORMAT} embeds (FormatSnapshotTest compares them). */
+    static final int EMBEDDED_LEAD_STATE_FORMAT = 1;
 
     public static final ScoredLeadSerializer INSTANCE = new ScoredLeadSerializer();
     public static final TypeInformation<ScoredLead> TYPE = new SingletonTypeInfo<>(ScoredLead.class, INSTANCE);
@@ -89,10 +93,15 @@ public final class ScoredLeadSerializer extends MutableRecordSerializer<ScoredLe
         return new Snapshot();
     }
 
-    /** Names this format in checkpoints and savepoints. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ScoredLead> {
+    /** Names the format in checkpoints and savepoints; reads every format since the first. */
+    public static final class Snapshot extends FormatSnapshot<ScoredLead> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(FORMAT);
+        }
+
+        @Override
+        protected TypeSerializer<ScoredLead> reader(int format) {
+            return format == 1 ? INSTANCE : null;
         }
     }
 

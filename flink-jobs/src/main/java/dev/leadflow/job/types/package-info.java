@@ -5,8 +5,9 @@
  * char; on the benchmark these two types' (de)serialization was the job's largest single cost.
  * The formats here are fixed field orders with null markers, strings as length-prefixed bytes.
  *
- * <p>Each serializer has its own snapshot class, so checkpoints and savepoints name the format
- * they were written in. Changing a format means a new snapshot version that can still read the
- * old one; never reorder fields or enum constants in place.
+ * <p>Each serializer has its own snapshot class ({@link dev.leadflow.job.types.FormatSnapshot}), so
+ * checkpoints and savepoints name the numbered format they were written in, and every release reads
+ * every earlier format. Changing a format means a new number and a reader for the old one; enum
+ * constants are written by a fixed code ({@link dev.leadflow.job.types.EnumCodes}), not their ordinal.
  */
 package dev.leadflow.job.types;
