@@ -29,6 +29,27 @@ public final class JobSettings implements Serializable {
     /** Where sources start when the job has no checkpoint or committed offsets. */
     public enum StartFrom { EARLIEST, LATEST }
 
+    /**
+     * Where keyed state lives. HASHMAP: objects on the JVM heap, full snapshots; fastest while the
+     * state fits in the heap. ROCKSDB: serialized in embedded RocksDB on local disk, incremental
+     * checkpoints; state may outgrow the heap. Both write the same canonical savepoints.
+     */
+    public enum StateBackend {
+        HASHMAP("hashmap"), ROCKSDB("rocksdb");
+
+        /** The value of Flink's {@code state.backend.type}. */
+        public final String flinkName;
+
+        StateBackend(String flinkName) {
+            this.flinkName = flinkName;
+        }
+
+        /** Parses a {@code --state-backend} value; the error names the option and the values allowed. */
+        public static StateBackend parse(String value) {
+            return parseEnum(StateBackend.class, "state-backend", value);
+        }
+    }
+
     public String bootstrapServers = "localhost:9092";
     /** Extra Kafka client properties (security.protocol, sasl.*, ssl.*) for sources and sinks. */
     public Map<String, String> kafkaProperties = new HashMap<>();
@@ -50,6 +71,8 @@ public final class JobSettings implements Serializable {
     /** Scoring model location: null for the default that ships in the jar, a path or a URL. */
     public String modelLocation;
     public Duration checkpointInterval = Duration.ofSeconds(10);
+    /** Null: the cluster's {@code state.backend.type} (the Helm chart sets rocksdb, compose hashmap). */
+    public StateBackend stateBackend;
     /** Checkpoint storage directory (file:// or object storage URI); null keeps Flink's config. */
     public String checkpointDir;
     /**
@@ -140,6 +163,10 @@ public final class JobSettings implements Serializable {
         s.modelLocation = get.apply("model");
         s.checkpointInterval = duration("checkpoint-interval", get.apply("checkpoint-interval"), s.checkpointInterval);
         s.checkpointDir = get.apply("checkpoint-dir");
+        String backend = get.apply("state-backend");
+        if (backend != null) {
+            s.stateBackend = StateBackend.parse(backend);
+        }
         s.checkpointTimeout = duration("checkpoint-timeout", get.apply("checkpoint-timeout"), s.checkpointTimeout);
         s.tolerableCheckpointFailures = integer("tolerable-checkpoint-failures", get.apply("tolerable-checkpoint-failures"),
                 s.tolerableCheckpointFailures);
@@ -317,7 +344,11 @@ public final class JobSettings implements Serializable {
         try {
             return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": unknown value '" + value + "'", e);
+            StringBuilder allowed = new StringBuilder();
+            for (E constant : type.getEnumConstants()) {
+                allowed.append(allowed.length() == 0 ? "" : ", ").append(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            throw new IllegalArgumentException(option + ": unknown value '" + value + "' (one of: " + allowed + ")", e);
         }
     }
 
@@ -357,6 +388,7 @@ public final class JobSettings implements Serializable {
                 + ", redis=" + safeRedis()
                 + ", model=" + (modelLocation == null ? "(default)" : modelLocation)
                 + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
+                + ", stateBackend=" + (stateBackend == null ? "cluster default" : stateBackend.flinkName)
                 + ", checkpointTimeout=" + checkpointTimeout + ", tolerableCheckpointFailures=" + tolerableCheckpointFailures
                 + ", minPauseBetweenCheckpoints=" + effectiveMinPause() + ", maxParallelism=" + maxParallelism
                 + ", maxOutOfOrderness=" + maxOutOfOrderness + ", idleAfter=" + idleAfter

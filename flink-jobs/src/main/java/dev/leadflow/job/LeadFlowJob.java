@@ -11,6 +11,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -83,6 +84,21 @@ public final class LeadFlowJob {
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
         conf.set(PipelineOptions.MAX_PARALLELISM, s.maxParallelism);
+        conf.addAll(stateBackendConfig(s));
+        return conf;
+    }
+
+    /**
+     * The state backend, when the job names one (otherwise the cluster's {@code state.backend.type}
+     * holds). RocksDB checkpoints incrementally: a checkpoint uploads only the SST files written
+     * since the last one, so its cost follows the rate of change, not the size of the state.
+     */
+    static Configuration stateBackendConfig(JobSettings s) {
+        Configuration conf = new Configuration();
+        if (s.stateBackend != null) {
+            conf.set(StateBackendOptions.STATE_BACKEND, s.stateBackend.flinkName);
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, s.stateBackend == JobSettings.StateBackend.ROCKSDB);
+        }
         return conf;
     }
 

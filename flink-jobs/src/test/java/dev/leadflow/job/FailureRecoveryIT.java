@@ -25,34 +25,41 @@ class FailureRecoveryIT {
     @RegisterExtension static final MiniClusterExtension FLINK =
             RecoveryHarness.oneSlotCluster(RecoveryHarness.clusterConfig("recovery-it-checkpoints"));
 
-    private static final RecoveryHarness HARNESS = new RecoveryHarness(KAFKA, REDIS, "mock://failure-recovery-it");
+    private static final RecoveryHarness HEAP = new RecoveryHarness(KAFKA, REDIS, "mock://failure-recovery-it");
+
+    /** The harness of this class's state backend (see {@link FailureRecoveryRocksDbIT}). */
+    RecoveryHarness harness() {
+        return HEAP;
+    }
 
     @Test
     void aFailureMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
-        List<ProducerRecord<byte[], byte[]>> input = HARNESS.scenario(150, 2_000);
+        RecoveryHarness harness = harness();
+        List<ProducerRecord<byte[], byte[]>> input = harness.scenario(150, 2_000);
 
         FailOnceSink.reset();
         FailOnceSink.FAILED.set(true); // the reference run never fails
-        RecoveryHarness.Outcome reference = HARNESS.reference(input, failingAfter(1));
+        RecoveryHarness.Outcome reference = harness.reference(input, failingAfter(1));
         int referenceWrites = FailOnceSink.WRITTEN.get();
         assertThat(reference.queuedLeads()).isPositive();
         assertThat(referenceWrites).isGreaterThan(50);
 
         REDIS.flushAll();
         FailOnceSink.reset();
-        RecoveryHarness.Run run = HARNESS.begin("faulty");
+        RecoveryHarness.Run run = harness.begin("faulty");
         KAFKA.broker().send(input);
-        JobClient job = HARNESS.start(HARNESS.settings(run.groupId()), failingAfter(referenceWrites / 2));
+        JobClient job = harness.start(harness.settings(run.groupId()), failingAfter(referenceWrites / 2));
         long recoveryMs;
         try {
             Await.until(RecoveryHarness.TIMEOUT, "the injected failure", FailOnceSink.FAILED::get);
-            recoveryMs = HARNESS.awaitQueueEquals(reference.queue(), FailOnceSink.FAILED_AT.get());
-            HARNESS.awaitConsumed(run, input.size());
+            recoveryMs = harness.awaitQueueEquals(reference.queue(), FailOnceSink.FAILED_AT.get());
+            harness.awaitConsumed(run, input.size());
+            ItSupport.assertStateBackend(FLINK, job.getJobID(), harness.stateBackend());
         } finally {
             job.cancel().get();
         }
 
-        RecoveryHarness.assertMatchesReference("job failure mid-stream", input.size(), reference, HARNESS.outcome(run),
+        RecoveryHarness.assertMatchesReference("job failure mid-stream", input.size(), reference, harness.outcome(run),
                 String.format("recovery %d ms (failure injected after %d of %d queue writes -> queue equal to reference)",
                         recoveryMs, referenceWrites / 2, referenceWrites));
     }

@@ -1,15 +1,24 @@
 package dev.leadflow.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -38,6 +47,23 @@ public final class ItSupport {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 Path.of(System.getProperty("java.io.tmpdir"), checkpointDirName).toUri().toString());
         return conf;
+    }
+
+    /**
+     * Checks, through the cluster's REST API, which state backend a running job was built with
+     * ({@code /jobs/{id}/checkpoints/config}, field {@code state_backend}: the backend the
+     * JobManager loaded from the job's configuration, as its tasks do).
+     */
+    public static void assertStateBackend(MiniClusterExtension cluster, JobID job,
+            JobSettings.StateBackend expected) throws Exception {
+        Configuration client = cluster.getClientConfiguration();
+        URI uri = URI.create("http://" + client.get(RestOptions.ADDRESS) + ":"
+                + client.get(RestOptions.PORT) + "/jobs/" + job + "/checkpoints/config");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        String backend = new ObjectMapper().readTree(response.body()).path("state_backend").asText();
+        assertThat(backend).as("state backend of job %s (%s)", job, response.body())
+                .isEqualTo(expected == JobSettings.StateBackend.ROCKSDB ? "EmbeddedRocksDBStateBackend" : "HashMapStateBackend");
     }
 
     /** Restarts quickly and often: a test asserts on the restart count rather than see the job fail. */

@@ -11,6 +11,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -207,5 +208,29 @@ class JobSettingsTest {
                 .hasMessage("max-parallelism must be between 1 and 32768");
         assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--parallelism", "200"}, Map.of()))
                 .hasMessage("parallelism must not exceed max-parallelism");
+    }
+
+    @Test
+    void theStateBackendIsTheClustersUnlessTheJobNamesOne() {
+        JobSettings defaults = JobSettings.fromArgs(new String[0], Map.of());
+        assertThat(defaults.stateBackend).as("the cluster's state.backend.type holds").isNull();
+        assertThat(LeadFlowJob.flinkConfig(defaults).getOptional(StateBackendOptions.STATE_BACKEND)).isEmpty();
+
+        JobSettings rocksdb = JobSettings.fromArgs(new String[] {"--state-backend", "rocksdb"}, Map.of());
+        Configuration conf = LeadFlowJob.flinkConfig(rocksdb);
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).as("RocksDB checkpoints incrementally").isTrue();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        LeadFlowJob.configure(env, rocksdb);
+        assertThat(env.getConfiguration().get(StateBackendOptions.STATE_BACKEND)).as("also for jobs built on a given environment")
+                .isEqualTo("rocksdb");
+
+        JobSettings heap = JobSettings.fromArgs(new String[0], Map.of("LEADFLOW_STATE_BACKEND", "HashMap"));
+        assertThat(LeadFlowJob.flinkConfig(heap).get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        assertThat(LeadFlowJob.flinkConfig(heap).get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+        assertThat(heap.toString()).contains("stateBackend=hashmap");
+
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--state-backend", "heap"}, Map.of()))
+                .hasMessage("state-backend: unknown value 'heap' (one of: hashmap, rocksdb)");
     }
 }

@@ -116,8 +116,15 @@ final class RecoveryHarness {
     private final RedisServerExtension redis;
     private final String registryUrl;
     private final SchemaRegistryClient registry;
+    private final JobSettings.StateBackend stateBackend;
 
     RecoveryHarness(KafkaBrokerExtension kafka, RedisServerExtension redis, String registryUrl) {
+        this(kafka, redis, registryUrl, JobSettings.StateBackend.HASHMAP);
+    }
+
+    RecoveryHarness(KafkaBrokerExtension kafka, RedisServerExtension redis, String registryUrl,
+            JobSettings.StateBackend stateBackend) {
+        this.stateBackend = stateBackend;
         this.kafka = kafka;
         this.redis = redis;
         this.registryUrl = registryUrl;
@@ -139,6 +146,10 @@ final class RecoveryHarness {
     /** A MiniCluster of one TaskManager with one slot: the parallelism-1 job of the fault ITs. */
     static MiniClusterExtension oneSlotCluster(Configuration conf) {
         return ItSupport.cluster(1, conf);
+    }
+
+    JobSettings.StateBackend stateBackend() {
+        return stateBackend;
     }
 
     void createTopics() {
@@ -207,6 +218,7 @@ final class RecoveryHarness {
         s.idleAfter = Duration.ofHours(1);
         s.parallelism = 1;
         s.queueBatchSize = 20;
+        s.stateBackend = stateBackend;
         return s;
     }
 

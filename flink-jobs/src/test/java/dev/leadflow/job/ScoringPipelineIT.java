@@ -248,12 +248,19 @@ class ScoringPipelineIT {
         // keys), and the arrival order decides at which event the lead first qualified.
         JobClient second = startJob("it-run-2");
         awaitConsumed("it-run-2");
+        ItSupport.assertStateBackend(FLINK, second.getJobID(), stateBackend());
         second.cancel().get();
         assertThat(withoutArrivalOrder(snapshot())).isEqualTo(withoutArrivalOrder(afterRun1));
     }
 
+    /** Where the job keeps its state (see {@link ScoringPipelineRocksDbIT}). */
+    JobSettings.StateBackend stateBackend() {
+        return JobSettings.StateBackend.HASHMAP;
+    }
+
     private JobClient startJob(String groupId) throws Exception {
         JobSettings s = new JobSettings();
+        s.stateBackend = stateBackend();
         s.bootstrapServers = KAFKA.broker().bootstrapServers();
         s.groupId = groupId;
         s.registryUrl = REGISTRY_URL;

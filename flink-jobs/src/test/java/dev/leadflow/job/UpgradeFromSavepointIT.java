@@ -101,6 +101,11 @@ class UpgradeFromSavepointIT {
         return conf;
     }
 
+    /** Where every release of this test keeps its state (see {@link UpgradeFromSavepointRocksDbIT}). */
+    JobSettings.StateBackend stateBackend() {
+        return JobSettings.StateBackend.HASHMAP;
+    }
+
     @Test
     void aChangedJobRestoresEveryLeadsStateAndContinues() throws Exception {
         KAFKA.broker().createTopics(1, Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES, Topics.HANDOFFS, Topics.DLQ);
@@ -109,8 +114,9 @@ class UpgradeFromSavepointIT {
 
         // --- release 1: parallelism 1, the first part of the input, stop with a savepoint (no drain)
         KAFKA.broker().send(input.before);
-        JobClient v1 = Releases.release1().executeAsync("upgrade-it-v1");
+        JobClient v1 = Releases.release1(stateBackend()).executeAsync("upgrade-it-v1");
         awaitConsumed("upgrade");
+        ItSupport.assertStateBackend(FLINK, v1.getJobID(), stateBackend());
         String savepoint1 = v1.stopWithSavepoint(false, SAVEPOINTS, SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
         v1.getJobExecutionResult().get(1, TimeUnit.MINUTES);
 
@@ -132,7 +138,7 @@ class UpgradeFromSavepointIT {
         assertThat(queueBefore).as("release 1 handed leads off").isNotEmpty();
 
         // --- a release whose scoring operator lost its uid is refused: its state would be dropped
-        StreamExecutionEnvironment renamed = Releases.release2(false);
+        StreamExecutionEnvironment renamed = Releases.release2(false, stateBackend());
         String refusal = failureOf(renamed, savepoint1);
         assertThat(refusal).as("restore names the state it cannot map and the way out")
                 .contains("Cannot map checkpoint/savepoint state for operator "
@@ -141,7 +147,7 @@ class UpgradeFromSavepointIT {
         assertThat(snapshot()).as("the refused job wrote nothing").isEqualTo(queueBefore);
 
         // --- release 2: parallelism 2 and an added stateful operator, from the savepoint
-        StreamExecutionEnvironment v2env = Releases.release2(true);
+        StreamExecutionEnvironment v2env = Releases.release2(true, stateBackend());
         StreamGraph v2graph = v2env.getStreamGraph();
         v2graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint1, false));
         long submitted = System.nanoTime();
@@ -173,7 +179,7 @@ class UpgradeFromSavepointIT {
 
         // --- reference: one uninterrupted release-1 run over the whole input
         REDIS.flushAll();
-        JobClient reference = Releases.reference().executeAsync("upgrade-it-reference");
+        JobClient reference = Releases.reference(stateBackend()).executeAsync("upgrade-it-reference");
         awaitConsumed("reference");
         reference.cancel().get(1, TimeUnit.MINUTES);
         Map<String, List<QueuedLead>> expected = snapshot();
@@ -223,21 +229,23 @@ class UpgradeFromSavepointIT {
     /** The job variants of this test, all on the test's Kafka, registry and Redis. */
     private static final class Releases {
 
-        static StreamExecutionEnvironment release1() {
-            return build("upgrade", 1, false, true);
+        static StreamExecutionEnvironment release1(JobSettings.StateBackend backend) {
+            return build("upgrade", 1, false, true, backend);
         }
 
-        static StreamExecutionEnvironment reference() {
-            return build("reference", 1, false, true);
+        static StreamExecutionEnvironment reference(JobSettings.StateBackend backend) {
+            return build("reference", 1, false, true, backend);
         }
 
         /** The next release: parallelism 2 and an added operator; {@code keepUids} false renames scoring's uid. */
-        static StreamExecutionEnvironment release2(boolean keepUids) {
-            return build("upgrade", 2, true, keepUids);
+        static StreamExecutionEnvironment release2(boolean keepUids, JobSettings.StateBackend backend) {
+            return build("upgrade", 2, true, keepUids, backend);
         }
 
-        private static StreamExecutionEnvironment build(String group, int parallelism, boolean addOperator, boolean keepUids) {
+        private static StreamExecutionEnvironment build(String group, int parallelism, boolean addOperator, boolean keepUids,
+                JobSettings.StateBackend backend) {
             JobSettings s = new JobSettings();
+            s.stateBackend = backend;
             s.bootstrapServers = KAFKA.broker().bootstrapServers();
             s.groupId = group;
             s.registryUrl = REGISTRY_URL;

@@ -6,6 +6,7 @@ import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
 import dev.leadflow.launcher.Flags;
+import dev.leadflow.launcher.demo.DemoCommand;
 import dev.leadflow.launcher.LocalFlink;
 import dev.leadflow.launcher.Quietly;
 import dev.leadflow.launcher.generator.EventProducer;
@@ -59,7 +60,7 @@ public final class Bench {
     /** What the benchmark runs with. */
     public record Options(long events, double latencyRate, Duration latencyDuration, int parallelism,
             Duration bufferTimeout, Duration checkpointInterval, long seed, Path dataDir, boolean keepData,
-            Duration warmup, Duration history) {
+            Duration warmup, Duration history, JobSettings.StateBackend stateBackend) {
 
         /**
          * Event time the preloaded events span: {@code --history}, else as if they had arrived at the latency
@@ -73,7 +74,7 @@ public final class Bench {
     /** The figures. */
     public record Result(long events, double floorEps, double leadflowEps, double p50, double p95, double p99,
             double max, long latencySamples, double offeredRate, double loadAverage, double floorCpuUs,
-            double leadflowCpuUs, long handoffActions, Warmup warmup, Options options) {
+            double leadflowCpuUs, long handoffActions, Checkpoints checkpoints, Warmup warmup, Options options) {
 
         /** Queue actions (ENQUEUE, UPDATE, WITHDRAW) the LeadFlow drain decided per 1,000 events. */
         public double actionsPerThousandEvents() {
@@ -101,7 +102,7 @@ public final class Bench {
             m.put("latency_samples", latencySamples);
             m.put("cores", Runtime.getRuntime().availableProcessors());
             m.put("parallelism", options.parallelism());
-            m.put("state_backend", "hashmap");
+            m.put("state_backend", options.stateBackend().flinkName);
             m.put("buffer_timeout_ms", options.bufferTimeout().toMillis());
             m.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
             m.put("gc", collector());
@@ -116,6 +117,10 @@ public final class Bench {
             // event time the preloaded history spans, and the queue actions the drain decided over it
             m.put("history_s", options.historySpan().toSeconds());
             m.put("handoff_actions_per_1k_events", round(actionsPerThousandEvents(), 1));
+            // the first checkpoint completed after the LeadFlow drain: the state of every preloaded lead
+            m.put("checkpoint_full_bytes", checkpoints.fullBytes());
+            m.put("checkpoint_bytes", checkpoints.bytes());
+            m.put("checkpoint_ms", checkpoints.durationMs());
             return m;
         }
     }
@@ -125,6 +130,15 @@ public final class Bench {
         return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .map(b -> b.getName().split(" ")[0])
                 .findFirst().orElse("unknown");
+    }
+
+    /**
+     * The first checkpoint the LeadFlow drain's job completed after the last event: its full state
+     * size, what it wrote (less than the full size when RocksDB checkpoints incrementally) and how
+     * long it took from trigger to completion. -1 when none completed within a minute.
+     */
+    public record Checkpoints(long fullBytes, long bytes, long durationMs) {
+        static final Checkpoints NONE = new Checkpoints(-1, -1, -1);
     }
 
     /** How long the warm-up ran, and whether the JIT had settled by its end. */
@@ -151,7 +165,8 @@ public final class Bench {
                 flags.path("data-dir", null),
                 flags.bool("keep-data"),
                 flags.duration("warmup", Duration.ofSeconds(300)),
-                flags.duration("history", null));
+                flags.duration("history", null),
+                DemoCommand.stateBackend(flags, JobSettings.StateBackend.HASHMAP));
         flags.requireAllUsed();
         if (o.events() < 1) {
             throw new Flags.UsageException("--events must be >= 1");
@@ -203,15 +218,17 @@ public final class Bench {
 
             preload(kafka, registry);
             Warmup warmup = warmUp(flink, kafka, redis, registry);
-            double[] floor = drain(flink, redis, "floor", settings(kafka, redis, registry, "bench-floor"), true);
+            double[] floor = drain(flink, redis, "floor", settings(kafka, redis, registry, "bench-floor"), true, job -> {});
             redis.flushAll();
-            double[] leadflow = drain(flink, redis, "leadflow", settings(kafka, redis, registry, "bench-leadflow"), false);
+            Checkpoints[] checkpoints = {Checkpoints.NONE};
+            double[] leadflow = drain(flink, redis, "leadflow", settings(kafka, redis, registry, "bench-leadflow"), false,
+                    job -> checkpoints[0] = checkpointAfterDrain(job));
             long actions = (long) leadflow[2];
             redis.flushAll();
             double[] latency = latency(flink, kafka, redis, registry);
             double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             return new Result(options.events(), floor[0], leadflow[0], latency[0], latency[1], latency[2], latency[3],
-                    (long) latency[4], latency[5], load, floor[1], leadflow[1], actions, warmup, options);
+                    (long) latency[4], latency[5], load, floor[1], leadflow[1], actions, checkpoints[0], warmup, options);
         } finally {
             if (!options.keepData()) {
                 deleteRecursively(data);
@@ -228,6 +245,7 @@ public final class Bench {
         s.parallelism = options.parallelism();
         s.bufferTimeout = options.bufferTimeout();
         s.checkpointInterval = options.checkpointInterval();
+        s.stateBackend = options.stateBackend();
         return s.validate();
     }
 
@@ -334,7 +352,8 @@ public final class Bench {
      * Runs a job over the preloaded topics; returns records read per second, CPU microseconds per record and the
      * handoff actions the job decided until then.
      */
-    private double[] drain(LocalFlink flink, RedisServer redis, String what, JobSettings s, boolean floor) throws Exception {
+    private double[] drain(LocalFlink flink, RedisServer redis, String what, JobSettings s, boolean floor,
+            java.util.function.Consumer<JobID> afterDrain) throws Exception {
         JobID job = submit(flink, s, "bench-" + what, floor);
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
@@ -376,11 +395,36 @@ public final class Bench {
             double cpuUs = cpu / 1e3 / Math.max(1, drained);
             out.printf(Locale.ROOT, "bench: %s drained %,d events at %,.0f events/s, %.1f µs CPU per event (%.1f of them in redis-server)%n",
                     what, options.events(), eps, cpuUs, redisCpu / 1e3 / Math.max(1, drained));
-            return new double[] {eps, cpuUs, MetricsTap.counter(job, JobMetrics.HANDOFF_ACTIONS)};
+            long actions = MetricsTap.counter(job, JobMetrics.HANDOFF_ACTIONS);
+            afterDrain.accept(job);
+            return new double[] {eps, cpuUs, actions};
         } finally {
             flink.cancel(job);
             MetricsTap.forget(job);
         }
+    }
+
+    /** Waits (at most a minute) for a checkpoint that completes after now and reads Flink's checkpoint gauges. */
+    private Checkpoints checkpointAfterDrain(JobID job) {
+        long before = MetricsTap.gauge(job, MetricsTap.COMPLETED_CHECKPOINTS);
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        try {
+            while (MetricsTap.gauge(job, MetricsTap.COMPLETED_CHECKPOINTS) <= before) {
+                if (System.nanoTime() > deadline) {
+                    out.println("bench: no checkpoint completed within a minute after the drain");
+                    return Checkpoints.NONE;
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Checkpoints.NONE;
+        }
+        Checkpoints c = new Checkpoints(MetricsTap.gauge(job, MetricsTap.CHECKPOINT_FULL_SIZE),
+                MetricsTap.gauge(job, MetricsTap.CHECKPOINT_SIZE), MetricsTap.gauge(job, MetricsTap.CHECKPOINT_DURATION));
+        out.printf(Locale.ROOT, "bench: checkpoint after the drain: state %,d bytes, %,d bytes written, %,d ms (%s)%n",
+                c.fullBytes(), c.bytes(), c.durationMs(), options.stateBackend().flinkName);
+        return c;
     }
 
     /** Submits the floor job or the real LeadFlow job, configured as production configures it. */
@@ -478,8 +522,8 @@ public final class Bench {
     static void printTable(Result r, PrintStream out) {
         Options o = r.options();
         out.println();
-        out.printf(Locale.ROOT, "LeadFlow bench: %,d events, %d cores, parallelism %d, heap state backend, buffer timeout %d ms, checkpoints every %d s, warm-up %.0f s (JIT %s), GC %s%n",
-                r.events(), Runtime.getRuntime().availableProcessors(), o.parallelism(), o.bufferTimeout().toMillis(),
+        out.printf(Locale.ROOT, "LeadFlow bench: %,d events, %d cores, parallelism %d, %s state backend, buffer timeout %d ms, checkpoints every %d s, warm-up %.0f s (JIT %s), GC %s%n",
+                r.events(), Runtime.getRuntime().availableProcessors(), o.parallelism(), o.stateBackend().flinkName, o.bufferTimeout().toMillis(),
                 o.checkpointInterval().toSeconds(), r.warmup().seconds(), r.warmup().jitSettled() ? "settled" : "not settled", collector());
         out.println("  ┌──────────────────────────────────────────────┬──────────────┐");
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "floor job (read + decode + 1 state update)", String.format(Locale.ROOT, "%,.0f ev/s", r.floorEps()));
@@ -489,6 +533,9 @@ public final class Bench {
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "CPU per event: LeadFlow", String.format(Locale.ROOT, "%.1f µs", r.leadflowCpuUs()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", String.format(Locale.ROOT, "queue actions / 1,000 events (%.1f h history)",
                 o.historySpan().toMillis() / 3_600_000.0), String.format(Locale.ROOT, "%.1f", r.actionsPerThousandEvents()));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "checkpoint after the drain: state", String.format(Locale.ROOT, "%,.1f MiB", r.checkpoints().fullBytes() / 1048576.0));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                            written", String.format(Locale.ROOT, "%,.1f MiB", r.checkpoints().bytes() / 1048576.0));
+        out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                            duration", String.format(Locale.ROOT, "%,d ms", r.checkpoints().durationMs()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", String.format(Locale.ROOT, "latency at %,.0f ev/s offered: p50", r.offeredRate()), ms(r.p50()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p95", ms(r.p95()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p99", ms(r.p99()));

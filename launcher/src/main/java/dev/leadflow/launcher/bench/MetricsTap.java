@@ -27,6 +27,14 @@ public final class MetricsTap implements MetricReporter {
 
     private static final List<Registered> METRICS = new CopyOnWriteArrayList<>();
 
+    /** Flink's job-level checkpoint gauges (JobManager side) the benchmark reports. */
+    public static final String COMPLETED_CHECKPOINTS = "numberOfCompletedCheckpoints";
+    public static final String CHECKPOINT_SIZE = "lastCheckpointSize";
+    public static final String CHECKPOINT_FULL_SIZE = "lastCheckpointFullSize";
+    public static final String CHECKPOINT_DURATION = "lastCheckpointDuration";
+    private static final java.util.Set<String> FLINK_METRICS =
+            java.util.Set.of(COMPLETED_CHECKPOINTS, CHECKPOINT_SIZE, CHECKPOINT_FULL_SIZE, CHECKPOINT_DURATION);
+
     /** Adds the reporter to a cluster configuration. */
     public static Configuration configure(Configuration conf) {
         conf.setString("metrics.reporter.leadflowtap.factory.class", Factory.class.getName());
@@ -61,6 +69,18 @@ public final class MetricsTap implements MetricReporter {
         return out;
     }
 
+    /** The value of the job's numeric gauge of that name; 0 before it is registered. */
+    public static long gauge(JobID job, String name) {
+        long value = 0;
+        for (Registered r : of(job, name)) {
+            Object v = ((org.apache.flink.metrics.Gauge<?>) r.metric()).getValue();
+            if (v instanceof Number n) {
+                value = n.longValue();
+            }
+        }
+        return value;
+    }
+
     /** Forgets the metrics of a finished job. */
     public static void forget(JobID job) {
         String id = job.toString();
@@ -75,7 +95,7 @@ public final class MetricsTap implements MetricReporter {
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
-        if (metricName.startsWith("leadflow_")) {
+        if (metricName.startsWith("leadflow_") || FLINK_METRICS.contains(metricName)) {
             METRICS.add(new Registered(metricName, Map.copyOf(group.getAllVariables()), metric));
         }
     }

@@ -55,11 +55,12 @@ public final class Demo implements AutoCloseable {
 
     /** What to run where. */
     public record Options(int kafkaPort, int registryPort, int redisPort, int apiPort, int flinkUiPort,
-            double rate, boolean generator, Path dataDir, long seed, int parallelism, Duration checkpointInterval) {
+            double rate, boolean generator, Path dataDir, long seed, int parallelism, Duration checkpointInterval,
+            JobSettings.StateBackend stateBackend) {
 
         public static Options defaults() {
             return new Options(9092, 8081, 6379, 8080, 8082, 20, true, defaultDataDir(), System.nanoTime(), 2,
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), JobSettings.StateBackend.HASHMAP);
         }
 
         public static Path defaultDataDir() {
@@ -166,6 +167,7 @@ public final class Demo implements AutoCloseable {
         s.groupId = "leadflow-demo";
         s.checkpointInterval = options.checkpointInterval();
         s.parallelism = options.parallelism();
+        s.stateBackend = options.stateBackend();
         return s.validate();
     }
 

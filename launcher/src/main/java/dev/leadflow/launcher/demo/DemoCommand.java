@@ -1,5 +1,6 @@
 package dev.leadflow.launcher.demo;
 
+import dev.leadflow.job.JobSettings;
 import dev.leadflow.launcher.Flags;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +23,8 @@ public final class DemoCommand {
                 flags.path("data-dir", d.dataDir()),
                 flags.longValue("seed", d.seed()),
                 flags.integer("parallelism", d.parallelism()),
-                flags.duration("checkpoint-interval", d.checkpointInterval()));
+                flags.duration("checkpoint-interval", d.checkpointInterval()),
+                stateBackend(flags, d.stateBackend()));
         flags.requireAllUsed();
         if (!(options.rate() > 0)) {
             throw new Flags.UsageException("--rate must be positive (use --no-generator to send nothing)");
@@ -48,5 +50,15 @@ public final class DemoCommand {
         demo.printEndpoints(out);
         stopped.await();
         return 0;
+    }
+
+    /** {@code --state-backend hashmap|rocksdb}, shared with {@code leadflow bench}. */
+    public static JobSettings.StateBackend stateBackend(Flags flags, JobSettings.StateBackend fallback) {
+        String value = flags.string("state-backend", null);
+        try {
+            return value == null ? fallback : JobSettings.StateBackend.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new Flags.UsageException("--" + e.getMessage());
+        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadflow.avro.ClickEvent;
 import dev.leadflow.avro.ClickType;
+import dev.leadflow.job.JobSettings;
 import dev.leadflow.launcher.Ports;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueuedLead;
@@ -88,9 +89,18 @@ class DemoTest {
                 .as("redis-server stopped with the demo").isFalse();
         assertNoRedisChild();
 
-        try (Demo again = Demo.start(options)) {
+        // the second run keeps its state in RocksDB (--state-backend rocksdb)
+        Demo.Options rocksdb = new Demo.Options(options.kafkaPort(), options.registryPort(), options.redisPort(), options.apiPort(),
+                options.flinkUiPort(), options.rate(), false, dataDir, 1, 2, options.checkpointInterval(), JobSettings.StateBackend.ROCKSDB);
+        try (Demo again = Demo.start(rocksdb)) {
             // the queue is kept in the data directory (Redis append-only file)
             assertThat(awaitLead(again, leadId)).isEqualTo(queue);
+            String second = "lead-demo-" + UUID.randomUUID();
+            produceHandRaiser(again, second);
+            assertThat(awaitLead(again, second)).as("a hand-raiser scored on RocksDB").isEqualTo("enterprise-na");
+            // the backend the JobManager loaded from the job's configuration, as its tasks do
+            JsonNode checkpointConfig = JSON.readTree(get(again.flinkUrl() + "/jobs/" + again.job() + "/checkpoints/config", null).body());
+            assertThat(checkpointConfig.path("state_backend").asText()).isEqualTo("EmbeddedRocksDBStateBackend");
         }
         assertNoRedisChild();
     }
@@ -100,7 +110,7 @@ class DemoTest {
         try (ServerSocket taken = new ServerSocket(0)) {
             Demo.Options d = options();
             Demo.Options clash = new Demo.Options(d.kafkaPort(), d.registryPort(), taken.getLocalPort(), d.apiPort(),
-                    d.flinkUiPort(), d.rate(), false, dataDir, 1, 1, Duration.ofSeconds(5));
+                    d.flinkUiPort(), d.rate(), false, dataDir, 1, 1, Duration.ofSeconds(5), JobSettings.StateBackend.HASHMAP);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> Demo.start(clash))
                     .hasMessageContaining("port " + taken.getLocalPort())
                     .hasMessageContaining("--redis-port");
@@ -109,7 +119,7 @@ class DemoTest {
 
     private Demo.Options options() {
         return new Demo.Options(Ports.anyFree(), Ports.anyFree(), Ports.anyFree(), Ports.anyFree(), Ports.anyFree(),
-                20, false, dataDir, 1, 2, Duration.ofSeconds(2));
+                20, false, dataDir, 1, 2, Duration.ofSeconds(2), JobSettings.StateBackend.HASHMAP);
     }
 
     /** IDENTIFY and a demo request, as any Confluent-compatible producer would send them. */
