@@ -297,7 +297,7 @@ class UpgradeFromSavepointIT {
     }
 
     /** The fixed input: part one before the savepoint, part two after the upgrade. */
-    private record Scenario(List<ProducerRecord<byte[], byte[]>> before, List<ProducerRecord<byte[], byte[]>> after,
+    record Scenario(List<ProducerRecord<byte[], byte[]>> before, List<ProducerRecord<byte[], byte[]>> after,
             int leads, int identifiedBefore) {}
 
     /**
@@ -306,19 +306,22 @@ class UpgradeFromSavepointIT {
      * and everyone keeps browsing.
      */
     private static Scenario scenario(SchemaRegistryClient registry) {
+        return scenario(registry, T0, 120, 100, 1_500, 1_000);
+    }
+
+    /** The same kind of input with other sizes, from {@code t0} on (one event a second). */
+    static Scenario scenario(SchemaRegistryClient registry, Instant t0, int leads, int identified, int eventsBefore, int eventsAfter) {
         AvroWireSerializer<ClickEvent> ser = new AvroWireSerializer<>(registry,
                 Topics.valueSubject(Topics.CLICKSTREAM), ClickEvent.getClassSchema());
         Random random = new Random(6);
-        int leads = 120;
-        int identified = 100;
         List<ProducerRecord<byte[], byte[]>> before = new ArrayList<>();
         List<ProducerRecord<byte[], byte[]>> after = new ArrayList<>();
-        Instant at = T0;
+        Instant at = t0;
         for (int i = 0; i < identified; i++) {
             at = at.plusSeconds(1);
             before.add(record(ser, "lead-" + i, Events.identify("lead-" + i, "anon-" + i, at, traits(random, i))));
         }
-        for (int e = 0; e < 1_500; e++) {
+        for (int e = 0; e < eventsBefore; e++) {
             at = at.plusSeconds(1);
             int i = random.nextInt(leads);
             boolean anonymous = i >= identified;
@@ -329,7 +332,7 @@ class UpgradeFromSavepointIT {
             at = at.plusSeconds(1);
             after.add(record(ser, "lead-" + i, Events.identify("lead-" + i, "anon-" + i, at, traits(random, i))));
         }
-        for (int e = 0; e < 1_000; e++) {
+        for (int e = 0; e < eventsAfter; e++) {
             at = at.plusSeconds(1);
             int i = random.nextInt(leads);
             after.add(record(ser, "lead-" + i, browse(random, "lead-" + i, "anon-" + i, at)));

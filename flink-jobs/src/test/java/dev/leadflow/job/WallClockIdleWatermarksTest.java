@@ -25,6 +25,23 @@ class WallClockIdleWatermarksTest {
     }
 
     @Test
+    void aSplitWithoutEventsFollowsTheWallClockAfterIdleAfter() {
+        // e.g. a job restored from a savepoint while every stream is quiet: its restored decay
+        // timers must still fire, which needs a watermark
+        wallClock.addAndGet(30_000);
+        generator.onPeriodicEmit(out);
+        assertThat(out.idle).as("quiet for idleAfter, not longer").isTrue();
+        wallClock.addAndGet(1);
+        generator.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(1_030_001L - 5_000 - 1);
+
+        // its first event, older than the wall clock, is late and does not move the watermark back
+        generator.onEvent("old", 100_000, out);
+        generator.onPeriodicEmit(out);
+        assertThat(out.watermarks).hasSize(1);
+    }
+
+    @Test
     void trailsTheHighestEventTimeByTheOutOfOrderness() {
         generator.onEvent("a", 100_000, out);
         generator.onEvent("b", 90_000, out);
