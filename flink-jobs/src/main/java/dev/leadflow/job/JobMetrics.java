@@ -55,6 +55,12 @@ public final class JobMetrics {
 
     /** Counter: leads erased on request (leadflow.privacy). */
     public static final String ERASURES = "leadflow_erasures";
+    /**
+     * 1 for the scoring model version a lead-scoring subtask scores with, 0 for versions it scored with
+     * before; the version is the {@value #MODEL_VERSION} label (key-value metric group).
+     */
+    public static final String MODEL_IN_FORCE = "leadflow_scoring_model_in_force";
+    public static final String MODEL_VERSION = "model_version";
 
     private JobMetrics() {}
 }

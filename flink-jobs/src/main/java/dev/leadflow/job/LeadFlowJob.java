@@ -34,12 +34,16 @@ public final class LeadFlowJob {
     /** How soon a control topic created after the job started is read. */
     static final Duration CONTROL_DISCOVERY = Duration.ofSeconds(5);
 
+    /** How long {@code main} waits for Kafka when it reconciles {@code --model} with the model topic. */
+    static final Duration MODEL_TOPIC_TIMEOUT = Duration.ofSeconds(30);
+
     private LeadFlowJob() {}
 
     public static void main(String[] args) throws Exception {
         JobSettings settings = JobSettings.fromArgs(args, System.getenv());
         ScoringModel model = ScoringModel.load(settings.modelLocation);
         logStart(settings, model);
+        ModelTopic.reconcile(clientProperties(settings), model, ScoringModel.document(settings.modelLocation), MODEL_TOPIC_TIMEOUT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig(settings));
         configure(env, settings);
         LeadFlowPipeline.defineWorkflow(env, kafkaInputs(settings), kafkaOutputs(settings), model, settings);
@@ -235,6 +239,14 @@ public final class LeadFlowJob {
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
         return new LeadFlowPipeline.Outputs(RedisQueueSink.from(s), audit, dlq);
+    }
+
+    /** Properties for a plain Kafka client of the job's cluster: bootstrap servers and {@code --kafka.*}. */
+    public static Properties clientProperties(JobSettings s) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", s.bootstrapServers);
+        p.putAll(kafkaProperties(s));
+        return p;
     }
 
     private static Properties kafkaProperties(JobSettings s) {

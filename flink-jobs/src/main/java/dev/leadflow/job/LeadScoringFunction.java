@@ -55,6 +55,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
     @Override
     public void open(OpenContext openContext) {
         live = new LiveModel(model, "lead scoring " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        live.reportTo(getRuntimeContext().getMetricGroup());
         scorer = new LeadScorer(model);
         state = getRuntimeContext().getState(STATE);
         stale = getRuntimeContext().getMetricGroup().counter(JobMetrics.STALE_EVENTS);

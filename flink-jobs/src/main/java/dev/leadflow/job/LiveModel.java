@@ -1,10 +1,13 @@
 package dev.leadflow.job;
 
 import dev.leadflow.scoring.ScoringModel;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,9 @@ final class LiveModel {
     private final String operator;
     private ScoringModel current;
     private boolean restoreChecked;
+    /** Where {@link JobMetrics#MODEL_IN_FORCE} goes; null: not reported (the prioritizer's copy). */
+    private MetricGroup metrics;
+    private final Set<String> reported = new HashSet<>();
 
     LiveModel(ScoringModel initial, String operator) {
         this.current = initial;
@@ -33,6 +39,23 @@ final class LiveModel {
 
     ScoringModel current() {
         return current;
+    }
+
+    /**
+     * Reports the version in force as {@link JobMetrics#MODEL_IN_FORCE}{model_version=…}: 1 for it, 0
+     * for the versions this instance scored with before (Flink cannot remove a single metric, and a
+     * handful of past versions per run is what a dashboard may want to see anyway).
+     */
+    void reportTo(MetricGroup group) {
+        this.metrics = group;
+        report(current.version());
+    }
+
+    private void report(String version) {
+        if (metrics != null && reported.add(version)) {
+            metrics.addGroup(JobMetrics.MODEL_VERSION, version)
+                    .gauge(JobMetrics.MODEL_IN_FORCE, () -> current.version().equals(version) ? 1 : 0);
+        }
     }
 
     /**
@@ -67,6 +90,7 @@ final class LiveModel {
         }
         LOG.info("{}: scoring model {} {} (was {})", operator, next.version(), how, current.version());
         current = next;
+        report(next.version());
         return true;
     }
 }

@@ -93,6 +93,14 @@ public final class ScoringModel implements Serializable {
         }
     }
 
+    /**
+     * The text of the model document at {@code location} (as {@link #load}; null or blank: the default
+     * model's), e.g. to publish it as it was written.
+     */
+    public static String document(String location) {
+        return read(location == null || location.isBlank() ? "classpath:" + DEFAULT_RESOURCE : location.trim());
+    }
+
     /** The model shipped in {@value #DEFAULT_RESOURCE}, parsed once. */
     public static ScoringModel defaults() {
         ScoringModel m = defaults;

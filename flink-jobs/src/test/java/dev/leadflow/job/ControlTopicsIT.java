@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -47,6 +48,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -69,7 +71,7 @@ class ControlTopicsIT {
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
     @RegisterExtension static final MiniClusterExtension FLINK = ItSupport.cluster(
-            3, ItSupport.clusterConfig("control-it-checkpoints")); // the job takes 2 slots; reading a savepoint runs a job of 1
+            3, CollectingMetricReporter.configure(ItSupport.clusterConfig("control-it-checkpoints"))); // the job takes 2 slots; reading a savepoint runs a job of 1
 
     private static final String REGISTRY_URL = "mock://control-topics-it";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -90,7 +92,17 @@ class ControlTopicsIT {
         registry = SchemaRegistryClient.create(RegistryConfig.of(REGISTRY_URL));
         clicks = new AvroWireSerializer<>(registry, Topics.valueSubject(Topics.CLICKSTREAM), ClickEvent.getClassSchema());
         queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
-        job = start("control-topics-it");
+    }
+
+    /**
+     * Once, before the first test: the class's cluster is the context environment only from each test's
+     * {@code beforeEach} on (from {@code @BeforeAll}, the job would run on a local cluster of its own).
+     */
+    @BeforeEach
+    void startJobOnce() throws Exception {
+        if (job == null) {
+            job = start("control-topics-it");
+        }
     }
 
     /** The job with the default model on the command line, in consumer group {@code leadflow-scoring}. */
@@ -131,6 +143,11 @@ class ControlTopicsIT {
             return V2.equals(modelVersionOf(next)) ? Optional.of(next) : Optional.empty();
         });
         assertThat(lead).isNotNull();
+        // every lead-scoring subtask reports the version in force: 1 for V2, 0 for the one before
+        String jobId = job.getJobID().toString();
+        Await.until(TIMEOUT, "leadflow_scoring_model_in_force 1 for " + V2 + " on both subtasks", () ->
+                modelInForce(jobId, V2).equals(List.of(1, 1)));
+        assertThat(modelInForce(jobId, ScoringModelDocuments.DEFAULT_VERSION)).containsExactly(0, 0);
 
         String bad = ScoringModelDocuments.edited("2026.11-broken", "bonusPerEngagedLead: 5", "bonusPerEngagedLead: -5");
         long badOffset = publishModel(bad);
@@ -227,6 +244,9 @@ class ControlTopicsIT {
         // so wait for the switch rather than expect it of the first lead.
         Await.until(TIMEOUT, "a lead scored with " + V2 + " by the restarted job", () ->
                 V2.equals(modelVersionOf(qualify())) ? Optional.of(true) : Optional.empty());
+        String jobId = job.getJobID().toString();
+        Await.until(TIMEOUT, "the restarted job reports " + V2 + " in force on both subtasks", () ->
+                modelInForce(jobId, V2).equals(List.of(1, 1)));
     }
 
     private static List<String> mentionsInRedis(String text) {
@@ -251,6 +271,14 @@ class ControlTopicsIT {
         }
         KAFKA.broker().send(records);
         return lead;
+    }
+
+    /** The values of the job's model-in-force gauges for that version, one per lead-scoring subtask. */
+    private static List<Integer> modelInForce(String jobId, String version) {
+        return CollectingMetricReporter.find(JobMetrics.MODEL_IN_FORCE,
+                        Map.of(JobMetrics.MODEL_VERSION, version, "job_id", jobId)).stream()
+                .map(r -> ((Number) ((org.apache.flink.metrics.Gauge<?>) r.metric()).getValue()).intValue())
+                .toList();
     }
 
     private static String modelVersionOf(String lead) {

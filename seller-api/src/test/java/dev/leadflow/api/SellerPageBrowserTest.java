@@ -126,6 +126,8 @@ class SellerPageBrowserTest {
         assertThat(browser.findElement(By.id("claimed-email")).getText()).isEqualTo(TestLeads.email("lead-2"));
         assertThat(browser.findElement(By.id("claimed-email")).getAttribute("href")).isEqualTo("mailto:" + TestLeads.email("lead-2"));
         assertThat(browser.findElement(By.id("claimed-name")).getText()).isEqualTo("Person lead-2");
+        assertThat(browser.findElement(By.id("claimed-model")).getText()).as("the model version that scored the lead")
+                .isEqualTo("test-1");
         assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("claimed-title");
         wait.until(ExpectedConditions.numberOfElementsToBe(lead("lead-2"), 0));
 

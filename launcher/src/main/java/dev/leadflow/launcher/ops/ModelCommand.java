@@ -1,33 +1,17 @@
 package dev.leadflow.launcher.ops;
 
+import dev.leadflow.job.ModelTopic;
 import dev.leadflow.launcher.Flags;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ModelException;
 import dev.leadflow.scoring.ScoringModel;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code leadflow model publish FILE} and {@code leadflow model show}: the scoring model on
@@ -37,7 +21,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ModelCommand {
 
-    private static final Duration POLL = Duration.ofMillis(200);
     private static final String USAGE = "usage: leadflow model publish <file.yaml> | leadflow model show [--full]"
             + " [--bootstrap-servers ..] [--registry-url ..]";
 
@@ -80,21 +63,16 @@ public final class ModelCommand {
                     + e.getMessage());
             return 1;
         }
-        connection.createTopicsIfMissing(1, err, Topics.SCORING_MODEL);
-        Properties p = connection.clientProperties();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(OneRecord.SEND_TIMEOUT.toMillis()));
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "leadflow-cli-model");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            // Keyed by version: compaction keeps each version's newest document, and order on the one partition
-            // still decides which is in force.
-            RecordMetadata sent = producer.send(new ProducerRecord<>(Topics.SCORING_MODEL,
-                            model.version().getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8)))
-                    .get(OneRecord.SEND_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            out.printf("Published scoring model %s to %s (partition %d, offset %d); the running job applies it from "
-                    + "each lead's next event on.%n", model.version(), Topics.SCORING_MODEL, sent.partition(), sent.offset());
+        Properties client = connection.clientProperties();
+        try {
+            ModelTopic.createIfMissing(client, OneRecord.SEND_TIMEOUT);
+        } catch (Exception e) {
+            err.println("note: could not check or create " + Topics.SCORING_MODEL + " (" + e.getMessage()
+                    + "); publishing anyway");
         }
+        long offset = ModelTopic.publish(client, model.version(), text, OneRecord.SEND_TIMEOUT);
+        out.printf("Published scoring model %s to %s (offset %d); the running job applies it from each lead's next "
+                + "event on, and a job started later starts with it.%n", model.version(), Topics.SCORING_MODEL, offset);
         return 0;
     }
 
@@ -102,10 +80,10 @@ public final class ModelCommand {
         KafkaConnection connection = KafkaConnection.from(flags);
         boolean full = flags.bool("full");
         flags.requireAllUsed();
-        String newest = newestValid(connection);
+        String newest = ModelTopic.newestValid(connection.clientProperties(), OneRecord.SEND_TIMEOUT).orElse(null);
         if (newest == null) {
             out.println("No valid scoring model on " + Topics.SCORING_MODEL
-                    + ": the job scores with its --model (or the model in its restored state).");
+                    + ": a job started now publishes its --model there and scores with it.");
             return 0;
         }
         out.println(ScoringModel.fromYaml(newest).version());
@@ -113,40 +91,5 @@ public final class ModelCommand {
             out.print(newest);
         }
         return 0;
-    }
-
-    /** The newest document on the topic that validates, read from the earliest offset to the current end. */
-    static String newestValid(KafkaConnection connection) {
-        Properties p = connection.clientProperties();
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "leadflow-cli-model");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.SCORING_MODEL, OneRecord.SEND_TIMEOUT);
-            if (infos == null || infos.isEmpty()) {
-                return null;
-            }
-            List<TopicPartition> partitions = new ArrayList<>();
-            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            // One partition (the job reads it in order), so the last valid record read is the one in force.
-            String newest = null;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    if (r.value() == null) {
-                        continue;
-                    }
-                    String text = new String(r.value(), StandardCharsets.UTF_8);
-                    try {
-                        ScoringModel.fromYaml(text);
-                        newest = text;
-                    } catch (ModelException e) {
-                        // the job rejects it too and keeps the model before it
-                    }
-                }
-            }
-            return newest;
-        }
     }
 }

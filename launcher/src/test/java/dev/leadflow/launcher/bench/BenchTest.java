@@ -33,7 +33,8 @@ class BenchTest {
         assertThat(json).hasSize(1);
         JsonNode r = new ObjectMapper().readTree(json.get(0));
         for (String field : List.of("events", "floor_eps", "leadflow_eps", "ratio", "p50_ms", "p95_ms", "p99_ms",
-                "max_ms", "cores", "state_backend", "buffer_timeout_ms", "checkpoint_interval_ms", "warmup_s")) {
+                "max_ms", "cores", "state_backend", "buffer_timeout_ms", "checkpoint_interval_ms", "warmup_s",
+                "checkpoint_full_bytes", "checkpoint_bytes", "checkpoint_ms")) {
             assertThat(r.has(field)).as(field + " in " + json.get(0)).isTrue();
         }
         assertThat(r.get("events").asLong()).isEqualTo(50_000);
@@ -45,6 +46,9 @@ class BenchTest {
         assertThat(r.get("leadflow_eps").asDouble()).isPositive();
         assertThat(r.get("latency_samples").asLong()).isPositive();
         assertThat(r.get("history_s").asLong()).isEqualTo(7200);
+        assertThat(r.get("state_backend").asText()).as("the bench's default backend").isEqualTo("hashmap");
+        assertThat(r.get("checkpoint_full_bytes").asLong()).as("the state of the drained leads").isPositive();
+        assertThat(r.get("checkpoint_ms").asLong()).isNotNegative();
         assertThat(r.get("handoff_actions_per_1k_events").asDouble()).as("the drain queued leads").isPositive();
         assertThat(printed).contains("queue actions / 1,000 events (2.0 h history)");
         assertThat(r.get("p50_ms").asDouble()).isLessThanOrEqualTo(r.get("p99_ms").asDouble());

@@ -86,11 +86,17 @@ class QueueOracleIT {
 
     @TempDir static Path savepoints;
 
+    /** Where the job keeps its state (see {@link QueueOracleRocksDbIT}). */
+    JobSettings.StateBackend stateBackend() {
+        return JobSettings.StateBackend.HASHMAP;
+    }
+
     @Test
     void redisQueuesEqualAnIndependentEventTimeComputation() throws Exception {
         long t0 = System.nanoTime();
         ScoringModel model = ScoringModel.defaults();
         JobSettings settings = ItSupport.settings(KAFKA.broker(), REGISTRY_URL, REDIS.uri(), GROUP, 2);
+        settings.stateBackend = stateBackend();
         long watermark = History.watermark(settings.maxOutOfOrderness);
         History history = History.build(model, watermark);
         QueueOracle oracle = new QueueOracle(model);
@@ -126,6 +132,9 @@ class QueueOracleIT {
             boolean last = c == History.CHUNKS - 1;
             try {
                 ItSupport.awaitConsumed(KAFKA.broker(), GROUP, History.INPUT_TOPICS, History.PARTITIONS, TIMEOUT);
+                if (c == 0) {
+                    ItSupport.assertStateBackend(FLINK, job.getJobID(), stateBackend());
+                }
                 if (last) {
                     awaitWatermarkAtSink(job, watermark);
                 }

@@ -204,7 +204,8 @@ function leadItem(lead) {
     fact('Priority', number(lead.priority)),
     fact('Readiness', number(lead.readiness)),
     fact('Grade', lead.grade || '–'),
-    fact('Waiting', waited(lead.enqueuedAt)));
+    fact('Waiting', waited(lead.enqueuedAt)),
+    fact('Model', lead.modelVersion || '–'));
   item.append(title, meta, reasonList(lead.reasons, 3));
   return item;
 }
@@ -275,6 +276,7 @@ function showClaim(claim) {
   $('claimed-company').textContent = lead.company || '–';
   $('claimed-grade').textContent = lead.grade || '–';
   $('claimed-readiness').textContent = number(lead.readiness);
+  $('claimed-model').textContent = lead.modelVersion || '–';
   $('claimed-waited').textContent = waited(lead.enqueuedAt);
   $('claimed-until').textContent = new Date(claim.leaseExpiresAt).toLocaleTimeString();
   $('claimed-reasons').replaceChildren(...reasonList(lead.reasons, 10).children);
