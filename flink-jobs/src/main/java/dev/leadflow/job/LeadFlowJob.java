@@ -41,9 +41,11 @@ public final class LeadFlowJob {
 
     public static void main(String[] args) throws Exception {
         JobSettings settings = JobSettings.fromArgs(args, System.getenv());
-        ScoringModel model = ScoringModel.load(settings.modelLocation);
+        // read once: the document published to an empty model topic is the one the job parsed
+        String document = ScoringModel.document(settings.modelLocation);
+        ScoringModel model = ScoringModel.parse(settings.modelLocation, document);
         logStart(settings, model);
-        ModelTopic.reconcile(clientProperties(settings), model, ScoringModel.document(settings.modelLocation), MODEL_TOPIC_TIMEOUT);
+        ModelTopic.reconcile(clientProperties(settings), model, document, MODEL_TOPIC_TIMEOUT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig(settings));
         configure(env, settings);
         LeadFlowPipeline.defineWorkflow(env, kafkaInputs(settings), kafkaOutputs(settings), model, settings);

@@ -84,10 +84,17 @@ public final class ScoringModel implements Serializable {
         if (location == null || location.isBlank()) {
             return defaults();
         }
-        String where = location.trim();
-        String text = read(where);
+        return parse(location, read(location.trim()));
+    }
+
+    /**
+     * Parses a document read from {@code location} (see {@link #document}); errors name the location
+     * (the default model's resource for a null or blank one).
+     */
+    public static ScoringModel parse(String location, String document) {
+        String where = location == null || location.isBlank() ? "classpath:" + DEFAULT_RESOURCE : location.trim();
         try {
-            return fromYaml(text);
+            return fromYaml(document);
         } catch (ModelException e) {
             throw new ModelException(where + ": " + e.getMessage(), e);
         }
