@@ -46,8 +46,18 @@ public final class WallClockIdleWatermarks<T> implements WatermarkGenerator<T> {
         if (eventTimestamp == Long.MIN_VALUE) {
             return; // dead letters carry no event time
         }
+        boolean first = maxTimestamp == Long.MIN_VALUE;
         maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
         lastEventWallClock = clock.getAsLong();
+        if (first) {
+            // The split may be marked idle (no event since its assignment): end that now, right behind
+            // this first record, not at the next periodic emit. Records sent while a stream is idle do
+            // not count in the watermark of the operators they reach; one that also reaches an operator
+            // by a second, faster path (scoring gets clicks through stitching and the watermark directly
+            // from decoding) would find there a watermark already ahead of it, and a period's worth of
+            // records would be late.
+            emit(maxTimestamp - outOfOrdernessMs - 1, output);
+        }
     }
 
     @Override
@@ -61,6 +71,10 @@ public final class WallClockIdleWatermarks<T> implements WatermarkGenerator<T> {
         if (now - lastEventWallClock > idleAfterMs) {
             watermark = Math.max(watermark, now - outOfOrdernessMs - 1);
         }
+        emit(watermark, output);
+    }
+
+    private void emit(long watermark, WatermarkOutput output) {
         if (watermark > lastEmitted) {
             lastEmitted = watermark;
             output.emitWatermark(new Watermark(watermark));

@@ -347,6 +347,12 @@ final class RecoveryHarness {
     static void assertMatchesReference(String scenario, int eventsIn, Outcome reference, Outcome afterFault,
             String recovery) {
         String line = summary(scenario, eventsIn, reference, afterFault, recovery);
+        Set<String> missing = new TreeSet<>(reference.auditActions());
+        missing.removeAll(afterFault.auditActions());
+        Set<String> extra = new TreeSet<>(afterFault.auditActions());
+        extra.removeAll(reference.auditActions());
+        line += "; audit actions missing " + missing.stream().limit(12).toList()
+                + ", not in the reference " + extra.stream().limit(12).toList();
         assertThat(afterFault.lostAgainst(reference)).as("lost; " + line).isZero();
         assertThat(afterFault.duplicatedAgainst(reference)).as("duplicated; " + line).isZero();
         assertThat(afterFault.queue()).as("the queue equals the failure-free run's").isEqualTo(reference.queue());

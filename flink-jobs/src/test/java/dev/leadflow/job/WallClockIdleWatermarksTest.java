@@ -42,6 +42,21 @@ class WallClockIdleWatermarksTest {
     }
 
     @Test
+    void theFirstEventEndsIdlenessAtOnce() {
+        generator.onPeriodicEmit(out);
+        assertThat(out.idle).isTrue();
+        // Records sent while the split is idle would not count downstream: the first one must end the
+        // idleness right behind itself, not up to a periodic interval (thousands of records) later.
+        generator.onEvent("first", 100_000, out);
+        assertThat(out.idle).isFalse();
+        assertThat(out.watermarks).containsExactly(100_000L - 5_000 - 1);
+        generator.onEvent("second", 101_000, out);
+        assertThat(out.watermarks).as("later events wait for the periodic emit").hasSize(1);
+        generator.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(94_999L, 95_999L);
+    }
+
+    @Test
     void trailsTheHighestEventTimeByTheOutOfOrderness() {
         generator.onEvent("a", 100_000, out);
         generator.onEvent("b", 90_000, out);
