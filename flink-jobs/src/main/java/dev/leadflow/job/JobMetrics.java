@@ -23,6 +23,13 @@ public final class JobMetrics {
     public static final String STALE_EVENTS = "leadflow_stale_events";
     /** Counter: duplicate event ids, counted once. */
     public static final String DUPLICATE_EVENTS = "leadflow_duplicate_events";
+    /**
+     * Counter: events that reached lead scoring at or behind its watermark, i.e. later than the allowed
+     * out-of-orderness ({@code --max-out-of-orderness}), or after a quiet stream's watermark followed the
+     * wall clock ({@code --idle-after}). They are scored all the same (decay runs from their own time);
+     * a steady rate means a producer is late or the allowance is too small.
+     */
+    public static final String LATE_EVENTS = "leadflow_late_events";
     /** Counter per action (label {@code action}: enqueue, update, withdraw). */
     public static final String HANDOFF_ACTIONS = "leadflow_handoff_actions";
     /**

@@ -46,6 +46,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
     private transient ValueState<ScoredLead> state;
     private transient Counter stale;
     private transient Counter duplicates;
+    private transient Counter late;
     private transient Counter erasures;
 
     public LeadScoringFunction(ScoringModel model) {
@@ -60,6 +61,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         state = getRuntimeContext().getState(STATE);
         stale = getRuntimeContext().getMetricGroup().counter(JobMetrics.STALE_EVENTS);
         duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATE_EVENTS);
+        late = getRuntimeContext().getMetricGroup().counter(JobMetrics.LATE_EVENTS);
         erasures = getRuntimeContext().getMetricGroup().counter(JobMetrics.ERASURES);
     }
 
@@ -82,6 +84,9 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         if (event.source == LeadEvent.Source.PRIVACY) {
             erase(event, ctx.timerService(), out);
             return;
+        }
+        if (event.occurredAt <= ctx.timerService().currentWatermark()) {
+            late.inc();
         }
         ScoredLead lead = state.value();
         if (lead == null) {

@@ -32,6 +32,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -117,6 +118,8 @@ final class RecoveryHarness {
     private final String registryUrl;
     private final SchemaRegistryClient registry;
     private final JobSettings.StateBackend stateBackend;
+    /** The job of the last {@link #reference} run. */
+    JobID referenceJob;
 
     RecoveryHarness(KafkaBrokerExtension kafka, RedisServerExtension redis, String registryUrl) {
         this(kafka, redis, registryUrl, JobSettings.StateBackend.HASHMAP);
@@ -246,6 +249,7 @@ final class RecoveryHarness {
         Run run = begin("reference");
         kafka.broker().send(input);
         JobClient job = start(settings(run.groupId()), outputs);
+        referenceJob = job.getJobID();
         try {
             awaitConsumed(run, input.size());
         } finally {
