@@ -6,8 +6,10 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * Identity stitching's whole state of one anonymous id, in one value state: one state lookup and
- * one write per click. Serialized by {@link AnonymousVisitorSerializer}.
+ * Identity stitching's state of one anonymous id besides its held clicks: read and written on every
+ * click of the id, so it stays small. The clicks themselves are in a list state of their own
+ * ({@link IdentityStitcher#HELD}), appended to without being read. Serialized by
+ * {@link AnonymousVisitorSerializer}.
  */
 @TypeInfo(AnonymousVisitorSerializer.Factory.class)
 public class AnonymousVisitor {
@@ -15,11 +17,12 @@ public class AnonymousVisitor {
     /** The lead this anonymous id belongs to; null until an event links it. */
     public String linkedLead;
     /**
-     * Clicks held until the id is linked, oldest first by event time (arrival order among equal
-     * times), at most the model's limit; null when none. (A buffer written by an older release is in
-     * arrival order; until it is released it may evict a click that is not the oldest.)
+     * Clicks held in this value by release 2026.2 (format 1), oldest first by event time; null once
+     * moved to the list state, which happens when the id is next seen. Never set by this release.
      */
     public List<LeadEvent> held;
+    /** Clicks in the id's list state, including those beyond the limit not yet dropped. */
+    public int heldCount;
     /** Newest event time seen on this id: the state lives until {@code lastSeen} + retention. */
     public long lastSeen = Long.MIN_VALUE;
 

@@ -1,10 +1,13 @@
 package dev.leadflow.job;
 
 import dev.leadflow.job.types.AnonymousVisitorSerializer;
+import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -28,14 +31,22 @@ import org.apache.flink.util.Collector;
 public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, LeadEvent, Control, LeadEvent> {
 
     private static final long serialVersionUID = 1L;
-    /** Everything of one anonymous id in one state: its link, the clicks held for it, when it was last seen. */
+    /** One anonymous id: its link, how many clicks it holds, when it was last seen. */
     static final ValueStateDescriptor<AnonymousVisitor> VISITOR = new ValueStateDescriptor<>(
             "anonymous-visitor", AnonymousVisitorSerializer.TYPE);
+    /**
+     * The clicks held for an unlinked anonymous id, in arrival order. A list state, so that a click is
+     * appended without reading (and, on RocksDB, deserializing and rewriting) the ones before it: the
+     * order by event time and the limit are applied when the clicks are released, and whenever the
+     * list reaches twice the limit (see {@link #hold}).
+     */
+    static final ListStateDescriptor<LeadEvent> HELD = new ListStateDescriptor<>("held-clicks", LeadEventSerializer.TYPE);
 
     private final long retentionMs;
     private final int maxBuffered;
 
     private transient ValueState<AnonymousVisitor> visitor;
+    private transient ListState<LeadEvent> held;
     private transient Counter dropped;
 
     public IdentityStitcher(long retentionMs, int maxBuffered) {
@@ -46,6 +57,7 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
     @Override
     public void open(OpenContext openContext) {
         visitor = getRuntimeContext().getState(VISITOR);
+        held = getRuntimeContext().getListState(HELD);
         dropped = getRuntimeContext().getMetricGroup().counter(JobMetrics.ANONYMOUS_DROPPED);
     }
 
@@ -54,7 +66,8 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
         if (c.kind != Control.Kind.ERASE) {
             return;
         }
-        // Forget every anonymous id linked to the lead, with what it held.
+        // Forget every anonymous id linked to the lead (a linked id holds no clicks: they went to the
+        // lead when it was linked).
         ctx.applyToKeyedState(VISITOR, (anonymousId, state) -> {
             AnonymousVisitor v = state.value();
             if (v != null && c.leadId.equals(v.linkedLead)) {
@@ -85,41 +98,61 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
     }
 
     /**
-     * Keeps an anonymous click, oldest first by event time. When the buffer is full (a bot, a very
-     * long anonymous session) the oldest click goes — the newest count most once decayed — and is
-     * counted; an arriving click no newer than every kept one is the one dropped.
-     *
-     * <p>Cost per click: in event-time order (the usual case, and a bot's) one comparison and an
-     * append; when full, also one array shift of the references to the kept clicks (at most
-     * {@code maxBuffered}, one {@code System.arraycopy}) to drop the head. A late click costs a
-     * binary search and the same kind of shift to insert it in place.
+     * Keeps an anonymous click: appended to the id's list, unread. What is released is what a buffer of
+     * {@code maxBuffered} clicks kept in event-time order would hold (see {@link #newest}); so that the
+     * list stays bounded, it is cut down to that whenever it reaches twice the limit, which costs one read
+     * and one write of the list per {@code maxBuffered} clicks of a bot or a very long anonymous session.
      */
-    private void hold(AnonymousVisitor v, LeadEvent event) {
-        if (v.held == null) {
-            v.held = new ArrayList<>();
+    private void hold(AnonymousVisitor v, LeadEvent event) throws Exception {
+        if (v.held != null) {
+            // held in the value by release 2026.2: from now on in the list
+            held.addAll(v.held);
+            v.heldCount = v.held.size();
+            v.held = null;
         }
-        List<LeadEvent> held = v.held;
-        if (held.size() >= maxBuffered) {
-            if (event.occurredAt <= held.get(0).occurredAt) {
+        held.add(event);
+        v.heldCount++;
+        if (v.heldCount >= 2 * maxBuffered) {
+            List<LeadEvent> kept = newest(held.get());
+            held.update(kept);
+            v.heldCount = kept.size();
+        }
+    }
+
+    /**
+     * The clicks a buffer of {@code maxBuffered} would keep after taking {@code arrivals} in order:
+     * oldest first by event time, arrival order among equal times. When the buffer is full (a bot, a
+     * very long anonymous session) the oldest click goes — the newest count most once decayed — and is
+     * counted; an arriving click no newer than every kept one is the one dropped. Applied again to
+     * its own result followed by later arrivals, it gives what it gives on all of them at once, so the
+     * list can be cut down at any time.
+     */
+    private List<LeadEvent> newest(Iterable<LeadEvent> arrivals) {
+        List<LeadEvent> kept = new ArrayList<>();
+        for (LeadEvent event : arrivals) {
+            if (kept.size() >= maxBuffered) {
+                if (event.occurredAt <= kept.get(0).occurredAt) {
+                    dropped.inc();
+                    continue;
+                }
+                kept.remove(0);
                 dropped.inc();
-                return;
             }
-            held.remove(0);
-            dropped.inc();
+            kept.add(insertionPoint(kept, event.occurredAt), event);
         }
-        held.add(insertionPoint(held, event.occurredAt), event);
+        return kept;
     }
 
     /** After every click at or before {@code at}, so that clicks of equal time stay in arrival order. */
-    private static int insertionPoint(List<LeadEvent> held, long at) {
+    private static int insertionPoint(List<LeadEvent> kept, long at) {
         int lo = 0;
-        int hi = held.size();
-        if (hi == 0 || held.get(hi - 1).occurredAt <= at) {
+        int hi = kept.size();
+        if (hi == 0 || kept.get(hi - 1).occurredAt <= at) {
             return hi;
         }
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (held.get(mid).occurredAt <= at) {
+            if (kept.get(mid).occurredAt <= at) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -129,16 +162,25 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
     }
 
     /** The held clicks, once, to the lead that the id is now linked to. */
-    private static void release(AnonymousVisitor v, Collector<LeadEvent> out) {
-        if (v.held == null) {
+    private void release(AnonymousVisitor v, Collector<LeadEvent> out) throws Exception {
+        if (v.held == null && v.heldCount == 0) {
             return;
         }
-        for (LeadEvent e : v.held) {
+        List<LeadEvent> arrivals = new ArrayList<>();
+        if (v.held != null) {
+            arrivals.addAll(v.held);
+        }
+        if (v.heldCount > 0) {
+            held.get().forEach(arrivals::add);
+        }
+        for (LeadEvent e : newest(arrivals)) {
             LeadEvent linked = e.copy();
             linked.leadId = v.linkedLead;
             out.collect(linked);
         }
+        held.clear();
         v.held = null;
+        v.heldCount = 0;
     }
 
     /**
@@ -165,5 +207,6 @@ public class IdentityStitcher extends KeyedBroadcastProcessFunction<String, Lead
         }
         // Nothing has happened on this anonymous id for the retention period: forget it.
         visitor.clear();
+        held.clear();
     }
 }

@@ -3,7 +3,12 @@ package dev.leadflow.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.scoring.LeadEvent;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -114,6 +119,76 @@ class IdentityStitcherTest {
         // lead-2's link is intact
         harness.processElement(click("b2", null, "anon-2", "page:pricing", T0 + 2 * MINUTE), T0 + 2 * MINUTE);
         assertThat(harness.extractOutputValues().get(before).leadId).isEqualTo("lead-2");
+    }
+
+    @Test
+    void clicksHeldInTheValueByRelease2026_2AreReleasedWithTheNewOnesUnderTheSameLimit() throws Exception {
+        // state as release 2026.2 left it: the clicks in the visitor value (the list state did not exist)
+        var operator = harness.getOperator();
+        operator.setCurrentKey("anon-7");
+        ValueState<AnonymousVisitor> value = operator.getKeyedStateBackend()
+                .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, IdentityStitcher.VISITOR);
+        AnonymousVisitor old = new AnonymousVisitor();
+        old.held = new ArrayList<>(List.of(click("o0", null, "anon-7", "page:docs", T0),
+                click("o2", null, "anon-7", "page:docs", T0 + 2 * MINUTE)));
+        old.lastSeen = T0 + 2 * MINUTE;
+        value.update(old);
+
+        harness.processElement(click("n1", null, "anon-7", "page:docs", T0 + MINUTE), T0 + MINUTE);
+        harness.processElement(click("n3", null, "anon-7", "page:docs", T0 + 3 * MINUTE), T0 + 3 * MINUTE);
+        harness.processElement(click("id", "lead-7", "anon-7", "identify", T0 + 4 * MINUTE), T0 + 4 * MINUTE);
+        assertThat(harness.extractOutputValues()).extracting(e -> e.eventId + ">" + e.leadId)
+                .as("the newest three of old and new clicks, oldest first").containsExactly("n1>lead-7", "o2>lead-7", "n3>lead-7", "id>lead-7");
+    }
+
+    /**
+     * The clicks released are those a buffer of the limit, kept in event-time order click by click,
+     * would hold (the behaviour of release 2026.2, modelled here in plain Java), for random arrival
+     * orders, equal times and limits: also when the list is cut down on the way (it reaches twice the
+     * limit) and when the id is linked while the list is longer than the limit.
+     */
+    @Test
+    void releasedClicksAreThoseOfABufferKeptClickByClickForRandomArrivals() throws Exception {
+        Random random = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            int limit = 1 + random.nextInt(6);
+            int clicks = random.nextInt(5 * limit);
+            KeyedBroadcastOperatorTestHarness<String, LeadEvent, Control, LeadEvent> h =
+                    ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                            new IdentityStitcher(RETENTION, limit), e -> e.anonymousId, Types.STRING, LiveModel.STATE);
+            try {
+                h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+                List<LeadEvent> buffer = new ArrayList<>();
+                for (int i = 0; i < clicks; i++) {
+                    long at = T0 + random.nextInt(8) * MINUTE;
+                    LeadEvent c = click("c" + i, null, "anon-r", "page:docs", at);
+                    h.processElement(c, at);
+                    keepClickByClick(buffer, c, limit);
+                }
+                h.processElement(click("id", "lead-r", "anon-r", "identify", T0 + 9 * MINUTE), T0 + 9 * MINUTE);
+                List<String> expected = new ArrayList<>(buffer.stream().map(e -> e.eventId).toList());
+                expected.add("id");
+                assertThat(h.extractOutputValues()).extracting(e -> e.eventId)
+                        .as("round %d: limit %d, %d clicks", round, limit, clicks).containsExactlyElementsOf(expected);
+            } finally {
+                h.close();
+            }
+        }
+    }
+
+    /** The oracle: a sorted buffer; when full, the oldest goes, or the arriving click if no newer than it. */
+    private static void keepClickByClick(List<LeadEvent> buffer, LeadEvent c, int limit) {
+        if (buffer.size() == limit) {
+            if (c.occurredAt <= buffer.get(0).occurredAt) {
+                return;
+            }
+            buffer.remove(0);
+        }
+        int at = buffer.size();
+        while (at > 0 && buffer.get(at - 1).occurredAt > c.occurredAt) {
+            at--;
+        }
+        buffer.add(at, c);
     }
 
     static LeadEvent click(String id, String leadId, String anonymousId, String signal, long at) {

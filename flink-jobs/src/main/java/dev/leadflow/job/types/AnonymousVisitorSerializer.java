@@ -20,15 +20,17 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * {@link AnonymousVisitor}: linkedLead, the held clicks (0 for none, otherwise count + 1, each in the
- * {@link LeadEventSerializer} format, which is part of this one: a change of either is a new
- * {@link #FORMAT} of this one), lastSeen.
+ * {@link AnonymousVisitor}, format 2: linkedLead, the held clicks of format 1 (0 for none, otherwise
+ * count + 1, each in the {@link LeadEventSerializer} format, which is part of this one: a change of
+ * either is a new {@link #FORMAT} of this one), lastSeen, heldCount (a varint). Format 1 (release
+ * 2026.2, {@link AnonymousVisitorSerializerV1}) is the same without heldCount: its clicks were held in
+ * the value, now they are in a list state of their own.
  */
 public final class AnonymousVisitorSerializer extends MutableRecordSerializer<AnonymousVisitor> {
 
     private static final long serialVersionUID = 1L;
     /** The record format this release writes: raise it with every change of the format (see {@link FormatSnapshot}). */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
     /** The {@link LeadEventSerializer#FORMAT} that this {@link #FORMAT} embeds (FormatSnapshotTest compares them). */
     static final int EMBEDDED_LEAD_EVENT_FORMAT = 1;
 
@@ -53,11 +55,24 @@ public final class AnonymousVisitorSerializer extends MutableRecordSerializer<An
             }
         }
         c.lastSeen = from.lastSeen;
+        c.heldCount = from.heldCount;
         return c;
     }
 
     @Override
     protected void write(AnonymousVisitor v, DataOutputView out) throws IOException {
+        writeFormatOne(v, out);
+        writeVarInt(out, v.heldCount);
+    }
+
+    @Override
+    public AnonymousVisitor deserialize(DataInputView in) throws IOException {
+        AnonymousVisitor v = readFormatOne(in);
+        v.heldCount = readVarInt(in);
+        return v;
+    }
+
+    static void writeFormatOne(AnonymousVisitor v, DataOutputView out) throws IOException {
         writeString(out, v.linkedLead);
         if (v.held == null) {
             writeVarInt(out, 0);
@@ -70,8 +85,7 @@ public final class AnonymousVisitorSerializer extends MutableRecordSerializer<An
         out.writeLong(v.lastSeen);
     }
 
-    @Override
-    public AnonymousVisitor deserialize(DataInputView in) throws IOException {
+    static AnonymousVisitor readFormatOne(DataInputView in) throws IOException {
         AnonymousVisitor v = new AnonymousVisitor();
         v.linkedLead = readString(in);
         int header = readVarInt(in);
@@ -97,9 +111,17 @@ public final class AnonymousVisitorSerializer extends MutableRecordSerializer<An
             super(FORMAT);
         }
 
+        Snapshot(int format) {
+            super(FORMAT, format);
+        }
+
         @Override
         protected TypeSerializer<AnonymousVisitor> reader(int format) {
-            return format == 1 ? INSTANCE : null;
+            return switch (format) {
+                case 1 -> AnonymousVisitorSerializerV1.INSTANCE;
+                case 2 -> INSTANCE;
+                default -> null;
+            };
         }
     }
 

@@ -3,6 +3,8 @@ package dev.leadflow.job.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.leadflow.job.AnonymousVisitor;
+import dev.leadflow.scoring.LeadEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -52,7 +54,8 @@ class FormatSnapshotTest {
         TypeSerializerSnapshot<T> written = serializer.snapshotConfiguration();
         assertThat(written).as("%s's snapshot", serializer).isInstanceOf(FormatSnapshot.class);
         TypeSerializerSnapshot<T> read = reread(written);
-        assertThat(((FormatSnapshot<T>) read).format()).isEqualTo(((FormatSnapshot<T>) written).format()).isEqualTo(1);
+        assertThat(((FormatSnapshot<T>) read).format()).isEqualTo(((FormatSnapshot<T>) written).format())
+                .isEqualTo(serializer == AnonymousVisitorSerializer.INSTANCE ? AnonymousVisitorSerializer.FORMAT : 1);
         assertThat(read.restoreSerializer()).isSameAs(serializer);
         assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs()).isTrue();
     }
@@ -108,6 +111,35 @@ class FormatSnapshotTest {
         TypeSerializerSchemaCompatibility<Counter> compatibility =
                 CounterV2.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old);
         assertThat(compatibility.isCompatibleAfterMigration()).as(compatibility.toString()).isTrue();
+    }
+
+    @Test
+    void anAnonymousVisitorOfRelease2026_2IsReadWithItsHeldClicksAndMigrates() throws IOException {
+        TypeSerializerSnapshot<AnonymousVisitor> old = reread(AnonymousVisitorSerializerV1.INSTANCE.snapshotConfiguration());
+        assertThat(((FormatSnapshot<AnonymousVisitor>) old).format()).isEqualTo(1);
+        assertThat(old.restoreSerializer()).isSameAs(AnonymousVisitorSerializerV1.INSTANCE);
+        assertThat(AnonymousVisitorSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old)
+                .isCompatibleAfterMigration()).isTrue();
+
+        // format 1 as 2026.2 wrote it, by hand: linkedLead null, two held clicks, lastSeen
+        DataOutputSerializer bytes = new DataOutputSerializer(256);
+        BinaryFields.writeString(bytes, null);
+        BinaryFields.writeVarInt(bytes, 3);
+        LeadEvent[] clicks = new LeadEventSerializerTest().getTestData();
+        LeadEventSerializer.INSTANCE.serialize(clicks[0], bytes);
+        LeadEventSerializer.INSTANCE.serialize(clicks[1], bytes);
+        bytes.writeLong(1_764_000_000_000L);
+        AnonymousVisitor read = old.restoreSerializer().deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer()));
+        assertThat(read.held).extracting(e -> e.eventId).containsExactly(clicks[0].eventId, clicks[1].eventId);
+        assertThat(read.lastSeen).isEqualTo(1_764_000_000_000L);
+        assertThat(read.heldCount).isZero();
+
+        // written again in the current format, nothing is lost
+        DataOutputSerializer again = new DataOutputSerializer(256);
+        AnonymousVisitorSerializer.INSTANCE.serialize(read, again);
+        AnonymousVisitor migrated = AnonymousVisitorSerializer.INSTANCE.deserialize(new DataInputDeserializer(again.getCopyOfBuffer()));
+        assertThat(migrated.held).hasSize(2);
+        assertThat(migrated.lastSeen).isEqualTo(read.lastSeen);
     }
 
     /**

@@ -42,7 +42,7 @@ class SerializedFieldsTest {
                 "handoffSeq", "handoffId", "handoffOpenedAt", "updateSeq", "publishedScores", "publishedQueue",
                 "publishedUntil", "publishedRev", "reasonsValidUntil", "signals", "decayHalfLife", "decayAsOf", "decayValue",
                 "decayGroupCount", "decayModel", "recentEventIds", "recentEventIdCount", "clock", "lastEventAt");
-        assertThat(fields(AnonymousVisitor.class)).containsExactly("linkedLead", "held", "lastSeen");
+        assertThat(fields(AnonymousVisitor.class)).containsExactly("linkedLead", "held", "heldCount", "lastSeen");
         assertThat(fields(AccountTally.class)).containsExactly("engaged", "open");
         assertThat(fields(ScoredLead.class)).containsExactly("lead", "emitted", "timer");
         assertThat(fields(LeadEmission.class)).containsExactly("accountKey", "accountDomain", "engaged", "wantsHandoff", "version");
