@@ -99,7 +99,12 @@ final class EventWriter implements AutoCloseable {
         try {
             for (Outgoing r : records) {
                 byte[] value = serializers.get(r.topic()).serialize(r.value());
-                acks.add(producer.send(new ProducerRecord<>(r.topic(), r.key(), value)));
+                Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(r.topic(), r.key(), value));
+                if (ack.isDone()) {
+                    // failed at once (no metadata within max.block.ms): the rest would wait as long each
+                    ack.get();
+                }
+                acks.add(ack);
             }
             for (Future<RecordMetadata> ack : acks) {
                 ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
