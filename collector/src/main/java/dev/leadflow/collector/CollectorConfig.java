@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * Everything the collector needs, from one YAML file plus {@code LEADFLOW_COLLECTOR_*} environment
  * variables (the environment wins; {@code keysFile} ↔ {@code LEADFLOW_COLLECTOR_KEYS_FILE}). Kafka client
- * properties are {@code kafkaProperties} in the file or a Java properties file named by
- * {@code kafkaPropertiesFile}; the registry password may come from {@code registryPasswordFile}.
+ * properties are {@code kafkaProperties} in the file, {@code LEADFLOW_COLLECTOR_KAFKA_PROP_<NAME>} in the
+ * environment, or a Java properties file named by {@code kafkaPropertiesFile}; the registry password may
+ * come from {@code registryPasswordFile}.
  *
  * @param port             HTTP port; 0 picks a free one
  * @param keysFile         the write keys ({@link WriteKeys})
@@ -40,6 +41,8 @@ public record CollectorConfig(int port, String kafkaBootstrapServers, Map<String
                               Duration retryAfter) {
 
     public static final String ENV_PREFIX = "LEADFLOW_COLLECTOR_";
+    /** {@code LEADFLOW_COLLECTOR_KAFKA_PROP_SECURITY_PROTOCOL} sets {@code security.protocol} ({@code _} becomes {@code .}). */
+    public static final String KAFKA_PROP_PREFIX = ENV_PREFIX + "KAFKA_PROP_";
     public static final int DEFAULT_PORT = 8090;
     public static final String DEFAULT_KAFKA = "localhost:9092";
     public static final String DEFAULT_REGISTRY = "http://localhost:8081";
@@ -150,7 +153,10 @@ public record CollectorConfig(int port, String kafkaBootstrapServers, Map<String
             }
         }
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX)) {
+            if (name.startsWith(KAFKA_PROP_PREFIX)) {
+                // LEADFLOW_COLLECTOR_KAFKA_PROP_SASL_JAAS_CONFIG -> sasl.jaas.config
+                kafka.put(name.substring(KAFKA_PROP_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            } else if (name.startsWith(ENV_PREFIX)) {
                 String key = camel(name.substring(ENV_PREFIX.length()));
                 if (key.equals("allowedOrigins")) {
                     origins.clear();

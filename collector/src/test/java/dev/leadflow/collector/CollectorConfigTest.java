@@ -32,10 +32,12 @@ class CollectorConfigTest {
                 ackTimeout: 3s
                 """);
         CollectorConfig c = CollectorConfig.load(yaml, Map.of("LEADFLOW_COLLECTOR_PORT", "9100",
-                "LEADFLOW_COLLECTOR_RETRY_AFTER", "30s", "OTHER", "x"));
+                "LEADFLOW_COLLECTOR_RETRY_AFTER", "30s", "OTHER", "x",
+                "LEADFLOW_COLLECTOR_KAFKA_PROP_SASL_MECHANISM", "SCRAM-SHA-512"));
         assertThat(c.port()).isEqualTo(9100);
         assertThat(c.kafkaBootstrapServers()).isEqualTo("kafka:9092");
-        assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
         assertThat(c.registry().username()).isEqualTo("collector");
         assertThat(c.registry().password()).isEqualTo("s3cret");
         assertThat(c.keysFile()).isEqualTo(dir.resolve("keys.yaml").toAbsolutePath());
