@@ -299,6 +299,59 @@ class SegmentApiIT {
     }
 
     @Test
+    void screenIsAPageAndGroupIsAcceptedWithoutARecord() {
+        String anon = id("anon");
+        assertThat(h.post("/v1/group", Harness.SERVER_KEY, JSON, """
+                {"anonymousId": "%s", "messageId": "%s", "groupId": "acme", "traits": {"name": "Acme"}}
+                """.formatted(anon, id("group"))).status()).isEqualTo(200);
+        assertThat(h.post("/v1/screen", Harness.SERVER_KEY, JSON, """
+                {"anonymousId": "%s", "messageId": "%s", "name": "Pricing"}
+                """.formatted(anon, id("screen"))).status()).isEqualTo(200);
+        List<Decoded<ClickEvent>> clicks = h.clicks(anon, 1);
+        assertThat(clicks).hasSize(1);
+        assertThat(clicks.get(0).value().getType()).isEqualTo(ClickType.PAGE);
+        assertThat(clicks.get(0).value().getEventId()).startsWith("screen-");
+    }
+
+    @Test
+    void concurrentClientsEachGetTheirEventsWritten() throws Exception {
+        String run = id("run");
+        int clients = 6;
+        int batches = 10;
+        int perBatch = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                done.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int b = 0; b < batches; b++) {
+                        StringBuilder batch = new StringBuilder("{\"batch\": [");
+                        for (int i = 0; i < perBatch; i++) {
+                            batch.append(i == 0 ? "" : ",").append("{\"type\": \"track\", \"event\": \"Load Test\",")
+                                    .append("\"anonymousId\": \"").append(run).append("\", \"messageId\": \"")
+                                    .append(run).append('-').append(client).append('-').append(b).append('-').append(i).append("\"}");
+                        }
+                        Response r = h.post("/v1/b", Harness.SERVER_KEY, JSON, batch.append("]}").toString());
+                        assertThat(r.status()).as(r.body()).isEqualTo(200);
+                        ok += perBatch;
+                    }
+                    return ok;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : done) {
+                assertThat(f.get(120, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(batches * perBatch);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int total = clients * batches * perBatch;
+        List<Decoded<ClickEvent>> clicks = h.clicks(run, total);
+        assertThat(clicks.stream().map(d -> d.value().getEventId()).distinct().count()).isEqualTo(total);
+    }
+
+    @Test
     void everyRecordDecodesWithAnEventIdAndAnIdToKeyItBy() {
         // the job dead-letters a record without event_id or without both ids: none may be written
         h.read(Topics.CLICKSTREAM, ClickEvent.class, all -> !all.isEmpty()).forEach(d -> {
