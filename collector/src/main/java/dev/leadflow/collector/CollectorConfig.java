@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,15 +131,14 @@ public record CollectorConfig(int port, String kafkaBootstrapServers, Map<String
                 if (!root.isObject()) {
                     throw new IllegalArgumentException(yamlOrNull + ": must be a mapping of keys to values");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : root.properties()) {
                     String key = e.getKey();
                     if (!FILE_KEYS.contains(key)) {
                         throw new IllegalArgumentException(yamlOrNull + ": " + key + ": unknown key (known: "
                                 + String.join(", ", FILE_KEYS.stream().sorted().toList()) + ")");
                     }
                     if (key.equals("kafkaProperties")) {
-                        e.getValue().fields().forEachRemaining(p -> kafka.put(p.getKey(), p.getValue().asText()));
+                        e.getValue().properties().forEach(p -> kafka.put(p.getKey(), p.getValue().asText()));
                     } else if (key.equals("allowedOrigins")) {
                         e.getValue().forEach(o -> origins.add(o.asText()));
                         if (e.getValue().isTextual()) {

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -194,8 +193,7 @@ final class Routes {
 
     /** Adds to {@code target} what {@code defaults} has and it has not, at every depth. */
     private static void deepMerge(ObjectNode target, JsonNode defaults) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = defaults.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : defaults.properties()) {
             JsonNode own = target.get(e.getKey());
             if (own == null || own.isNull()) {
                 target.set(e.getKey(), e.getValue().deepCopy());
