@@ -110,6 +110,17 @@ class RefusalsIT {
     }
 
     @Test
+    void unsupportedEncodingsAndUnknownRoutesAnswerInTheSameShape() {
+        int before = written();
+        refused(415, "unsupported_encoding", null, h.post("/v1/page", Harness.basic(Harness.WEBSITE_KEY), JSON,
+                page("enc").getBytes(StandardCharsets.UTF_8), Map.of("Content-Encoding", "br")));
+        refused(400, "invalid_json", null, h.post("/v1/page", Harness.basic(Harness.WEBSITE_KEY), JSON,
+                page("enc").getBytes(StandardCharsets.UTF_8), Map.of("Content-Encoding", "gzip")));
+        refused(404, "not_found", null, h.post("/v1/teleport", Harness.WEBSITE_KEY, JSON, page("x")));
+        assertNothingWrittenSince(before);
+    }
+
+    @Test
     void segmentsSizeLimits() {
         int before = written();
         String padding = "x".repeat(33 * 1024);
