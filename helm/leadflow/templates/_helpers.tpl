@@ -54,6 +54,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: seller-api
 {{- end }}
 
+{{- define "leadflow.collector.name" -}}
+{{- printf "%s-collector" (include "leadflow.fullname" .) }}
+{{- end }}
+
+{{- define "leadflow.collector.selectorLabels" -}}
+{{ include "leadflow.selectorLabels" . }}
+app.kubernetes.io/component: collector
+{{- end }}
+
 {{/* The operator labels every Flink pod with app: <FlinkDeployment name>. */}}
 {{- define "leadflow.job.podSelectorLabels" -}}
 app: {{ include "leadflow.job.name" . }}

@@ -60,6 +60,17 @@ class DockerfilesTest {
     }
 
     @Test
+    void collectorImage() throws IOException {
+        String df = Repo.read(Repo.DOCKER.resolve("collector.Dockerfile"));
+        assertThat(df).containsPattern("(?m)^FROM eclipse-temurin:17-jre\\s*$");
+        String[] copy = copy("collector.Dockerfile");
+        assertThat(copy[0]).isEqualTo("collector/target/" + artifactId("collector") + "-*.jar");
+        assertMatchesAtMostOneBuiltFile(copy[0]);
+        assertThat(df).contains("\"-jar\", \"" + copy[1] + "\"");
+        assertThat(user(df)).matches("[1-9][0-9]*:[1-9][0-9]*");
+    }
+
+    @Test
     void generatorImage() throws IOException {
         String df = Repo.read(Repo.DOCKER.resolve("generator.Dockerfile"));
         assertThat(df).containsPattern("(?m)^FROM eclipse-temurin:17-jre\\s*$");
