@@ -126,8 +126,10 @@ class UpgradeFromSavepointIT {
         assertThat(before.value(LeadFlowPipeline.Uids.SCORING, "lead-0", "scored-lead", ScoredLead.class).lead.leadId).isEqualTo("lead-0");
         assertThat(before.keys(LeadFlowPipeline.Uids.STITCHING)).as("anonymous visitors are buffered by anonymous id")
                 .contains("anon-" + (input.leads - 1));
-        assertThat(before.value(LeadFlowPipeline.Uids.STITCHING, "anon-" + (input.leads - 1), "anonymous-visitor").get("held").size())
-                .as("events of a visitor who has not identified yet").isPositive();
+        String anonymous = "anon-" + (input.leads - 1);
+        assertThat(before.value(LeadFlowPipeline.Uids.STITCHING, anonymous, "held-clicks").size())
+                .as("events of a visitor who has not identified yet").isPositive()
+                .isEqualTo(before.value(LeadFlowPipeline.Uids.STITCHING, anonymous, "anonymous-visitor").get("heldCount").asInt());
         assertThat(before.keys(LeadFlowPipeline.Uids.PRIORITIZER)).isNotEmpty();
         assertThat(SavepointState.keyedStateNames(savepoint1)).as("state names from the savepoint's meta data")
                 .containsEntry(LeadFlowPipeline.Uids.SCORING, Set.of("scored-lead"));
