@@ -23,6 +23,9 @@ class AnonymousVisitorSerializerTest extends OwnSerializerTestBase<AnonymousVisi
 
         AnonymousVisitor emptyList = new AnonymousVisitor();
         emptyList.held = new ArrayList<>();
-        return new AnonymousVisitor[] {holding, linked, emptyList, new AnonymousVisitor()};
+        AnonymousVisitor counting = new AnonymousVisitor();
+        counting.heldCount = 300; // clicks in the list state (two varint bytes)
+        counting.lastSeen = 1_764_000_000_000L;
+        return new AnonymousVisitor[] {holding, linked, emptyList, counting, new AnonymousVisitor()};
     }
 }
