@@ -45,6 +45,73 @@ final class Resp {
         }
     }
 
+    /**
+     * Sends one command (after AUTH when a password is given) and returns its whole reply: a String for
+     * simple strings, bulk strings and errors (errors keep their leading {@code -}), a Long for integers,
+     * a List for arrays, null for a null bulk string or array.
+     */
+    static Object query(String host, int port, String password, Duration timeout, String... command)
+            throws IOException {
+        int millis = Math.toIntExact(timeout.toMillis());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), millis);
+            socket.setSoTimeout(millis);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            if (password != null) {
+                out.write(encode("AUTH", password));
+                out.flush();
+                String auth = readLine(in);
+                if (!auth.startsWith("+")) {
+                    throw new IOException("AUTH refused: " + auth);
+                }
+            }
+            out.write(encode(command));
+            out.flush();
+            return readReply(in);
+        }
+    }
+
+    private static Object readReply(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line.isEmpty()) {
+            throw new IOException("empty reply line");
+        }
+        String rest = line.substring(1);
+        switch (line.charAt(0)) {
+            case '+':
+                return rest;
+            case '-':
+                return line;
+            case ':':
+                return Long.parseLong(rest);
+            case '$': {
+                int length = Integer.parseInt(rest);
+                if (length < 0) {
+                    return null;
+                }
+                byte[] bytes = in.readNBytes(length + 2);
+                if (bytes.length != length + 2) {
+                    throw new IOException("connection closed inside a bulk string");
+                }
+                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int count = Integer.parseInt(rest);
+                if (count < 0) {
+                    return null;
+                }
+                java.util.List<Object> items = new java.util.ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    items.add(readReply(in));
+                }
+                return items;
+            }
+            default:
+                throw new IOException("unexpected reply: " + line);
+        }
+    }
+
     private static byte[] encode(String... parts) {
         StringBuilder sb = new StringBuilder().append('*').append(parts.length).append("\r\n");
         for (String part : parts) {

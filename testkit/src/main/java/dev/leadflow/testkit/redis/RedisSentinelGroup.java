@@ -1,0 +1,381 @@
+package dev.leadflow.testkit.redis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Redis primary, one replica and three {@code redis-sentinel} processes that watch them, each a child
+ * process on a free port of 127.0.0.1 with its files in a temp directory: the topology production runs,
+ * small enough for a test. {@link #killPrimary()} SIGKILLs the primary; {@link #awaitPromotion} waits
+ * until the sentinels have promoted the replica. {@link #cutReplication()} first cuts the replica off, so
+ * that the writes made after it exist on the primary only and are lost in the failover, as asynchronous
+ * replication can lose them.
+ *
+ * <p>The sentinel binary is {@value #ENV}, else {@code redis-sentinel} on PATH (Debian's package),
+ * else the {@code redis-server} the testkit finds, run with {@code --sentinel}.
+ */
+public final class RedisSentinelGroup implements AutoCloseable {
+
+    static final String ENV = "LEADFLOW_REDIS_SENTINEL";
+    public static final String DEFAULT_MASTER_NAME = "leadflow";
+    private static final String HOST = "127.0.0.1";
+    private static final int SENTINELS = 3;
+    private static final int QUORUM = 2;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSentinelGroup.class);
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "leadflow-sentinel-reaper"));
+    }
+
+    /**
+     * @param masterName     the name the sentinels monitor the primary under
+     * @param downAfter      {@code down-after-milliseconds}: silence after which a sentinel deems the
+     *                       primary down (production default 30 s; a test wants about a second)
+     * @param failoverTimeout {@code failover-timeout}
+     * @param startupTimeout how long to wait for the group to be ready (replica in sync, sentinels
+     *                       aware of each other)
+     */
+    public record Options(String masterName, Duration downAfter, Duration failoverTimeout, Duration startupTimeout) {
+
+        public static Options defaults() {
+            return new Options(DEFAULT_MASTER_NAME, Duration.ofMillis(1_000), Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
+        }
+
+        public Options withDownAfter(Duration duration) {
+            return new Options(masterName, duration, failoverTimeout, startupTimeout);
+        }
+    }
+
+    private final Options options;
+    private final Path dir;
+    private final List<RedisServer> servers = new ArrayList<>();
+    private final List<Integer> sentinelPorts = new ArrayList<>();
+    private final List<Process> sentinels = new ArrayList<>();
+    private volatile RedisServer primary;
+
+    private RedisSentinelGroup(Options options, Path dir) {
+        this.options = options;
+        this.dir = dir;
+    }
+
+    public static RedisSentinelGroup start() {
+        return start(Options.defaults());
+    }
+
+    /** Starts primary, replica and sentinels; returns when the sentinels can fail over. */
+    public static RedisSentinelGroup start(Options options) {
+        RedisSentinelGroup group = new RedisSentinelGroup(options, createDir());
+        try {
+            group.launch();
+            return group;
+        } catch (RuntimeException e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    private void launch() {
+        // diskless sync without delay: the replica is in sync a few ms after it connects
+        RedisServer first = RedisServer.start(RedisServer.Options.defaults()
+                .withExtraArgs("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
+        servers.add(first);
+        primary = first;
+        RedisServer replica = RedisServer.start(RedisServer.Options.defaults()
+                .withExtraArgs("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
+                        "--replicaof", HOST, Integer.toString(first.port())));
+        servers.add(replica);
+        Path binary = sentinelBinary();
+        for (int i = 0; i < SENTINELS; i++) {
+            startSentinel(binary, i);
+        }
+        long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+        awaitUntil(deadline, "the replica in sync with the primary",
+                () -> "up".equals(info(replica, "replication").get("master_link_status")));
+        // a failover needs a quorum that agrees the primary is down and a majority that elects a leader:
+        // each sentinel must know the replica and the other sentinels (they meet through the primary)
+        for (int port : sentinelPorts) {
+            awaitUntil(deadline, "sentinel " + port + " to know the replica and the other sentinels", () ->
+                    sentinelList(port, "REPLICAS").size() == 1 && sentinelList(port, "SENTINELS").size() == SENTINELS - 1);
+        }
+        LOG.info("Redis sentinel group ready: primary {}, replica {}, sentinels {}", first.port(), replica.port(),
+                sentinelPorts);
+    }
+
+    /** {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/<master name>}. */
+    public String uri() {
+        return "redis-sentinel://" + sentinelAddresses() + "/" + options.masterName();
+    }
+
+    /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}. */
+    public String sentinelAddresses() {
+        return sentinelPorts.stream().map(p -> HOST + ":" + p).collect(Collectors.joining(","));
+    }
+
+    public List<Integer> sentinelPorts() {
+        return List.copyOf(sentinelPorts);
+    }
+
+    public String masterName() {
+        return options.masterName();
+    }
+
+    /** The server that is primary now, as far as this group has seen ({@link #awaitPromotion} updates it). */
+    public RedisServer primary() {
+        return primary;
+    }
+
+    /** The other server: the replica before a failover, the dead old primary after it. */
+    public RedisServer replica() {
+        return servers.get(0) == primary ? servers.get(1) : servers.get(0);
+    }
+
+    /** {@code redis://127.0.0.1:<port>} of the current primary, for direct checks. */
+    public String primaryUri() {
+        return primary.uri();
+    }
+
+    /** Deletes every key on the primary and waits until the replica has the same (empty) data set. */
+    public void flushAll() {
+        primary.flushAll();
+        RedisServer replica = replica();
+        if (replica.isRunning()) {
+            awaitUntil(System.nanoTime() + options.startupTimeout().toNanos(), "the replica to be flushed too",
+                    () -> "0".equals(String.valueOf(command(replica, "DBSIZE"))));
+        }
+    }
+
+    /**
+     * Cuts the replica off the primary: it can no longer authenticate to it (a wrong {@code masterauth}),
+     * and its link is killed. Writes from now on exist on the primary only, as when replication lags at
+     * the moment the primary dies. {@link #killPrimary()} mends the replica's configuration.
+     */
+    public void cutReplication() {
+        RedisServer replica = replica();
+        expectOk(command(replica, "CONFIG", "SET", "masterauth", "cut-off-by-the-test"));
+        command(primary, "CLIENT", "KILL", "TYPE", "replica");
+        awaitUntil(System.nanoTime() + options.startupTimeout().toNanos(), "the replica's link to go down",
+                () -> !"up".equals(info(replica, "replication").get("master_link_status")));
+    }
+
+    /** The primary's {@code master_repl_offset} minus the replica's: replication the failover would lose. */
+    public long replicationLagBytes() {
+        long primaryOffset = Long.parseLong(info(primary, "replication").get("master_repl_offset"));
+        String replicaOffset = info(replica(), "replication").get("slave_repl_offset");
+        return primaryOffset - (replicaOffset == null ? 0 : Long.parseLong(replicaOffset));
+    }
+
+    /**
+     * SIGKILLs the primary (no shutdown work) and lets the replica authenticate again, so that the
+     * sentinels can promote it.
+     *
+     * @return {@link System#nanoTime()} right after the kill
+     */
+    public long killPrimary() {
+        RedisServer dying = primary;
+        dying.kill();
+        long at = System.nanoTime();
+        expectOk(command(replica(), "CONFIG", "SET", "masterauth", ""));
+        LOG.info("killed the Redis primary on port {} (SIGKILL)", dying.port());
+        return at;
+    }
+
+    /**
+     * Waits until every sentinel names the other server as primary and that server says it is one;
+     * returns it.
+     */
+    public RedisServer awaitPromotion(Duration timeout) {
+        RedisServer old = primary;
+        RedisServer candidate = replica();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitUntil(deadline, "the sentinels to promote the replica on port " + candidate.port(), () -> {
+            for (int port : sentinelPorts) {
+                if (!masterAddress(port).equals(Optional.of(candidate.port()))) {
+                    return false;
+                }
+            }
+            return "master".equals(info(candidate, "replication").get("role"));
+        });
+        primary = candidate;
+        LOG.info("the sentinels promoted port {} after the primary on port {} died", candidate.port(), old.port());
+        return candidate;
+    }
+
+    /** The primary's port as sentinel {@code port} names it now. */
+    public Optional<Integer> masterAddress(int port) {
+        Object reply = query(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", options.masterName());
+        if (reply instanceof List<?> address && address.size() == 2) {
+            return Optional.of(Integer.parseInt(String.valueOf(address.get(1))));
+        }
+        return Optional.empty();
+    }
+
+    /** {@code INFO <section>} of a server as a map. */
+    public static java.util.Map<String, String> info(RedisServer server, String section) {
+        Object reply = command(server, "INFO", section);
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        if (reply instanceof String text) {
+            for (String line : text.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && !line.startsWith("#")) {
+                    fields.put(line.substring(0, colon), line.substring(colon + 1));
+                }
+            }
+        }
+        return fields;
+    }
+
+    @Override
+    public void close() {
+        for (Process p : sentinels) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            LIVE.remove(p);
+        }
+        servers.forEach(RedisServer::close);
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}", dir, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSentinelGroup[" + options.masterName() + ", primary " + primary.port() + ", sentinels "
+                + sentinelPorts + "]";
+    }
+
+    private void startSentinel(Path binary, int index) {
+        int port = freePort();
+        Path conf = dir.resolve("sentinel-" + index + ".conf");
+        Path log = dir.resolve("sentinel-" + index + ".log");
+        String name = options.masterName();
+        List<String> lines = List.of(
+                "port " + port,
+                "bind " + HOST,
+                "daemonize no",
+                "dir " + dir,
+                "logfile " + log,
+                "sentinel resolve-hostnames no",
+                "sentinel monitor " + name + " " + HOST + " " + primary.port() + " " + QUORUM,
+                "sentinel down-after-milliseconds " + name + " " + options.downAfter().toMillis(),
+                "sentinel failover-timeout " + name + " " + options.failoverTimeout().toMillis(),
+                "sentinel parallel-syncs " + name + " 1");
+        List<String> command = new ArrayList<>(List.of(binary.toString(), conf.toString()));
+        if (!binary.getFileName().toString().contains("sentinel")) {
+            command.add("--sentinel");
+        }
+        try {
+            Files.write(conf, lines);
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sentinel-" + index + ".out").toFile()))
+                    .start();
+            LIVE.add(process);
+            sentinels.add(process);
+            sentinelPorts.add(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+        awaitUntil(System.nanoTime() + options.startupTimeout().toNanos(), "sentinel on port " + port + " to answer",
+                () -> "PONG".equals(query(port, "PING")));
+    }
+
+    private List<?> sentinelList(int port, String what) {
+        Object reply = query(port, "SENTINEL", what, options.masterName());
+        return reply instanceof List<?> list ? list : List.of();
+    }
+
+    private static Object query(int port, String... command) {
+        try {
+            return Resp.query(HOST, port, null, COMMAND_TIMEOUT, command);
+        } catch (IOException e) {
+            return "-" + e;
+        }
+    }
+
+    private static Object command(RedisServer server, String... command) {
+        return query(server.port(), command);
+    }
+
+    private static void expectOk(Object reply) {
+        if (!"OK".equals(reply)) {
+            throw new IllegalStateException("Redis answered " + reply);
+        }
+    }
+
+    private static void awaitUntil(long deadlineNanos, String what, java.util.function.BooleanSupplier condition) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadlineNanos) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    static Path sentinelBinary() {
+        String fromEnv = System.getenv(ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(File.pathSeparator)) {
+                Path candidate = d.isEmpty() ? null : Path.of(d, "redis-sentinel");
+                if (candidate != null && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return RedisBinary.resolve(null);
+    }
+
+    private static Path createDir() {
+        try {
+            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "leadflow-sentinel-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for the sentinels", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        }
+    }
+}
