@@ -107,7 +107,10 @@ public final class RedisSentinelGroup implements AutoCloseable {
         servers.add(replica);
         Path binary = sentinelBinary();
         for (int i = 0; i < SENTINELS; i++) {
-            startSentinel(binary, i);
+            sentinelPorts.add(freePort());
+        }
+        for (int i = 0; i < SENTINELS; i++) {
+            startSentinel(binary, i, replica);
         }
         long deadline = System.nanoTime() + options.startupTimeout().toNanos();
         awaitUntil(deadline, "the replica in sync with the primary",
@@ -270,12 +273,16 @@ public final class RedisSentinelGroup implements AutoCloseable {
                 + sentinelPorts + "]";
     }
 
-    private void startSentinel(Path binary, int index) {
-        int port = freePort();
+    /**
+     * Each sentinel is told its own id, the replica and the other sentinels up front; discovering them
+     * (the primary's INFO every 10 s, hello messages every 2 s) would make every test wait.
+     */
+    private void startSentinel(Path binary, int index, RedisServer replica) {
+        int port = sentinelPorts.get(index);
         Path conf = dir.resolve("sentinel-" + index + ".conf");
         Path log = dir.resolve("sentinel-" + index + ".log");
         String name = options.masterName();
-        List<String> lines = List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "port " + port,
                 "bind " + HOST,
                 "daemonize no",
@@ -285,7 +292,15 @@ public final class RedisSentinelGroup implements AutoCloseable {
                 "sentinel monitor " + name + " " + HOST + " " + primary.port() + " " + QUORUM,
                 "sentinel down-after-milliseconds " + name + " " + options.downAfter().toMillis(),
                 "sentinel failover-timeout " + name + " " + options.failoverTimeout().toMillis(),
-                "sentinel parallel-syncs " + name + " 1");
+                "sentinel parallel-syncs " + name + " 1",
+                "sentinel myid " + sentinelId(index),
+                "sentinel known-replica " + name + " " + HOST + " " + replica.port()));
+        for (int other = 0; other < SENTINELS; other++) {
+            if (other != index) {
+                lines.add("sentinel known-sentinel " + name + " " + HOST + " " + sentinelPorts.get(other) + " "
+                        + sentinelId(other));
+            }
+        }
         List<String> command = new ArrayList<>(List.of(binary.toString(), conf.toString()));
         if (!binary.getFileName().toString().contains("sentinel")) {
             command.add("--sentinel");
@@ -299,12 +314,15 @@ public final class RedisSentinelGroup implements AutoCloseable {
                     .start();
             LIVE.add(process);
             sentinels.add(process);
-            sentinelPorts.add(port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
         awaitUntil(System.nanoTime() + options.startupTimeout().toNanos(), "sentinel on port " + port + " to answer",
                 () -> "PONG".equals(query(port, "PING")));
+    }
+
+    private static String sentinelId(int index) {
+        return String.format("%040x", index + 1);
     }
 
     private List<?> sentinelList(int port, String what) {

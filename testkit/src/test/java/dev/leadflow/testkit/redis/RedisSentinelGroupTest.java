@@ -33,6 +33,7 @@ class RedisSentinelGroupTest {
         RedisServer promoted = SENTINEL.awaitPromotion(Duration.ofSeconds(30));
         long ms = (System.nanoTime() - killedAt) / 1_000_000;
 
+        System.out.println("sentinel group: promotion " + ms + " ms after the kill");
         assertThat(promoted).isSameAs(replica);
         assertThat(group.primary()).isSameAs(replica);
         assertThat(first.isRunning()).isFalse();
