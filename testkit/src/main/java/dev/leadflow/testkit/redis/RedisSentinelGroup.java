@@ -171,7 +171,9 @@ public final class RedisSentinelGroup implements AutoCloseable {
     /**
      * Cuts the replica off the primary: it can no longer authenticate to it (a wrong {@code masterauth}),
      * and its link is killed. Writes from now on exist on the primary only, as when replication lags at
-     * the moment the primary dies. {@link #killPrimary()} mends the replica's configuration.
+     * the moment the primary dies. {@link #killPrimary()} mends the replica's configuration. Kill the
+     * primary soon after: the sentinels do not promote a replica whose link has been down for more than
+     * ten times {@code down-after-milliseconds} longer than the primary.
      */
     public void cutReplication() {
         RedisServer replica = replica();
