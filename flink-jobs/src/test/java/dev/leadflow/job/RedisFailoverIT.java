@@ -83,7 +83,7 @@ class RedisFailoverIT {
             long killedAt = SENTINEL.killPrimary();
             RedisServer promoted = SENTINEL.awaitPromotion(Duration.ofSeconds(30));
             promotionMs = (System.nanoTime() - killedAt) / 1_000_000;
-            newPrimaryId = RedisSentinelGroup.info(promoted, "replication").get("master_replid");
+            newPrimaryId = group.info(promoted, "replication").get("master_replid");
             recoveryMs = HARNESS.awaitQueueEquals(reference.queue(), killedAt);
             HARNESS.awaitConsumed(run, input.size());
             assertThat(FailOnceSink.WRITERS.get()).as("queue writers started: the job never restarted").isEqualTo(1);

@@ -348,7 +348,13 @@ public record RedisConfig(String host, int port, String username, String passwor
         for (Throwable t = failure; t != null; t = t.getCause()) {
             root = t;
             String message = String.valueOf(t.getMessage());
-            if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
+            if (sentinel != null && message.contains("All sentinels down")) {
+                return where + ": no sentinel told where the primary " + sentinel.masterName() + " is (" + message
+                        + "): check the sentinel addresses and the master name, whether the sentinels need a login"
+                        + " of their own (?sentinelUser=...&sentinelPassword=...) and whether they speak TLS"
+                        + " (rediss-sentinel://)";
+            }
+                        if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
                 return where + " refused the credentials of user " + (username == null ? "default" : username)
                         + " (" + message + "): check the Redis user and password";
             }

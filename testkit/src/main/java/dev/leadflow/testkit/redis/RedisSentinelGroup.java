@@ -54,16 +54,29 @@ public final class RedisSentinelGroup implements AutoCloseable {
      * @param failoverTimeout {@code failover-timeout}
      * @param startupTimeout how long to wait for the group to be ready (replica in sync, sentinels
      *                       aware of each other)
+     * @param password       {@code requirepass} of primary and replica (also their {@code masterauth} and
+     *                       the sentinels' {@code auth-pass}), or null for none
+     * @param sentinelPassword {@code requirepass} of the sentinels (and their {@code sentinel-pass} for
+     *                       each other), or null for none
      */
-    public record Options(String masterName, Duration downAfter, Duration failoverTimeout, Duration startupTimeout) {
+    public record Options(String masterName, Duration downAfter, Duration failoverTimeout, Duration startupTimeout,
+                          String password, String sentinelPassword) {
 
         public static Options defaults() {
             return new Options(DEFAULT_MASTER_NAME, Duration.ofMillis(1_000), Duration.ofSeconds(5),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30), null, null);
         }
 
         public Options withDownAfter(Duration duration) {
-            return new Options(masterName, duration, failoverTimeout, startupTimeout);
+            return new Options(masterName, duration, failoverTimeout, startupTimeout, password, sentinelPassword);
+        }
+
+        public Options withPassword(String newPassword) {
+            return new Options(masterName, downAfter, failoverTimeout, startupTimeout, newPassword, sentinelPassword);
+        }
+
+        public Options withSentinelPassword(String newPassword) {
+            return new Options(masterName, downAfter, failoverTimeout, startupTimeout, password, newPassword);
         }
     }
 
@@ -97,13 +110,19 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     private void launch() {
         // diskless sync without delay: the replica is in sync a few ms after it connects
-        RedisServer first = RedisServer.start(RedisServer.Options.defaults()
-                .withExtraArgs("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
+        List<String> common = new ArrayList<>(List.of("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
+        if (options.password() != null) {
+            // the old primary, back as a replica, logs in to the new one too
+            common.addAll(List.of("--masterauth", options.password()));
+        }
+        RedisServer first = RedisServer.start(RedisServer.Options.defaults().withPassword(options.password())
+                .withExtraArgs(common.toArray(String[]::new)));
         servers.add(first);
         primary = first;
-        RedisServer replica = RedisServer.start(RedisServer.Options.defaults()
-                .withExtraArgs("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
-                        "--replicaof", HOST, Integer.toString(first.port())));
+        List<String> replicaArgs = new ArrayList<>(common);
+        replicaArgs.addAll(List.of("--replicaof", HOST, Integer.toString(first.port())));
+        RedisServer replica = RedisServer.start(RedisServer.Options.defaults().withPassword(options.password())
+                .withExtraArgs(replicaArgs.toArray(String[]::new)));
         servers.add(replica);
         Path binary = sentinelBinary();
         for (int i = 0; i < SENTINELS; i++) {
@@ -125,9 +144,19 @@ public final class RedisSentinelGroup implements AutoCloseable {
                 sentinelPorts);
     }
 
-    /** {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/<master name>}. */
+    /**
+     * {@code redis-sentinel://[:password@]127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/<master name>[?sentinelPassword=…]},
+     * passwords percent-encoded.
+     */
     public String uri() {
-        return "redis-sentinel://" + sentinelAddresses() + "/" + options.masterName();
+        String auth = options.password() == null ? "" : ":" + encode(options.password()) + "@";
+        String query = options.sentinelPassword() == null ? "" : "?sentinelPassword=" + encode(options.sentinelPassword());
+        return "redis-sentinel://" + auth + sentinelAddresses() + "/" + options.masterName() + query;
+    }
+
+    private static String encode(String text) {
+        // URLEncoder writes form encoding; a URI spells a space %20, not '+'
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}. */
@@ -200,7 +229,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
         RedisServer dying = primary;
         dying.kill();
         long at = System.nanoTime();
-        expectOk(command(replica(), "CONFIG", "SET", "masterauth", ""));
+        expectOk(command(replica(), "CONFIG", "SET", "masterauth", options.password() == null ? "" : options.password()));
         LOG.info("killed the Redis primary on port {} (SIGKILL)", dying.port());
         return at;
     }
@@ -235,8 +264,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** {@code INFO <section>} of a server as a map. */
-    public static java.util.Map<String, String> info(RedisServer server, String section) {
+    /** {@code INFO <section>} of a server of this group as a map. */
+    public java.util.Map<String, String> info(RedisServer server, String section) {
         Object reply = command(server, "INFO", section);
         java.util.Map<String, String> fields = new java.util.HashMap<>();
         if (reply instanceof String text) {
@@ -297,6 +326,13 @@ public final class RedisSentinelGroup implements AutoCloseable {
                 "sentinel parallel-syncs " + name + " 1",
                 "sentinel myid " + sentinelId(index),
                 "sentinel known-replica " + name + " " + HOST + " " + replica.port()));
+        if (options.password() != null) {
+            lines.add("sentinel auth-pass " + name + " " + quoted(options.password()));
+        }
+        if (options.sentinelPassword() != null) {
+            lines.add("requirepass " + quoted(options.sentinelPassword()));
+            lines.add("sentinel sentinel-pass " + quoted(options.sentinelPassword()));
+        }
         for (int other = 0; other < SENTINELS; other++) {
             if (other != index) {
                 lines.add("sentinel known-sentinel " + name + " " + HOST + " " + sentinelPorts.get(other) + " "
@@ -319,8 +355,20 @@ public final class RedisSentinelGroup implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
+        Process process = sentinels.get(sentinels.size() - 1);
         awaitUntil(System.nanoTime() + options.startupTimeout().toNanos(), "sentinel on port " + port + " to answer",
-                () -> "PONG".equals(query(port, "PING")));
+                () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("redis-sentinel exited with " + process.exitValue()
+                                + " during startup; see " + log + " and " + dir.resolve("sentinel-" + index + ".out"));
+                    }
+                    return "PONG".equals(query(port, "PING"));
+                });
+    }
+
+    /** A config file value in double quotes, as redis.conf parses them. */
+    private static String quoted(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private static String sentinelId(int index) {
@@ -332,16 +380,22 @@ public final class RedisSentinelGroup implements AutoCloseable {
         return reply instanceof List<?> list ? list : List.of();
     }
 
-    private static Object query(int port, String... command) {
+    /** A command to a sentinel. */
+    private Object query(int port, String... command) {
+        return call(port, options.sentinelPassword(), command);
+    }
+
+    /** A command to primary or replica. */
+    private Object command(RedisServer server, String... command) {
+        return call(server.port(), options.password(), command);
+    }
+
+    private static Object call(int port, String password, String... command) {
         try {
-            return Resp.query(HOST, port, null, COMMAND_TIMEOUT, command);
+            return Resp.query(HOST, port, password, COMMAND_TIMEOUT, command);
         } catch (IOException e) {
             return "-" + e;
         }
-    }
-
-    private static Object command(RedisServer server, String... command) {
-        return query(server.port(), command);
     }
 
     private static void expectOk(Object reply) {

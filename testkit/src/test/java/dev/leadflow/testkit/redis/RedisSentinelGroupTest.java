@@ -37,7 +37,7 @@ class RedisSentinelGroupTest {
         assertThat(promoted).isSameAs(replica);
         assertThat(group.primary()).isSameAs(replica);
         assertThat(first.isRunning()).isFalse();
-        assertThat(RedisSentinelGroup.info(promoted, "replication")).containsEntry("role", "master");
+        assertThat(group.info(promoted, "replication")).containsEntry("role", "master");
         assertThat(call(promoted, "GET", "before")).isEqualTo("1");
         assertThat(call(promoted, "GET", "after")).as("written after the cut: lost in the failover").isNull();
         assertThat(ms).as("promotion within the configured down-after and election").isLessThan(30_000);
