@@ -64,7 +64,7 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
      * none older than {@link #RECENT_WINDOW}. A failover loses what the replica had not received, normally
      * milliseconds of writes; the queue rebuild covers open handoffs beyond the window.
      */
-    static final int RECENT_ACTIONS = 20_000;
+    static final int RECENT_ACTIONS = 10_000;
     static final Duration RECENT_WINDOW = Duration.ofSeconds(60);
 
     private final int batchSize;
@@ -212,15 +212,28 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         LOG.warn("{} of {} recent actions were missing on the new Redis primary and are restored", restored,
                 again.size());
         if (rebuildRequests != null) {
-            var command = QueueRebuildRequests.command(replicationId, subtask + ": Redis primary changed from "
-                    + previous + " to " + replicationId, System.currentTimeMillis());
-            Duration attempt = Duration.ofNanos(Math.max(MIN_CONFIRMATION_ATTEMPT.toNanos(),
-                    Math.min(retryTimeoutNanos / 4, MAX_CONFIRMATION_ATTEMPT.toNanos())));
-            retrying("queue rebuild requests", "requesting queue rebuild " + command.getEventId(), () -> {
-                rebuildRequests.publish(command, attempt);
-                return null;
-            });
+            requestRebuild(previous, replicationId);
+        }
+    }
+
+    /**
+     * One attempt, bounded: the re-applied recent actions already restored what a failover normally loses,
+     * and a missing control topic or a Kafka outage must not stop the queue writes (nor restart the job).
+     */
+    private void requestRebuild(String previous, String replicationId) {
+        var command = QueueRebuildRequests.command(replicationId, subtask + ": Redis primary changed from "
+                + previous + " to " + replicationId, System.currentTimeMillis());
+        Duration attempt = Duration.ofNanos(Math.max(MIN_CONFIRMATION_ATTEMPT.toNanos(),
+                Math.min(retryTimeoutNanos / 4, MAX_CONFIRMATION_ATTEMPT.toNanos())));
+        try {
+            rebuildRequests.publish(command, attempt);
             LOG.info("queue rebuild {} requested on {}", command.getEventId(), dev.leadflow.schemas.Topics.CONTROL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("could not request queue rebuild {} on {} ({}); the recent actions were applied again, but open"
+                    + " handoffs lost before them are not: run `leadflow rebuild-queue`", command.getEventId(),
+                    dev.leadflow.schemas.Topics.CONTROL, e.toString());
         }
     }
 
