@@ -118,21 +118,7 @@ public final class HandoffQueue implements AutoCloseable {
         if (actions.isEmpty()) {
             return List.of();
         }
-        Set<String> queues = new LinkedHashSet<>();
-        actions.forEach(action -> queues.add(action.queue()));
-        List<Response<Object>> responses = new ArrayList<>(actions.size());
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            queues.forEach(queue -> pipeline.sadd(QueueKeys.QUEUES, queue));
-            for (QueueAction action : actions) {
-                responses.add(APPLY.queue(pipeline, QueueKeys.of(action.queue()).all(), applyArgs(action)));
-            }
-            pipeline.sync();
-        }
-        List<ApplyResult> results = new ArrayList<>(actions.size());
-        for (int i = 0; i < actions.size(); i++) {
-            results.add(applyResult(responses.get(i), actions.get(i)));
-        }
-        return results;
+        return pipelined(actions, false).results();
     }
 
     /**
@@ -151,12 +137,18 @@ public final class HandoffQueue implements AutoCloseable {
         if (redis instanceof RedisClusterClient) {
             return new Applied(applyAll(actions), null);
         }
-        Response<Object> info;
+        return pipelined(actions, true);
+    }
+
+    private Applied pipelined(List<QueueAction> actions, boolean withReplicationId) {
+        Set<String> queues = new LinkedHashSet<>();
+        actions.forEach(action -> queues.add(action.queue()));
+        Response<Object> info = null;
         List<Response<Object>> responses = new ArrayList<>(actions.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            info = pipeline.sendCommand(Protocol.Command.INFO, "replication");
-            Set<String> queues = new LinkedHashSet<>();
-            actions.forEach(action -> queues.add(action.queue()));
+            if (withReplicationId) {
+                info = pipeline.sendCommand(Protocol.Command.INFO, "replication");
+            }
             queues.forEach(queue -> pipeline.sadd(QueueKeys.QUEUES, queue));
             for (QueueAction action : actions) {
                 responses.add(APPLY.queue(pipeline, QueueKeys.of(action.queue()).all(), applyArgs(action)));
@@ -167,7 +159,7 @@ public final class HandoffQueue implements AutoCloseable {
         for (int i = 0; i < actions.size(); i++) {
             results.add(applyResult(responses.get(i), actions.get(i)));
         }
-        return new Applied(results, replicationId(SafeEncoder.encode((byte[]) info.get())));
+        return new Applied(results, info == null ? null : replicationId(SafeEncoder.encode((byte[]) info.get())));
     }
 
     /** The replication id of the server this client talks to now (see {@link #applyAllTracked}); null on Cluster. */
