@@ -4,7 +4,9 @@ import dev.leadflow.job.types.AccountTallySerializer;
 import dev.leadflow.scoring.AccountPriority;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,7 +70,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         live = new LiveModel(model, "account prioritizer " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         members = getRuntimeContext().getMapState(MEMBERS);
         tally = getRuntimeContext().getState(TALLY);
-        rebuildsDone = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        rebuildsDone = Collections.newSetFromMap(new LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                 return size() > 64;

@@ -5,9 +5,11 @@ import dev.leadflow.queue.ApplyResult;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueueAction;
 import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.schemas.Topics;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -93,8 +95,8 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     /** The replication id of the primary the last batch went to; null before the first batch. */
     private String primaryId;
     /** Actions written, oldest first, with the time they were written (ms). */
-    private final java.util.ArrayDeque<QueueAction> recent = new java.util.ArrayDeque<>();
-    private final java.util.ArrayDeque<Long> recentAt = new java.util.ArrayDeque<>();
+    private final ArrayDeque<QueueAction> recent = new ArrayDeque<>();
+    private final ArrayDeque<Long> recentAt = new ArrayDeque<>();
     private final Counter primaryChanges;
     /** Where the writer asks for a queue rebuild after a primary change; null: it only re-applies. */
     private QueueRebuildRequests rebuildRequests;
@@ -227,13 +229,13 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
                 Math.min(retryTimeoutNanos / 4, MAX_CONFIRMATION_ATTEMPT.toNanos())));
         try {
             rebuildRequests.publish(command, attempt);
-            LOG.info("queue rebuild {} requested on {}", command.getEventId(), dev.leadflow.schemas.Topics.CONTROL);
+            LOG.info("queue rebuild {} requested on {}", command.getEventId(), Topics.CONTROL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn("could not request queue rebuild {} on {} ({}); the recent actions were applied again, but open"
                     + " handoffs lost before them are not: run `leadflow rebuild-queue`", command.getEventId(),
-                    dev.leadflow.schemas.Topics.CONTROL, e.toString());
+                    Topics.CONTROL, e.toString());
         }
     }
 

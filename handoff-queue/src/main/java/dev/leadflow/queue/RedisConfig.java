@@ -6,6 +6,8 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -147,7 +149,7 @@ public record RedisConfig(String host, int port, String username, String passwor
             username = emptyToNull(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
             password = colon < 0 ? null : emptyToNull(decode(userInfo.substring(colon + 1)));
         }
-        java.util.List<String> sentinels = new java.util.ArrayList<>();
+        List<String> sentinels = new ArrayList<>();
         for (String address : authority.split(",", -1)) {
             sentinels.add(address.trim());
         }

@@ -5,16 +5,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -156,7 +161,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     private static String encode(String text) {
         // URLEncoder writes form encoding; a URI spells a space %20, not '+'
-        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}. */
@@ -265,9 +270,9 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     /** {@code INFO <section>} of a server of this group as a map. */
-    public java.util.Map<String, String> info(RedisServer server, String section) {
+    public Map<String, String> info(RedisServer server, String section) {
         Object reply = command(server, "INFO", section);
-        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        Map<String, String> fields = new HashMap<>();
         if (reply instanceof String text) {
             for (String line : text.split("\r\n")) {
                 int colon = line.indexOf(':');
@@ -404,7 +409,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
         }
     }
 
-    private static void awaitUntil(long deadlineNanos, String what, java.util.function.BooleanSupplier condition) {
+    private static void awaitUntil(long deadlineNanos, String what, BooleanSupplier condition) {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadlineNanos) {
                 throw new IllegalStateException("timed out waiting for " + what);

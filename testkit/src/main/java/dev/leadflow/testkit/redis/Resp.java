@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Just enough of the Redis protocol to ping and flush a server. The testkit speaks RESP itself so that
@@ -101,7 +103,7 @@ final class Resp {
                 if (count < 0) {
                     return null;
                 }
-                java.util.List<Object> items = new java.util.ArrayList<>(count);
+                List<Object> items = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     items.add(readReply(in));
                 }
