@@ -184,9 +184,9 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
 
     /**
      * After a batch went to a primary with another replication id than the last one: applies the recent
-     * actions again there, then asks for a queue rebuild. Both are retried like a batch; the batch just
-     * written is among what is re-applied only as far as it is already in {@link #recent} (it is not yet),
-     * and needs nothing: the new primary took it.
+     * actions again there (retried like a batch), then asks for a queue rebuild (one attempt). The batch just
+     * written is not among them: the new primary took it. Older actions applied after it are no-ops where it
+     * has newer versions of their leads.
      */
     private void followPrimary(String replicationId) throws IOException {
         if (replicationId == null) {
