@@ -63,25 +63,34 @@ public final class RedisSentinelGroup implements AutoCloseable {
      *                       the sentinels' {@code auth-pass}), or null for none
      * @param sentinelPassword {@code requirepass} of the sentinels (and their {@code sentinel-pass} for
      *                       each other), or null for none
+     * @param tls            TLS for everyone, or null for none: primary and replica also listen on a TLS
+     *                       port and replicate over TLS, the sentinels listen on a TLS port and reach the
+     *                       servers and each other over TLS, and {@link #uri()} names the TLS ports. The
+     *                       plain ports stay, for the harness.
      */
     public record Options(String masterName, Duration downAfter, Duration failoverTimeout, Duration startupTimeout,
-                          String password, String sentinelPassword) {
+                          String password, String sentinelPassword, RedisServer.Tls tls) {
 
         public static Options defaults() {
             return new Options(DEFAULT_MASTER_NAME, Duration.ofMillis(1_000), Duration.ofSeconds(5),
-                    Duration.ofSeconds(30), null, null);
+                    Duration.ofSeconds(30), null, null, null);
         }
 
         public Options withDownAfter(Duration duration) {
-            return new Options(masterName, duration, failoverTimeout, startupTimeout, password, sentinelPassword);
+            return new Options(masterName, duration, failoverTimeout, startupTimeout, password, sentinelPassword, tls);
         }
 
         public Options withPassword(String newPassword) {
-            return new Options(masterName, downAfter, failoverTimeout, startupTimeout, newPassword, sentinelPassword);
+            return new Options(masterName, downAfter, failoverTimeout, startupTimeout, newPassword, sentinelPassword,
+                    tls);
         }
 
         public Options withSentinelPassword(String newPassword) {
-            return new Options(masterName, downAfter, failoverTimeout, startupTimeout, password, newPassword);
+            return new Options(masterName, downAfter, failoverTimeout, startupTimeout, password, newPassword, tls);
+        }
+
+        public Options withTls(RedisServer.Tls files) {
+            return new Options(masterName, downAfter, failoverTimeout, startupTimeout, password, sentinelPassword, files);
         }
     }
 
@@ -89,6 +98,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
     private final Path dir;
     private final List<RedisServer> servers = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
+    /** The sentinels' TLS ports, with {@link Options#tls()}. */
+    private final List<Integer> sentinelTlsPorts = new ArrayList<>();
     private final List<Process> sentinels = new ArrayList<>();
     private volatile RedisServer primary;
 
@@ -120,18 +131,22 @@ public final class RedisSentinelGroup implements AutoCloseable {
             // the old primary, back as a replica, logs in to the new one too
             common.addAll(List.of("--masterauth", options.password()));
         }
-        RedisServer first = RedisServer.start(RedisServer.Options.defaults().withPassword(options.password())
-                .withExtraArgs(common.toArray(String[]::new)));
+        if (options.tls() != null) {
+            common.addAll(List.of("--tls-replication", "yes"));
+        }
+        RedisServer first = RedisServer.start(serverOptions().withExtraArgs(common.toArray(String[]::new)));
         servers.add(first);
         primary = first;
         List<String> replicaArgs = new ArrayList<>(common);
-        replicaArgs.addAll(List.of("--replicaof", HOST, Integer.toString(first.port())));
-        RedisServer replica = RedisServer.start(RedisServer.Options.defaults().withPassword(options.password())
-                .withExtraArgs(replicaArgs.toArray(String[]::new)));
+        replicaArgs.addAll(List.of("--replicaof", HOST, Integer.toString(announced(first))));
+        RedisServer replica = RedisServer.start(serverOptions().withExtraArgs(replicaArgs.toArray(String[]::new)));
         servers.add(replica);
         Path binary = sentinelBinary();
         for (int i = 0; i < SENTINELS; i++) {
             sentinelPorts.add(freePort());
+            if (options.tls() != null) {
+                sentinelTlsPorts.add(freePort());
+            }
         }
         for (int i = 0; i < SENTINELS; i++) {
             startSentinel(binary, i, replica);
@@ -156,7 +171,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
     public String uri() {
         String auth = options.password() == null ? "" : ":" + encode(options.password()) + "@";
         String query = options.sentinelPassword() == null ? "" : "?sentinelPassword=" + encode(options.sentinelPassword());
-        return "redis-sentinel://" + auth + sentinelAddresses() + "/" + options.masterName() + query;
+        return (options.tls() != null ? "rediss-sentinel://" : "redis-sentinel://") + auth + sentinelAddresses() + "/"
+                + options.masterName() + query;
     }
 
     private static String encode(String text) {
@@ -166,7 +182,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}. */
     public String sentinelAddresses() {
-        return sentinelPorts.stream().map(p -> HOST + ":" + p).collect(Collectors.joining(","));
+        return (options.tls() != null ? sentinelTlsPorts : sentinelPorts).stream().map(p -> HOST + ":" + p)
+                .collect(Collectors.joining(","));
     }
 
     public List<Integer> sentinelPorts() {
@@ -249,7 +266,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         awaitUntil(deadline, "the sentinels to promote the replica on port " + candidate.port(), () -> {
             for (int port : sentinelPorts) {
-                if (!masterAddress(port).equals(Optional.of(candidate.port()))) {
+                if (!masterAddress(port).equals(Optional.of(announced(candidate)))) {
                     return false;
                 }
             }
@@ -260,7 +277,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
         return candidate;
     }
 
-    /** The primary's port as sentinel {@code port} names it now. */
+    /** The primary's port as sentinel {@code port} (a plain port) names it now: its TLS port with TLS. */
     public Optional<Integer> masterAddress(int port) {
         Object reply = query(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", options.masterName());
         if (reply instanceof List<?> address && address.size() == 2) {
@@ -325,12 +342,21 @@ public final class RedisSentinelGroup implements AutoCloseable {
                 "dir " + dir,
                 "logfile " + log,
                 "sentinel resolve-hostnames no",
-                "sentinel monitor " + name + " " + HOST + " " + primary.port() + " " + QUORUM,
+                "sentinel monitor " + name + " " + HOST + " " + announced(primary) + " " + QUORUM,
                 "sentinel down-after-milliseconds " + name + " " + options.downAfter().toMillis(),
                 "sentinel failover-timeout " + name + " " + options.failoverTimeout().toMillis(),
                 "sentinel parallel-syncs " + name + " 1",
                 "sentinel myid " + sentinelId(index),
-                "sentinel known-replica " + name + " " + HOST + " " + replica.port()));
+                "sentinel known-replica " + name + " " + HOST + " " + announced(replica)));
+        RedisServer.Tls tls = options.tls();
+        if (tls != null) {
+            lines.addAll(List.of("tls-port " + sentinelTlsPorts.get(index),
+                    "tls-cert-file " + tls.certFile().toAbsolutePath(),
+                    "tls-key-file " + tls.keyFile().toAbsolutePath(),
+                    "tls-ca-cert-file " + tls.caFile().toAbsolutePath(),
+                    "tls-auth-clients " + tls.clientCertificates(),
+                    "tls-replication yes"));
+        }
         if (options.password() != null) {
             lines.add("sentinel auth-pass " + name + " " + quoted(options.password()));
         }
@@ -340,7 +366,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
         }
         for (int other = 0; other < SENTINELS; other++) {
             if (other != index) {
-                lines.add("sentinel known-sentinel " + name + " " + HOST + " " + sentinelPorts.get(other) + " "
+                lines.add("sentinel known-sentinel " + name + " " + HOST + " "
+                        + (tls != null ? sentinelTlsPorts : sentinelPorts).get(other) + " "
                         + sentinelId(other));
             }
         }
@@ -369,6 +396,16 @@ public final class RedisSentinelGroup implements AutoCloseable {
                     }
                     return "PONG".equals(query(port, "PING"));
                 });
+    }
+
+    private RedisServer.Options serverOptions() {
+        RedisServer.Options o = RedisServer.Options.defaults().withPassword(options.password());
+        return options.tls() == null ? o : o.withTls(options.tls());
+    }
+
+    /** The port a server is known by to the sentinels and clients: its TLS port with TLS. */
+    private int announced(RedisServer server) {
+        return options.tls() != null ? server.tlsPort() : server.port();
     }
 
     /** A config file value in double quotes, as redis.conf parses them. */
