@@ -4,10 +4,13 @@ import dev.leadflow.job.types.AccountTallySerializer;
 import dev.leadflow.scoring.AccountPriority;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -55,6 +58,8 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     private transient ValueState<AccountTally> tally;
     private transient Map<HandoffCommand.Action, Counter> actions;
     private transient Counter deferred;
+    /** Ids of the queue rebuilds done since this task started, the latest few: a repeated request is done once. */
+    private transient Set<String> rebuildsDone;
 
     public AccountPrioritizer(ScoringModel model) {
         this.model = model;
@@ -65,6 +70,12 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         live = new LiveModel(model, "account prioritizer " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         members = getRuntimeContext().getMapState(MEMBERS);
         tally = getRuntimeContext().getState(TALLY);
+        rebuildsDone = Collections.newSetFromMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > 64;
+            }
+        });
         actions = new EnumMap<>(HandoffCommand.Action.class);
         for (HandoffCommand.Action a : HandoffCommand.Action.values()) {
             actions.put(a, getRuntimeContext().getMetricGroup()
@@ -79,6 +90,10 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         if (c.kind == Control.Kind.MODEL) {
             live.apply(c, ctx.getBroadcastState(LiveModel.STATE));
         } else if (c.kind == Control.Kind.REBUILD_QUEUE) {
+            if (!rebuildsDone.add(c.id)) {
+                // every queue sink subtask that saw the same Redis failover asks with the same id
+                return;
+            }
             long[] resent = {0};
             ctx.applyToKeyedState(MEMBERS, (account, state) -> {
                 int engaged = 0;

@@ -62,6 +62,10 @@ final class ErasureConfirmations implements AutoCloseable {
         this.target = target;
     }
 
+    Target target() {
+        return target;
+    }
+
     /** The confirmation of the ERASE command {@code erase}, completed at {@code completedAt}. */
     static ErasureConfirmation confirmation(HandoffCommand erase, List<String> queuesPurged, long completedAt) {
         return ErasureConfirmation.newBuilder()

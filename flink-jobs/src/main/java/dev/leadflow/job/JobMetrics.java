@@ -42,6 +42,11 @@ public final class JobMetrics {
     /** Counter: Redis write attempts that failed and were retried. */
     public static final String QUEUE_WRITE_RETRIES = "leadflow_queue_write_retries";
     /**
+     * Counter: times the queue sink found itself writing to a new Redis primary (a failover or a restart
+     * without data: the replication id changed) and restored the writes the old one may have taken along.
+     */
+    public static final String QUEUE_PRIMARY_CHANGES = "leadflow_queue_primary_changes";
+    /**
      * Counter per queue and result (labels {@code queue}, {@code result}: applied, stale, stale_absent,
      * closed): the queue sink's actions as Redis answered them ({@code dev.leadflow.queue.ApplyResult}).
      */

@@ -217,8 +217,8 @@ public final class JobSettings implements Serializable {
     public JobSettings validate() {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers must not be empty");
         require(registryUrl != null && !registryUrl.isBlank(), "registry-url must not be empty");
-        require(redisUri != null && (redisUri.startsWith("redis://") || redisUri.startsWith("rediss://")),
-                "redis-uri must start with redis:// or rediss://");
+        require(redisUri != null && redisUri.matches("^rediss?(-sentinel)?://.*"),
+                "redis-uri must start with redis://, rediss://, redis-sentinel:// or rediss-sentinel://");
         try {
             redisConfig();
         } catch (IllegalArgumentException e) {

@@ -5,9 +5,11 @@ import dev.leadflow.queue.ApplyResult;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueueAction;
 import dev.leadflow.queue.RedisConfig;
+import dev.leadflow.schemas.Topics;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -41,6 +43,14 @@ import org.slf4j.LoggerFactory;
  * <p>Redis's answer to every action is counted per queue and result; an ENQUEUE or UPDATE answered
  * STALE_ABSENT, when it is the lead's last action in its batch, is a handoff the job holds open that the
  * queue does not show: counted on its own and logged (at most one warning per {@link #WARN_EVERY}).
+ *
+ * <p>A new Redis primary (a Sentinel failover, or a server that restarted without its data) is seen in the
+ * replication id that every batch reads on its own connection ({@link HandoffQueue#applyAllTracked}).
+ * Replication is asynchronous, so the new primary may lack the last writes the old one acknowledged. The
+ * writer then applies the actions it wrote recently again (the version guard makes the ones the new primary
+ * has no-ops; this restores lost WITHDRAWs and UPDATEs too), and asks the job to write every open handoff
+ * again, the REBUILD_QUEUE of {@code leadflow rebuild-queue} ({@link QueueRebuildRequests}), for whatever
+ * was lost before the recent window.
  */
 final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
 
@@ -51,6 +61,13 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     private static final Duration MIN_CONFIRMATION_ATTEMPT = Duration.ofSeconds(1);
     /** While leads keep missing from the queues, one warning per this interval; the counter has them all. */
     private static final Duration WARN_EVERY = Duration.ofSeconds(30);
+    /**
+     * The recent actions kept to be applied again on a new primary: the last {@value #RECENT_ACTIONS} at most,
+     * none older than {@link #RECENT_WINDOW}. A failover loses what the replica had not received, normally
+     * milliseconds of writes; the queue rebuild covers open handoffs beyond the window.
+     */
+    static final int RECENT_ACTIONS = 10_000;
+    static final Duration RECENT_WINDOW = Duration.ofSeconds(60);
 
     private final int batchSize;
     private final long flushIntervalMs;
@@ -75,12 +92,25 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
     private boolean flushScheduled;
     /** Says why a write failed (authentication, ACL, TLS, network) for the retry log line. */
     private Function<Throwable, String> describeFailure = Throwable::toString;
+    /** The replication id of the primary the last batch went to; null before the first batch. */
+    private String primaryId;
+    /** Actions written, oldest first, with the time they were written (ms). */
+    private final ArrayDeque<QueueAction> recent = new ArrayDeque<>();
+    private final ArrayDeque<Long> recentAt = new ArrayDeque<>();
+    private final Counter primaryChanges;
+    /** Where the writer asks for a queue rebuild after a primary change; null: it only re-applies. */
+    private QueueRebuildRequests rebuildRequests;
+    private String subtask = "queue sink";
 
     RedisQueueWriter(RedisConfig redis, int batchSize, Duration flushInterval, Duration retryTimeout,
             int latencyHistogramSize, ErasureConfirmations confirmations, WriterInitContext context) {
         this(HandoffQueue.connect(redis, HandoffQueue.Options.defaults()), batchSize, flushInterval, retryTimeout,
                 context.getProcessingTimeService(), context.metricGroup(), latencyHistogramSize, confirmations);
         this.describeFailure = redis::describe;
+        this.subtask = "queue sink subtask " + context.getTaskInfo().getIndexOfThisSubtask();
+        if (confirmations != null) {
+            this.rebuildRequests = new QueueRebuildRequests(confirmations.target());
+        }
     }
 
     /** Takes its collaborators directly, so tests can drive time and read the metrics. */
@@ -100,6 +130,7 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         this.timers = timers;
         this.latency = metrics.histogram(JobMetrics.EVENT_TO_QUEUE_MS, new LatencyHistogram(latencyHistogramSize));
         this.retries = metrics.counter(JobMetrics.QUEUE_WRITE_RETRIES);
+        this.primaryChanges = metrics.counter(JobMetrics.QUEUE_PRIMARY_CHANGES);
         this.metrics = metrics;
         this.lastStaleWarning = System.nanoTime() - WARN_EVERY.toNanos();
     }
@@ -136,9 +167,12 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         }
         List<QueueAction> actions = actionsToWrite(pending);
         // The actions stay pending until written: if retrying gives up, nothing is dropped.
-        List<ApplyResult> results = retrying("Redis writes", "Redis write of " + actions.size() + " actions",
-                () -> queue.applyAll(actions));
+        HandoffQueue.Applied applied = retrying("Redis writes", "Redis write of " + actions.size() + " actions",
+                () -> queue.applyAllTracked(actions));
+        List<ApplyResult> results = applied.results();
         count(actions, results);
+        followPrimary(applied.replicationId());
+        remember(actions);
         long now = System.currentTimeMillis();
         for (HandoffCommand c : pending) {
             if (c.triggerIngestedAt > 0) {
@@ -146,6 +180,83 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
             }
         }
         pending.clear();
+    }
+
+    /**
+     * After a batch went to a primary with another replication id than the last one: applies the recent
+     * actions again there (retried like a batch), then asks for a queue rebuild (one attempt). The batch just
+     * written is not among them: the new primary took it. Older actions applied after it are no-ops where it
+     * has newer versions of their leads.
+     */
+    private void followPrimary(String replicationId) throws IOException {
+        if (replicationId == null) {
+            return;
+        }
+        String previous = primaryId;
+        primaryId = replicationId;
+        if (previous == null || previous.equals(replicationId)) {
+            return;
+        }
+        primaryChanges.inc();
+        dropExpired(System.currentTimeMillis());
+        List<QueueAction> again = new ArrayList<>(recent);
+        LOG.warn("Redis primary changed (replication id {} -> {}): a failover or a restart without data; the last"
+                + " writes to the old primary may be lost. Applying the {} actions written in the last {} again and"
+                + " asking the job to rewrite every open handoff (REBUILD_QUEUE)", previous, replicationId,
+                again.size(), RECENT_WINDOW);
+        long restored = 0;
+        for (int from = 0; from < again.size(); from += 1_000) {
+            List<QueueAction> chunk = again.subList(from, Math.min(again.size(), from + 1_000));
+            List<ApplyResult> r = retrying("Redis writes", "re-applying " + chunk.size() + " recent actions",
+                    () -> queue.applyAll(chunk));
+            restored += r.stream().filter(x -> x == ApplyResult.APPLIED).count();
+        }
+        LOG.warn("{} of {} recent actions were missing on the new Redis primary and are restored", restored,
+                again.size());
+        if (rebuildRequests != null) {
+            requestRebuild(previous, replicationId);
+        }
+    }
+
+    /**
+     * One attempt, bounded: the re-applied recent actions already restored what a failover normally loses,
+     * and a missing control topic or a Kafka outage must not stop the queue writes (nor restart the job).
+     */
+    private void requestRebuild(String previous, String replicationId) {
+        var command = QueueRebuildRequests.command(replicationId, subtask + ": Redis primary changed from "
+                + previous + " to " + replicationId, System.currentTimeMillis());
+        Duration attempt = Duration.ofNanos(Math.max(MIN_CONFIRMATION_ATTEMPT.toNanos(),
+                Math.min(retryTimeoutNanos / 4, MAX_CONFIRMATION_ATTEMPT.toNanos())));
+        try {
+            rebuildRequests.publish(command, attempt);
+            LOG.info("queue rebuild {} requested on {}", command.getEventId(), Topics.CONTROL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("could not request queue rebuild {} on {} ({}); the recent actions were applied again, but open"
+                    + " handoffs lost before them are not: run `leadflow rebuild-queue`", command.getEventId(),
+                    Topics.CONTROL, e.toString());
+        }
+    }
+
+    private void remember(List<QueueAction> actions) {
+        long now = System.currentTimeMillis();
+        for (QueueAction a : actions) {
+            recent.addLast(a);
+            recentAt.addLast(now);
+        }
+        while (recent.size() > RECENT_ACTIONS) {
+            recent.removeFirst();
+            recentAt.removeFirst();
+        }
+        dropExpired(now);
+    }
+
+    private void dropExpired(long now) {
+        while (!recentAt.isEmpty() && recentAt.peekFirst() < now - RECENT_WINDOW.toMillis()) {
+            recent.removeFirst();
+            recentAt.removeFirst();
+        }
     }
 
     /**
@@ -309,6 +420,9 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         } finally {
             if (confirmations != null) {
                 confirmations.close();
+            }
+            if (rebuildRequests != null) {
+                rebuildRequests.close();
             }
         }
     }

@@ -17,6 +17,8 @@ final class FailOnceSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;
     static final AtomicInteger WRITTEN = new AtomicInteger();
+    /** Writers created: one per task start, so more than the parallelism means the job restarted. */
+    static final AtomicInteger WRITERS = new AtomicInteger();
     static final AtomicBoolean FAILED = new AtomicBoolean();
     /** {@link System#nanoTime()} of the injected failure. */
     static final AtomicLong FAILED_AT = new AtomicLong();
@@ -31,12 +33,14 @@ final class FailOnceSink<T> implements Sink<T> {
 
     static void reset() {
         WRITTEN.set(0);
+        WRITERS.set(0);
         FAILED.set(false);
     }
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
         SinkWriter<T> writer = delegate.createWriter(context);
+        WRITERS.incrementAndGet();
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) throws IOException, InterruptedException {

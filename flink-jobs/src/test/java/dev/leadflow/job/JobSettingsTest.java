@@ -94,6 +94,24 @@ class JobSettingsTest {
     }
 
     @Test
+    void aSentinelUriNamesTheSentinelsAndTheSeparatePasswordIsThePrimarys(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("redis-password");
+        Files.writeString(pw, "pr1mary\n");
+        JobSettings s = JobSettings.fromArgs(new String[] {"--redis-uri",
+                "redis-sentinel://s1:26379,s2:26379,s3:26379/leadflow?sentinelPassword=w4tch",
+                "--redis-user", "leadflow-job", "--redis-password-file", pw.toString()}, Map.of());
+
+        var redis = s.validate().redisConfig();
+        assertThat(redis.sentinel().masterName()).isEqualTo("leadflow");
+        assertThat(redis.sentinel().sentinels()).containsExactly("s1:26379", "s2:26379", "s3:26379");
+        assertThat(redis.sentinel().password()).isEqualTo("w4tch");
+        assertThat(redis.username()).isEqualTo("leadflow-job");
+        assertThat(redis.password()).isEqualTo("pr1mary");
+        assertThat(s.toString()).doesNotContain("pr1mary").doesNotContain("w4tch")
+                .contains("redis-sentinel://leadflow-job:***@s1:26379,s2:26379,s3:26379/leadflow/0?sentinelPassword=***");
+    }
+
+    @Test
     void withoutSeparateCredentialsTheUrisOwnAreUsed() {
         JobSettings s = JobSettings.fromArgs(new String[] {"--redis-uri", "rediss://leadflow-job:pw@cache:6380"}, Map.of());
         assertThat(s.redisConfig().username()).isEqualTo("leadflow-job");

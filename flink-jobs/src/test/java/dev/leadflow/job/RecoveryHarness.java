@@ -15,6 +15,7 @@ import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
+import dev.leadflow.testkit.redis.RedisSentinelExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,7 +115,15 @@ final class RecoveryHarness {
     }
 
     private final KafkaBrokerExtension kafka;
-    private final RedisServerExtension redis;
+    /** The Redis the job writes to: a server's URI, or a Sentinel URI ({@link #RecoveryHarness(KafkaBrokerExtension, RedisSentinelExtension, String)}). */
+    private final RedisTarget redis;
+
+    /** What the harness needs of the Redis under test. */
+    interface RedisTarget {
+        String uri();
+
+        void flushAll();
+    }
     private final String registryUrl;
     private final SchemaRegistryClient registry;
     private final JobSettings.StateBackend stateBackend;
@@ -126,6 +135,36 @@ final class RecoveryHarness {
     }
 
     RecoveryHarness(KafkaBrokerExtension kafka, RedisServerExtension redis, String registryUrl,
+            JobSettings.StateBackend stateBackend) {
+        this(kafka, new RedisTarget() {
+            @Override
+            public String uri() {
+                return redis.uri();
+            }
+
+            @Override
+            public void flushAll() {
+                redis.flushAll();
+            }
+        }, registryUrl, stateBackend);
+    }
+
+    /** The job and the harness reach Redis through the group's sentinels. */
+    RecoveryHarness(KafkaBrokerExtension kafka, RedisSentinelExtension sentinel, String registryUrl) {
+        this(kafka, new RedisTarget() {
+            @Override
+            public String uri() {
+                return sentinel.uri();
+            }
+
+            @Override
+            public void flushAll() {
+                sentinel.flushAll();
+            }
+        }, registryUrl, JobSettings.StateBackend.HASHMAP);
+    }
+
+    private RecoveryHarness(KafkaBrokerExtension kafka, RedisTarget redis, String registryUrl,
             JobSettings.StateBackend stateBackend) {
         this.stateBackend = stateBackend;
         this.kafka = kafka;
@@ -269,7 +308,7 @@ final class RecoveryHarness {
         }
     }
 
-    private static Map<String, List<QueuedLead>> queue(HandoffQueue queue) {
+    static Map<String, List<QueuedLead>> queue(HandoffQueue queue) {
         Map<String, List<QueuedLead>> all = new TreeMap<>();
         for (String q : queue.queues()) {
             all.put(q, queue.peek(q, 10_000));

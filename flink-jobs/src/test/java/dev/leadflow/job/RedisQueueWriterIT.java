@@ -3,6 +3,7 @@ package dev.leadflow.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.leadflow.queue.ApplyResult;
 import dev.leadflow.queue.Claim;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.Outcome;
@@ -104,6 +105,48 @@ class RedisQueueWriterIT {
         REDIS.server().restart();
         w.flush(false);
         assertThat(reader.get("default", "lead-3")).as("nothing was dropped").isPresent();
+    }
+
+    @Test
+    void aRedisThatCameBackWithoutItsDataGetsTheRecentActionsAgainIncludingWithdrawals() throws Exception {
+        SimpleCounter primaryChanges = new SimpleCounter();
+        RedisQueueWriter w = new RedisQueueWriter(writerQueue, 100, Duration.ofMillis(5), Duration.ofSeconds(30), time,
+                new UnregisteredMetricsGroup() {
+                    @Override
+                    public Counter counter(String name) {
+                        return name.equals(JobMetrics.QUEUE_PRIMARY_CHANGES) ? primaryChanges : super.counter(name);
+                    }
+                });
+        w.write(enqueue("lead-a", 1), null);
+        w.write(enqueue("lead-b", 1), null);
+        w.flush(false);
+        w.write(command(HandoffCommand.Action.WITHDRAW, "lead-b", "lead-b-1", 2), null);
+        w.flush(false);
+        String before = reader.replicationId();
+
+        REDIS.server().restart(); // no persistence: back empty, with a new replication id
+        Await.until(Duration.ofSeconds(30), "redis back", () -> {
+            try {
+                return reader.depth("default") == 0;
+            } catch (RuntimeException notYet) {
+                return false;
+            }
+        });
+        // a lead whose WITHDRAW the empty server lacks: without the WITHDRAW again, an ENQUEUE of it replayed
+        // by anyone (a rebuild, a restored job) would land
+        w.write(enqueue("lead-c", 1), null);
+        w.flush(false);
+
+        assertThat(reader.replicationId()).isNotEqualTo(before);
+        assertThat(primaryChanges.getCount()).isEqualTo(1);
+        assertThat(reader.get("default", "lead-a")).as("restored").isPresent();
+        assertThat(reader.get("default", "lead-c")).isPresent();
+        assertThat(reader.get("default", "lead-b")).as("withdrawn, and its version known again").isEmpty();
+        assertThat(reader.apply(RedisQueueWriter.toAction(enqueue("lead-b", 1)))).isEqualTo(ApplyResult.STALE_ABSENT);
+
+        w.write(enqueue("lead-d", 1), null);
+        w.flush(false);
+        assertThat(primaryChanges.getCount()).as("the same primary: nothing to restore").isEqualTo(1);
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -17,6 +19,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.Tuple;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * The prioritized seller queues in Redis (layout: {@link QueueKeys}). Every write is one Lua script,
@@ -94,9 +97,12 @@ public final class HandoffQueue implements AutoCloseable {
                 Long.toString(options.versionRetention().toMillis()));
     }
 
-    /** Connects with a pooled client that {@link #close()} closes. */
+    /**
+     * Connects with a pooled client that {@link #close()} closes; through Redis Sentinel when the
+     * configuration names sentinels ({@link RedisConfig#client()}).
+     */
     public static HandoffQueue connect(RedisConfig config, Options options) {
-        return new HandoffQueue(config.connect(), options, true);
+        return new HandoffQueue(config.client(), options, true);
     }
 
     public ApplyResult apply(QueueAction action) {
@@ -112,10 +118,37 @@ public final class HandoffQueue implements AutoCloseable {
         if (actions.isEmpty()) {
             return List.of();
         }
+        return pipelined(actions, false).results();
+    }
+
+    /**
+     * The results of a batch and the replication id ({@code master_replid}) of the server that applied it,
+     * or null where the client cannot say (Redis Cluster: the batch spans nodes).
+     */
+    public record Applied(List<ApplyResult> results, String replicationId) {}
+
+    /**
+     * As {@link #applyAll}, and says which server applied the batch: its replication id, read in the same
+     * pipeline, so on the same connection. A primary gets a new replication id when it starts without its
+     * data and when a replica is promoted in its place; a writer that sees the id change knows its earlier
+     * writes may be missing (replication is asynchronous, so a failover can lose the last ones).
+     */
+    public Applied applyAllTracked(List<QueueAction> actions) {
+        if (redis instanceof RedisClusterClient) {
+            return new Applied(applyAll(actions), null);
+        }
+        return pipelined(actions, true);
+    }
+
+    private Applied pipelined(List<QueueAction> actions, boolean withReplicationId) {
         Set<String> queues = new LinkedHashSet<>();
         actions.forEach(action -> queues.add(action.queue()));
+        Response<Object> info = null;
         List<Response<Object>> responses = new ArrayList<>(actions.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
+            if (withReplicationId) {
+                info = pipeline.sendCommand(Protocol.Command.INFO, "replication");
+            }
             queues.forEach(queue -> pipeline.sadd(QueueKeys.QUEUES, queue));
             for (QueueAction action : actions) {
                 responses.add(APPLY.queue(pipeline, QueueKeys.of(action.queue()).all(), applyArgs(action)));
@@ -126,7 +159,24 @@ public final class HandoffQueue implements AutoCloseable {
         for (int i = 0; i < actions.size(); i++) {
             results.add(applyResult(responses.get(i), actions.get(i)));
         }
-        return results;
+        return new Applied(results, info == null ? null : replicationId(SafeEncoder.encode((byte[]) info.get())));
+    }
+
+    /** The replication id of the server this client talks to now (see {@link #applyAllTracked}); null on Cluster. */
+    public String replicationId() {
+        if (redis instanceof RedisClusterClient) {
+            return null;
+        }
+        return replicationId(SafeEncoder.encode((byte[]) redis.sendCommand(Protocol.Command.INFO, "replication")));
+    }
+
+    static String replicationId(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("master_replid:")) {
+                return line.substring("master_replid:".length()).trim();
+            }
+        }
+        throw new IllegalStateException("INFO replication has no master_replid");
     }
 
     /** The best ready leads (priority desc, then enqueuedAt asc), at most {@code limit}. */

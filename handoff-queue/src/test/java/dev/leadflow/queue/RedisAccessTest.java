@@ -88,14 +88,15 @@ class RedisAccessTest {
                 HandoffQueue.Options.defaults());
              HandoffQueue api = HandoffQueue.connect(config.apply(new String[] {"leadflow-api", API_PASSWORD}),
                      HandoffQueue.Options.defaults())) {
-            // the job's sink: enqueue, update and withdraw in one pipelined batch
-            assertThat(job.applyAll(List.of(
+            // the job's sink: enqueue, update and withdraw in one pipelined batch, with INFO replication
+            HandoffQueue.Applied batch = job.applyAllTracked(List.of(
                     Leads.enqueue(QUEUE, "lead-1", "h1", 1, 80, 1_000),
                     Leads.enqueue(QUEUE, "lead-2", "h2", 1, 70, 2_000),
                     Leads.enqueue(QUEUE, "lead-3", "h3", 1, 60, 3_000),
                     Leads.update(QUEUE, "lead-1", "h1", 2, 90, 1_000),
-                    QueueAction.withdraw(QUEUE, "lead-3", "h3", 2))))
-                    .containsOnly(ApplyResult.APPLIED);
+                    QueueAction.withdraw(QUEUE, "lead-3", "h3", 2)));
+            assertThat(batch.results()).containsOnly(ApplyResult.APPLIED);
+            assertThat(batch.replicationId()).hasSize(40);
 
             // the seller API: every call it makes
             assertThat(api.queues()).containsExactly(QUEUE);

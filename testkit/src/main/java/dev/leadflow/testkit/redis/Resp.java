@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Just enough of the Redis protocol to ping and flush a server. The testkit speaks RESP itself so that
@@ -42,6 +44,73 @@ final class Resp {
             out.write(encode(command));
             out.flush();
             return readLine(in);
+        }
+    }
+
+    /**
+     * Sends one command (after AUTH when a password is given) and returns its whole reply: a String for
+     * simple strings, bulk strings and errors (errors keep their leading {@code -}), a Long for integers,
+     * a List for arrays, null for a null bulk string or array.
+     */
+    static Object query(String host, int port, String password, Duration timeout, String... command)
+            throws IOException {
+        int millis = Math.toIntExact(timeout.toMillis());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), millis);
+            socket.setSoTimeout(millis);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            if (password != null) {
+                out.write(encode("AUTH", password));
+                out.flush();
+                String auth = readLine(in);
+                if (!auth.startsWith("+")) {
+                    throw new IOException("AUTH refused: " + auth);
+                }
+            }
+            out.write(encode(command));
+            out.flush();
+            return readReply(in);
+        }
+    }
+
+    private static Object readReply(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line.isEmpty()) {
+            throw new IOException("empty reply line");
+        }
+        String rest = line.substring(1);
+        switch (line.charAt(0)) {
+            case '+':
+                return rest;
+            case '-':
+                return line;
+            case ':':
+                return Long.parseLong(rest);
+            case '$': {
+                int length = Integer.parseInt(rest);
+                if (length < 0) {
+                    return null;
+                }
+                byte[] bytes = in.readNBytes(length + 2);
+                if (bytes.length != length + 2) {
+                    throw new IOException("connection closed inside a bulk string");
+                }
+                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int count = Integer.parseInt(rest);
+                if (count < 0) {
+                    return null;
+                }
+                List<Object> items = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    items.add(readReply(in));
+                }
+                return items;
+            }
+            default:
+                throw new IOException("unexpected reply: " + line);
         }
     }
 
