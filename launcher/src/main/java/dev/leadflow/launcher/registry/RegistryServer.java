@@ -248,14 +248,7 @@ public final class RegistryServer implements AutoCloseable {
             return Map.of("compatibility", level.name());
         }
         if (r.is("DELETE", "config", "*")) {
-            if (store.subjectLevel(subject) == null) {
-                if (store.subjects(true, "").contains(subject)) {
-                    throw new SchemaRegistryException(404, SubjectStore.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
-                            "Subject '" + subject + "' does not have subject-level compatibility configured");
-                }
-                throw SubjectStore.subjectNotFound(subject);
-            }
-            return store.setLevel(subject, null).name();
+            return store.deleteSubjectLevel(subject).name();
         }
         if (r.is("GET", "mode")) {
             return Map.of("mode", READWRITE);

@@ -282,6 +282,18 @@ final class SubjectStore {
         return level == null ? subjectLevels.remove(subject) : subjectLevels.put(subject, level);
     }
 
+    /** Removes the subject's own level and returns it; 40401 for an unknown subject, 40408 without a level. */
+    synchronized Compatibility deleteSubjectLevel(String subject) {
+        if (!subjectLevels.containsKey(subject)) {
+            if (subjects.containsKey(subject)) {
+                throw new SchemaRegistryException(404, SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+                        "Subject '" + subject + "' does not have subject-level compatibility configured");
+            }
+            throw subjectNotFound(subject);
+        }
+        return setLevel(subject, null);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /** Versions of a subject, oldest first; 40401 when none is left to show. */
