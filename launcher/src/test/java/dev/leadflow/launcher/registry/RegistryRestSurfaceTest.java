@@ -67,6 +67,26 @@ class RegistryRestSurfaceTest {
         assertError(call("PUT", "/mode", "{\"mode\":\"READONLY\"}"), 422, 42204);
     }
 
+    /**
+     * The sequence {@code @kafkajs/confluent-schema-registry} makes (see NodeRegistryClientIT, which
+     * runs the client itself where Node.js is installed): on a new subject the level lookup answers
+     * 404, the client registers and then sets the level, which the endpoint used to answer with 404.
+     */
+    @Test
+    void theCallsOfANodeClientRegisteringANewSubject() throws Exception {
+        assertThat(call("GET", "/config/signup-value", null).statusCode()).isEqualTo(404);
+        int id = register("signup-value", V1);
+        assertThat(ok("PUT", "/config/signup-value", "{\"compatibility\":\"BACKWARD\"}").get("compatibility").asText())
+                .isEqualTo("BACKWARD");
+        // the next registration compares the subject's level with the client's own
+        assertThat(ok("GET", "/config/signup-value", null).get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        assertThat(register("signup-value", V1)).isEqualTo(id);
+        assertThat(ok("GET", "/subjects/signup-value/versions/latest", null).get("id").asInt()).isEqualTo(id);
+        assertThat(ok("GET", "/subjects/signup-value/versions/1", null).get("id").asInt()).isEqualTo(id);
+        assertThat(ok("POST", "/subjects/signup-value", body(V1)).get("id").asInt()).isEqualTo(id);
+        assertThat(parse(ok("GET", "/schemas/ids/" + id, null).get("schema").asText())).isEqualTo(V1);
+    }
+
     @Test
     void globalAndSubjectCompatibilityLevels() throws Exception {
         assertThat(ok("GET", "/config", null).toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
