@@ -75,7 +75,7 @@ public final class RegistryServer implements AutoCloseable {
     /**
      * Starts on {@code host:port} (port 0 for any free one).
      *
-     * @param storage a file to keep registrations in across restarts, or null to keep them in memory
+     * @param storage a file to keep every change in across restarts, or null to keep them in memory
      */
     public static RegistryServer start(String host, int port, Path storage) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 0);
@@ -349,7 +349,7 @@ public final class RegistryServer implements AutoCloseable {
     private record RawJson(String json) {
     }
 
-    /** The "newest live version" the store reports; used by tests. */
+    /** The subject's newest live version; 40401 as a {@link SchemaRegistryException} if none. */
     public RegisteredSchema latest(String subject) {
         SubjectStore.Version v = store.version(subject, "latest", false);
         return new RegisteredSchema(subject, v.id(), v.version(), v.schema());
