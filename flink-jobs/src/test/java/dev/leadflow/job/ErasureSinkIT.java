@@ -102,7 +102,9 @@ class ErasureSinkIT {
         // nothing listens on port 1: every attempt fails
         JobSettings unreachable = settings();
         unreachable.bootstrapServers = "localhost:1";
-        try (RedisQueueWriter writer = writer(unreachable, Duration.ofSeconds(2), retries)) {
+        // a retry timeout of several attempts (each at least 1 s): with 2 s, a first attempt slowed past the
+        // deadline on a loaded machine (a new producer's class loading) failed without a retry (CI, 2026-12-03)
+        try (RedisQueueWriter writer = writer(unreachable, Duration.ofSeconds(6), retries)) {
             assertThatThrownBy(() -> writer.write(erase, null)).isInstanceOf(IOException.class)
                     .hasMessageContaining("erasure confirmations kept failing");
         }
