@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo as a user runs it, generator off: a hand-raiser produced by hand (a plain Kafka
  * producer, the Confluent wire format, the schema registered through the demo's registry endpoint)
  * shows up as a lead; Ctrl-C leaves no redis-server behind; a second start on the same data
- * directory works and still has the lead.
+ * directory works and starts whole and empty: Kafka and the job begin empty, so the first run's
+ * queue is cleared (and the start says so) rather than kept without state behind it.
  */
 class DemoTest {
 
@@ -54,7 +55,7 @@ class DemoTest {
     @TempDir Path dataDir;
 
     @Test
-    void aHandRaiserProducedByHandReachesTheQueueAndASecondRunStartsCleanly() throws Exception {
+    void aHandRaiserProducedByHandReachesTheQueueAndASecondRunStartsEmptyAndSaysSo() throws Exception {
         String leadId = "lead-demo-" + UUID.randomUUID();
         Demo.Options options = options();
         String queue;
@@ -67,6 +68,8 @@ class DemoTest {
             for (SellerApiLauncher.DemoUser u : demo.users()) {
                 assertThat(text).contains(u.token());
             }
+            assertThat(text).contains(demo.collectorUrl(), demo.siteUrl(), demo.writeKey());
+            assertThat(demo.notes()).as("a first start has nothing to clear").isEmpty();
             redisPid = demo.redisPid();
             assertThat(redisPid).isPositive();
 
@@ -91,10 +94,16 @@ class DemoTest {
 
         // the second run keeps its state in RocksDB (--state-backend rocksdb)
         Demo.Options rocksdb = new Demo.Options(options.kafkaPort(), options.registryPort(), options.redisPort(), options.apiPort(),
-                options.flinkUiPort(), options.rate(), false, dataDir, 1, 2, options.checkpointInterval(), JobSettings.StateBackend.ROCKSDB);
+                options.flinkUiPort(), options.collectorPort(), options.sitePort(), options.rate(), false, dataDir, 1, 2, options.checkpointInterval(), JobSettings.StateBackend.ROCKSDB);
         try (Demo again = Demo.start(rocksdb)) {
-            // the queue is kept in the data directory (Redis append-only file)
-            assertThat(awaitLead(again, leadId)).isEqualTo(queue);
+            // the first run's lead is gone with the Kafka data and job state it came from, and the start says so
+            assertThat(again.notes()).singleElement().asString().startsWith("Cleared the 1 lead the previous run left");
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            again.printEndpoints(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Note: Cleared the 1 lead");
+            try (HandoffQueue q = HandoffQueue.connect(RedisConfig.fromUri(again.redisUri()), HandoffQueue.Options.defaults())) {
+                assertThat(q.get(queue, leadId)).isEmpty();
+            }
             String second = "lead-demo-" + UUID.randomUUID();
             produceHandRaiser(again, second);
             assertThat(awaitLead(again, second)).as("a hand-raiser scored on RocksDB").isEqualTo("enterprise-na");
@@ -110,7 +119,7 @@ class DemoTest {
         try (ServerSocket taken = new ServerSocket(0)) {
             Demo.Options d = options();
             Demo.Options clash = new Demo.Options(d.kafkaPort(), d.registryPort(), taken.getLocalPort(), d.apiPort(),
-                    d.flinkUiPort(), d.rate(), false, dataDir, 1, 1, Duration.ofSeconds(5), JobSettings.StateBackend.HASHMAP);
+                    d.flinkUiPort(), d.collectorPort(), d.sitePort(), d.rate(), false, dataDir, 1, 1, Duration.ofSeconds(5), JobSettings.StateBackend.HASHMAP);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> Demo.start(clash))
                     .hasMessageContaining("port " + taken.getLocalPort())
                     .hasMessageContaining("--redis-port");
@@ -119,7 +128,7 @@ class DemoTest {
 
     private Demo.Options options() {
         return new Demo.Options(Ports.anyFree(), Ports.anyFree(), Ports.anyFree(), Ports.anyFree(), Ports.anyFree(),
-                20, false, dataDir, 1, 2, Duration.ofSeconds(2), JobSettings.StateBackend.HASHMAP);
+                Ports.anyFree(), Ports.anyFree(), 20, false, dataDir, 1, 2, Duration.ofSeconds(2), JobSettings.StateBackend.HASHMAP);
     }
 
     /** IDENTIFY and a demo request, as any Confluent-compatible producer would send them. */
