@@ -81,7 +81,7 @@ final class WriteKeys {
     }
 
     /** SHA-256 of the key's UTF-8 bytes in lower-case hex: what the keys file holds. */
-    public static String hash(String key) {
+    static String hash(String key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

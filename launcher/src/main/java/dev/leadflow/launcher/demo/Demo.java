@@ -2,7 +2,6 @@ package dev.leadflow.launcher.demo;
 
 import dev.leadflow.collector.Collector;
 import dev.leadflow.collector.CollectorConfig;
-import dev.leadflow.collector.WriteKeys;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
@@ -200,7 +199,7 @@ public final class Demo implements AutoCloseable {
                 + "keys:\n"
                 + "  - name: demo-website\n"
                 + "    kind: tracking\n"
-                + "    sha256: " + WriteKeys.hash(writeKey) + "\n", StandardCharsets.UTF_8);
+                + "    sha256: " + Collector.hashKey(writeKey) + "\n", StandardCharsets.UTF_8);
         CollectorConfig config = CollectorConfig.defaults(keys)
                 .withPort(options.collectorPort())
                 .withKafka(kafka.bootstrapServers(), Map.of())
