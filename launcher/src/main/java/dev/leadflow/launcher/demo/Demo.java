@@ -17,7 +17,6 @@ import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
-import dev.leadflow.testkit.kafka.KafkaBroker;
 import dev.leadflow.testkit.redis.RedisServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -52,12 +52,13 @@ import org.slf4j.LoggerFactory;
  * API and page, the collector (Segment's HTTP API), a small product website whose pages send to it,
  * and the traffic generator. {@link #close()} stops all of it, in reverse order.
  *
- * <p>Every start begins empty, so that the parts agree: Kafka's files are per run (the in-JVM test kit
- * formats its directories on every start and cannot reopen them), so {@code kafka/} is wiped and the
- * job starts fresh (its checkpoints, which name Kafka offsets, are wiped too). A queue kept from the
- * previous run would then hold leads with no state behind them, which would never cool or leave, so
- * the leads a previous run left in Redis are cleared too, and {@link #notes()} says how many. The
- * registry's schemas are kept (ids stay the same).
+ * <p>A second start on the same data directory resumes the first whole: Kafka reopens its log
+ * directory ({@link DemoKafka}), the job is restored from its latest retained checkpoint (which
+ * names its Kafka offsets), and Redis keeps the queue (append-only file). Without a checkpoint (a
+ * run stopped before its first one, or a data directory of an older demo) nothing is resumed: Kafka's
+ * and Flink's files are wiped and the leads a previous run left in Redis are cleared, since a queue
+ * kept without the state behind it would hold leads that never cool or leave. {@link #notes()} says
+ * which happened. The registry's schemas are always kept (ids stay the same).
  */
 public final class Demo implements AutoCloseable {
 
@@ -94,7 +95,7 @@ public final class Demo implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private FileLock lock;
     private RedisServer redis;
-    private KafkaBroker kafka;
+    private DemoKafka kafka;
     private RegistryServer registry;
     private LocalFlink flink;
     private JobID job;
@@ -135,12 +136,24 @@ public final class Demo implements AutoCloseable {
                 .withStartupTimeout(Duration.ofSeconds(60)));
         started.push(redis::stop);
         LOG.info("redis-server ready at {}", redis.uri());
-        clearPreviousQueues();
 
-        deleteRecursively(data.resolve("kafka"));
-        kafka = Quietly.call(() -> KafkaBroker.start(KafkaBroker.Options.defaults()
-                .withPort(options.kafkaPort())
-                .withBaseDirectory(data.resolve("kafka"), true)));
+        // Resume all of Kafka, the job and the queue, or none: a job without its state (or one whose
+        // committed offsets skip what built that state) beside a kept queue would leave leads that never
+        // cool or leave.
+        Path checkpoints = data.resolve("flink").resolve("checkpoints");
+        Optional<Path> resumeFrom = Files.exists(data.resolve("kafka").resolve("logs").resolve("meta.properties"))
+                ? latestCheckpoint(checkpoints) : Optional.empty();
+        if (resumeFrom.isEmpty()) {
+            deleteRecursively(data.resolve("kafka"));
+            deleteRecursively(data.resolve("flink"));
+            clearPreviousQueues();
+        } else {
+            // older runs' checkpoints are of no further use
+            try (Stream<Path> jobs = Files.list(checkpoints)) {
+                jobs.filter(j -> !resumeFrom.get().startsWith(j)).forEach(Demo::deleteRecursively);
+            }
+        }
+        kafka = Quietly.call(() -> DemoKafka.start(data.resolve("kafka"), options.kafkaPort(), Duration.ofSeconds(120)));
         started.push(kafka);
         kafka.createTopics(options.parallelism(), Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
         kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ, Topics.SCORING_MODEL, Topics.PRIVACY,
@@ -150,11 +163,11 @@ public final class Demo implements AutoCloseable {
         registry = RegistryServer.start("127.0.0.1", options.registryPort(), data.resolve("registry").resolve("schemas.jsonl"));
         started.push(registry);
 
-        deleteRecursively(data.resolve("flink"));
-        flink = LocalFlink.start(options.parallelism(), options.flinkUiPort(), data.resolve("flink").resolve("checkpoints"),
-                new Configuration());
+        flink = LocalFlink.start(options.parallelism(), options.flinkUiPort(), checkpoints, new Configuration());
         started.push(flink);
-        job = submitJob();
+        job = submitJob(resumeFrom.orElse(null));
+        resumeFrom.ifPresent(c -> notes.add("Resumed the previous run: Kafka's topics, the queue, and the job's state from"
+                + " its checkpoint " + c.getParent().getFileName() + ". A new --data-dir starts empty."));
 
         api = SellerApiLauncher.start(options.apiPort(), redis.uri(), kafka.bootstrapServers(), registry.url(), data);
         if (api != null) {
@@ -210,14 +223,41 @@ public final class Demo implements AutoCloseable {
         LOG.info("collector ready at {}", collectorUrl());
     }
 
-    private JobID submitJob() throws Exception {
+    /** Submits the job, restored from {@code checkpoint} (its {@code _metadata} file) when not null. */
+    private JobID submitJob(Path checkpoint) throws Exception {
         JobSettings s = jobSettings();
         StreamExecutionEnvironment env = flink.environment();
         LeadFlowJob.configure(env, s);
         LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
-        JobID id = flink.submit(env, LeadFlowJob.JOB_NAME);
-        flink.awaitRunning(id, Duration.ofSeconds(120));
+        JobID id = flink.submit(env, LeadFlowJob.JOB_NAME, checkpoint == null ? null : checkpoint.getParent());
+        try {
+            flink.awaitRunning(id, Duration.ofSeconds(120));
+        } catch (Exception e) {
+            if (checkpoint != null) {
+                throw new IllegalStateException("the job could not resume from " + checkpoint.getParent()
+                        + "; start with another --data-dir (or delete " + options.dataDir() + ") to begin empty", e);
+            }
+            throw e;
+        }
         return id;
+    }
+
+    /** The newest complete checkpoint ({@code <job>/chk-<n>/_metadata}) under {@code dir}, if any. */
+    static Optional<Path> latestCheckpoint(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(dir, 3)) {
+            return files.filter(f -> f.getFileName().toString().equals("_metadata")
+                            && f.getParent().getFileName().toString().startsWith("chk-"))
+                    .max(Comparator.comparing(f -> {
+                        try {
+                            return Files.getLastModifiedTime(f);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }));
+        }
     }
 
     public JobSettings jobSettings() {
