@@ -184,8 +184,8 @@ public final class Demo implements AutoCloseable {
     }
 
     /**
-     * Kafka and the job start empty, so the queue must too: leads a previous run left would have no
-     * state behind them in the job, and would never cool, be withdrawn or leave.
+     * With nothing to resume, Kafka and the job start empty, so the queue must too: leads a previous run
+     * left would have no state behind them in the job, and would never cool, be withdrawn or leave.
      */
     private void clearPreviousQueues() {
         long leads = 0;
@@ -196,9 +196,9 @@ public final class Demo implements AutoCloseable {
         }
         redis.flushAll();
         if (leads > 0) {
-            notes.add(String.format(Locale.ROOT, "Cleared the %d lead%s the previous run left in the queues: Kafka and the"
-                    + " job start empty on every start of the demo, and a queue kept without them would hold leads"
-                    + " that never cool or leave.", leads, leads == 1 ? "" : "s"));
+            notes.add(String.format(Locale.ROOT, "Cleared the %d lead%s the previous run left in the queues: it left no"
+                    + " checkpoint of the job to resume from, so Kafka and the job start empty, and a queue kept without"
+                    + " them would hold leads that never cool or leave.", leads, leads == 1 ? "" : "s"));
         }
     }
 
