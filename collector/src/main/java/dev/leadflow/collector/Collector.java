@@ -51,6 +51,11 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    /** What a keys file holds for {@code key} (its SHA-256 in hex), for an embedding application that writes one. */
+    public static String hashKey(String key) {
+        return WriteKeys.hash(key);
+    }
+
     public int port() {
         return app.port();
     }

@@ -11,6 +11,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -68,8 +69,16 @@ public final class LocalFlink implements AutoCloseable {
     }
 
     public JobID submit(StreamExecutionEnvironment env, String jobName) throws Exception {
+        return submit(env, jobName, null);
+    }
+
+    /** Submits the job restored from a retained checkpoint or savepoint directory, when {@code restoreFrom} is not null. */
+    public JobID submit(StreamExecutionEnvironment env, String jobName, Path restoreFrom) throws Exception {
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(jobName);
+        if (restoreFrom != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom.toUri().toString(), false));
+        }
         return cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
     }
 

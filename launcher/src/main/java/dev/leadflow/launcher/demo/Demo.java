@@ -1,5 +1,7 @@
 package dev.leadflow.launcher.demo;
 
+import dev.leadflow.collector.Collector;
+import dev.leadflow.collector.CollectorConfig;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
@@ -10,27 +12,33 @@ import dev.leadflow.launcher.generator.EventProducer;
 import dev.leadflow.launcher.generator.GeneratorRun;
 import dev.leadflow.launcher.generator.TrafficGenerator;
 import dev.leadflow.launcher.registry.RegistryServer;
+import dev.leadflow.queue.HandoffQueue;
+import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
-import dev.leadflow.testkit.kafka.KafkaBroker;
 import dev.leadflow.testkit.redis.RedisServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -41,13 +49,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything of LeadFlow in one process: a KRaft Kafka broker, the schema-registry endpoint, a
  * redis-server child process, the scoring job on a local Flink cluster with its web UI, the seller
- * API and page, and the traffic generator. {@link #close()} stops all of it, in reverse order.
+ * API and page, the collector (Segment's HTTP API), a small product website whose pages send to it,
+ * and the traffic generator. {@link #close()} stops all of it, in reverse order.
  *
- * <p>The data directory keeps what a second run should find: the Redis queues (append-only file)
- * and the registry's schemas (ids stay the same). Kafka's files are per run: the in-JVM test kit
- * formats its directories on every start and cannot reopen them, so {@code kafka/} is wiped on
- * start and the topics begin empty; the job starts fresh with them (its checkpoints, which name
- * Kafka offsets, are wiped too).
+ * <p>A second start on the same data directory resumes the first whole: Kafka reopens its log
+ * directory ({@link DemoKafka}), the job is restored from its latest retained checkpoint (which
+ * names its Kafka offsets), and Redis keeps the queue (append-only file). Without a checkpoint (a
+ * run stopped before its first one, or a data directory of an older demo) nothing is resumed: Kafka's
+ * and Flink's files are wiped and the leads a previous run left in Redis are cleared, since a queue
+ * kept without the state behind it would hold leads that never cool or leave. {@link #notes()} says
+ * which happened. The registry's schemas are always kept (ids stay the same).
  */
 public final class Demo implements AutoCloseable {
 
@@ -55,11 +66,11 @@ public final class Demo implements AutoCloseable {
 
     /** What to run where. */
     public record Options(int kafkaPort, int registryPort, int redisPort, int apiPort, int flinkUiPort,
-            double rate, boolean generator, Path dataDir, long seed, int parallelism, Duration checkpointInterval,
-            JobSettings.StateBackend stateBackend) {
+            int collectorPort, int sitePort, double rate, boolean generator, Path dataDir, long seed, int parallelism,
+            Duration checkpointInterval, JobSettings.StateBackend stateBackend) {
 
         public static Options defaults() {
-            return new Options(9092, 8081, 6379, 8080, 8082, 20, true, defaultDataDir(), System.nanoTime(), 2,
+            return new Options(9092, 8081, 6379, 8080, 8082, 8090, 8088, 20, true, defaultDataDir(), System.nanoTime(), 2,
                     Duration.ofSeconds(10), JobSettings.StateBackend.HASHMAP);
         }
 
@@ -74,6 +85,8 @@ public final class Demo implements AutoCloseable {
             ports.put("redis-port", redisPort);
             ports.put("api-port", apiPort);
             ports.put("flink-ui-port", flinkUiPort);
+            ports.put("collector-port", collectorPort);
+            ports.put("site-port", sitePort);
             return ports;
         }
     }
@@ -82,11 +95,15 @@ public final class Demo implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private FileLock lock;
     private RedisServer redis;
-    private KafkaBroker kafka;
+    private DemoKafka kafka;
     private RegistryServer registry;
     private LocalFlink flink;
     private JobID job;
     private SellerApiLauncher.Running api;
+    private Collector collector;
+    private String writeKey;
+    private DemoSite site;
+    private final List<String> notes = new ArrayList<>();
     private Thread generatorThread;
     private volatile boolean stopping;
 
@@ -120,10 +137,23 @@ public final class Demo implements AutoCloseable {
         started.push(redis::stop);
         LOG.info("redis-server ready at {}", redis.uri());
 
-        deleteRecursively(data.resolve("kafka"));
-        kafka = Quietly.call(() -> KafkaBroker.start(KafkaBroker.Options.defaults()
-                .withPort(options.kafkaPort())
-                .withBaseDirectory(data.resolve("kafka"), true)));
+        // Resume all of Kafka, the job and the queue, or none: a job without its state (or one whose
+        // committed offsets skip what built that state) beside a kept queue would leave leads that never
+        // cool or leave.
+        Path checkpoints = data.resolve("flink").resolve("checkpoints");
+        Optional<Path> resumeFrom = Files.exists(data.resolve("kafka").resolve("logs").resolve("meta.properties"))
+                ? latestCheckpoint(checkpoints) : Optional.empty();
+        if (resumeFrom.isEmpty()) {
+            deleteRecursively(data.resolve("kafka"));
+            deleteRecursively(data.resolve("flink"));
+            clearPreviousQueues();
+        } else {
+            // older runs' checkpoints are of no further use
+            try (Stream<Path> jobs = Files.list(checkpoints)) {
+                jobs.filter(j -> !resumeFrom.get().startsWith(j)).forEach(Demo::deleteRecursively);
+            }
+        }
+        kafka = Quietly.call(() -> DemoKafka.start(data.resolve("kafka"), options.kafkaPort(), Duration.ofSeconds(120)));
         started.push(kafka);
         kafka.createTopics(options.parallelism(), Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
         kafka.createTopics(1, Topics.HANDOFFS, Topics.DLQ, Topics.SCORING_MODEL, Topics.PRIVACY,
@@ -133,30 +163,101 @@ public final class Demo implements AutoCloseable {
         registry = RegistryServer.start("127.0.0.1", options.registryPort(), data.resolve("registry").resolve("schemas.jsonl"));
         started.push(registry);
 
-        deleteRecursively(data.resolve("flink"));
-        flink = LocalFlink.start(options.parallelism(), options.flinkUiPort(), data.resolve("flink").resolve("checkpoints"),
-                new Configuration());
+        flink = LocalFlink.start(options.parallelism(), options.flinkUiPort(), checkpoints, new Configuration());
         started.push(flink);
-        job = submitJob();
+        job = submitJob(resumeFrom.orElse(null));
+        resumeFrom.ifPresent(c -> notes.add("Resumed the previous run: Kafka's topics, the queue, and the job's state from"
+                + " its checkpoint " + c.getParent().getFileName() + ". A new --data-dir starts empty."));
 
         api = SellerApiLauncher.start(options.apiPort(), redis.uri(), kafka.bootstrapServers(), registry.url(), data);
         if (api != null) {
             started.push(api);
         }
 
+        startCollector(data);
+        site = DemoSite.start(options.sitePort(), collectorUrl(), writeKey, api == null ? null : apiUrl() + "/");
+        started.push(site);
+
         if (options.generator()) {
             startGenerator();
         }
     }
 
-    private JobID submitJob() throws Exception {
+    /**
+     * With nothing to resume, Kafka and the job start empty, so the queue must too: leads a previous run
+     * left would have no state behind them in the job, and would never cool, be withdrawn or leave.
+     */
+    private void clearPreviousQueues() {
+        long leads = 0;
+        try (HandoffQueue queue = HandoffQueue.connect(RedisConfig.fromUri(redis.uri()), HandoffQueue.Options.defaults())) {
+            for (String name : queue.queues()) {
+                leads += queue.depth(name) + queue.claimedCount(name);
+            }
+        }
+        redis.flushAll();
+        if (leads > 0) {
+            notes.add(String.format(Locale.ROOT, "Cleared the %d lead%s the previous run left in the queues: it left no"
+                    + " checkpoint of the job to resume from, so Kafka and the job start empty, and a queue kept without"
+                    + " them would hold leads that never cool or leave.", leads, leads == 1 ? "" : "s"));
+        }
+    }
+
+    /** The collector on the demo's Kafka and registry, with a write key for the website that is new on every start. */
+    private void startCollector(Path data) throws IOException {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        writeKey = "wk_" + HexFormat.of().formatHex(random);
+        Path keys = data.resolve("collector-keys.yaml");
+        Files.writeString(keys, "# written by ./leadflow demo on every start; the write key is printed, only its hash kept\n"
+                + "keys:\n"
+                + "  - name: demo-website\n"
+                + "    kind: tracking\n"
+                + "    sha256: " + Collector.hashKey(writeKey) + "\n", StandardCharsets.UTF_8);
+        CollectorConfig config = CollectorConfig.defaults(keys)
+                .withPort(options.collectorPort())
+                .withKafka(kafka.bootstrapServers(), Map.of())
+                .withRegistry(registry.url())
+                .withAllowedOrigins(List.of("http://127.0.0.1:" + options.sitePort(), "http://localhost:" + options.sitePort()));
+        collector = Collector.start(config);
+        started.push(collector);
+        LOG.info("collector ready at {}", collectorUrl());
+    }
+
+    /** Submits the job, restored from {@code checkpoint} (its {@code _metadata} file) when not null. */
+    private JobID submitJob(Path checkpoint) throws Exception {
         JobSettings s = jobSettings();
         StreamExecutionEnvironment env = flink.environment();
         LeadFlowJob.configure(env, s);
         LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
-        JobID id = flink.submit(env, LeadFlowJob.JOB_NAME);
-        flink.awaitRunning(id, Duration.ofSeconds(120));
+        JobID id = flink.submit(env, LeadFlowJob.JOB_NAME, checkpoint == null ? null : checkpoint.getParent());
+        try {
+            flink.awaitRunning(id, Duration.ofSeconds(120));
+        } catch (Exception e) {
+            if (checkpoint != null) {
+                throw new IllegalStateException("the job could not resume from " + checkpoint.getParent()
+                        + "; start with another --data-dir (or delete " + options.dataDir() + ") to begin empty", e);
+            }
+            throw e;
+        }
         return id;
+    }
+
+    /** The newest complete checkpoint ({@code <job>/chk-<n>/_metadata}) under {@code dir}, if any. */
+    static Optional<Path> latestCheckpoint(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(dir, 3)) {
+            return files.filter(f -> f.getFileName().toString().equals("_metadata")
+                            && f.getParent().getFileName().toString().startsWith("chk-"))
+                    .max(Comparator.comparing(f -> {
+                        try {
+                            return Files.getLastModifiedTime(f);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }));
+        }
     }
 
     public JobSettings jobSettings() {
@@ -198,6 +299,9 @@ public final class Demo implements AutoCloseable {
         out.println();
         out.println("LeadFlow demo is running. Data: " + options.dataDir().toAbsolutePath() + "   Ctrl-C stops everything.");
         out.println();
+        row(out, "Website", siteUrl() + "/   (open it, look at pricing, request a demo: you appear on the seller page)");
+        row(out, "Collector", collectorUrl() + "   (Segment HTTP API: /v1/track, /v1/identify, /v1/page, /v1/batch ...)");
+        row(out, "Write key", writeKey + "   (the website's; HTTP Basic user or \"writeKey\" in the body)");
         if (api != null) {
             row(out, "Seller page", apiUrl() + "/");
             row(out, "Seller API", apiUrl() + "/api/v1/queues");
@@ -220,8 +324,30 @@ public final class Demo implements AutoCloseable {
                 out.printf(Locale.ROOT, "    %-8s %-44s %s%n", u.id(), u.token(), u.description());
             }
         }
+        for (String note : notes) {
+            out.println();
+            out.println("  Note: " + note);
+        }
         out.println();
         out.flush();
+    }
+
+    /** What the start did that a user should know (a previous run's queue cleared). */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    public String collectorUrl() {
+        return "http://127.0.0.1:" + (collector == null ? options.collectorPort() : collector.port());
+    }
+
+    public String siteUrl() {
+        return "http://127.0.0.1:" + site.port();
+    }
+
+    /** The website's write key, new on every start. */
+    public String writeKey() {
+        return writeKey;
     }
 
     private static void row(PrintStream out, String name, String value) {

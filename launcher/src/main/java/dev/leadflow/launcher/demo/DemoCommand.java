@@ -18,6 +18,8 @@ public final class DemoCommand {
                 flags.port("redis-port", d.redisPort()),
                 flags.port("api-port", d.apiPort()),
                 flags.port("flink-ui-port", d.flinkUiPort()),
+                flags.port("collector-port", d.collectorPort()),
+                flags.port("site-port", d.sitePort()),
                 flags.decimal("rate", d.rate()),
                 !flags.bool("no-generator"),
                 flags.path("data-dir", d.dataDir()),
@@ -34,7 +36,7 @@ public final class DemoCommand {
         }
         java.nio.file.Files.createDirectories(options.dataDir().toAbsolutePath().resolve("logs"));
 
-        out.println("Starting Kafka, the schema registry, Redis, Flink, the scoring job and the seller API...");
+        out.println("Starting Kafka, the schema registry, Redis, Flink, the scoring job, the seller API, the collector and the website...");
         long t0 = System.nanoTime();
         Demo demo = Demo.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
