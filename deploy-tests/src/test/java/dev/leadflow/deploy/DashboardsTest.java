@@ -94,6 +94,7 @@ class DashboardsTest {
         Set<String> documented = documentedMetrics();
         Set<String> jobMetrics = jobMetricNames();
         Set<String> apiMetrics = apiMetricNames();
+        Set<String> collectorMetrics = collectorMetricNames();
         panels().forEach((name, p) -> {
             assertThat(p.path("title").asText()).as("title of %s", name).isNotBlank();
             String unit = p.path("fieldConfig").path("defaults").path("unit").asText();
@@ -112,6 +113,8 @@ class DashboardsTest {
                         assertThat(jobMetrics).as("%s is one of JobMetrics", job.group(1)).contains(job.group(1));
                     } else if (m.startsWith("leadflow_api_")) {
                         assertThat(apiMetrics).as("%s is registered by the seller API", baseName(m)).contains(baseName(m));
+                    } else if (m.startsWith("leadflow_collector_")) {
+                        assertThat(collectorMetrics).as("%s is registered by the collector", baseName(m)).contains(baseName(m));
                     }
                 }
             }
@@ -243,6 +246,15 @@ class DashboardsTest {
             names.addAll(Repo.groups(Pattern.compile("\\.name\\(\"(leadflow_api_[a-z0-9_]+)\"\\)"), Repo.read(src)));
         }
         assertThat(names).as("metric names registered in seller-api/src/main").isNotEmpty();
+        return names;
+    }
+
+    static Set<String> collectorMetricNames() {
+        Set<String> names = new TreeSet<>();
+        for (Path src : Repo.mainSources("collector")) {
+            names.addAll(Repo.groups(Pattern.compile("\\.name\\(\"(leadflow_collector_[a-z0-9_]+)\"\\)"), Repo.read(src)));
+        }
+        assertThat(names).as("metric names registered in collector/src/main").isNotEmpty();
         return names;
     }
 

@@ -7,6 +7,8 @@ import dev.leadflow.api.SellerApi;
 import dev.leadflow.api.SellerApiConfig;
 import dev.leadflow.avro.ClickEvent;
 import dev.leadflow.avro.ClickType;
+import dev.leadflow.collector.Collector;
+import dev.leadflow.collector.CollectorConfig;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +57,7 @@ class PrometheusDashboardsIT {
     static final String REGISTRY = "mock://prometheus-dashboards-it";
     static final String SELLER_TOKEN = "demo-seller-token";
     static final String PROMETHEUS_TOKEN = "demo-prometheus-token";
+    static final String WRITE_KEY = "wk-dashboards-it";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -86,10 +90,15 @@ class PrometheusDashboardsIT {
             apiEnv.put("LEADFLOW_API_REGISTRY_URL", REGISTRY);
             apiEnv.put("LEADFLOW_API_LEASE_DURATION", "2s");
             apiEnv.put("LEADFLOW_API_RECLAIM_INTERVAL", "1s");
+            // the collector, with one write key
+            Path keys = work.resolve("collector-keys.yaml");
+            Files.writeString(keys, "keys:\n  - {name: website, kind: tracking, sha256: " + Collector.hashKey(WRITE_KEY) + "}\n");
             Process prometheus = null;
-            try (SellerApi api = SellerApi.start(SellerApiConfig.load(null, apiEnv))) {
+            try (SellerApi api = SellerApi.start(SellerApiConfig.load(null, apiEnv));
+                    Collector collector = Collector.start(CollectorConfig.defaults(keys).withPort(0)
+                            .withKafka(kafka.bootstrapServers(), Map.of()).withRegistry(REGISTRY))) {
                 int promPort = freePort();
-                prometheus = startPrometheus(work, promPort, flinkMetricsPort, api.port());
+                prometheus = startPrometheus(work, promPort, flinkMetricsPort, api.port(), collector.port());
 
                 // traffic: hand-raisers at large US companies go straight to enterprise-na
                 AvroWireSerializer<ClickEvent> clicks = new AvroWireSerializer<>(RegistryConfig.of(REGISTRY),
@@ -104,6 +113,14 @@ class PrometheusDashboardsIT {
                 records.add(new ProducerRecord<>(Topics.CLICKSTREAM, "garbage".getBytes(StandardCharsets.UTF_8),
                         "not avro".getBytes(StandardCharsets.UTF_8))); // one for the dead-letter panel
                 kafka.send(records);
+
+                // a visitor's page views and a hand-raise through the collector, and one request with a wrong key
+                String collectorUrl = "http://127.0.0.1:" + collector.port();
+                String visit = "{\"batch\":["
+                        + "{\"type\":\"page\",\"name\":\"pricing\",\"anonymousId\":\"anon-it\",\"messageId\":\"it-1\"},"
+                        + "{\"type\":\"track\",\"event\":\"Demo Requested\",\"anonymousId\":\"anon-it\",\"messageId\":\"it-2\"}]}";
+                assertThat(postCollector(collectorUrl, WRITE_KEY, visit)).as("the collector accepts the batch").isEqualTo(200);
+                assertThat(postCollector(collectorUrl, "not-a-key", visit)).as("a wrong write key").isEqualTo(401);
 
                 // a seller claims and accepts one lead, claims another and lets its lease run out
                 String base = "http://127.0.0.1:" + api.port();
@@ -134,7 +151,15 @@ class PrometheusDashboardsIT {
         }
     }
 
-    private static Process startPrometheus(Path work, int port, int flinkPort, int apiPort) throws Exception {
+    /** POSTs a Segment batch with the write key as Basic user; the status. */
+    private static int postCollector(String base, String writeKey, String body) throws Exception {
+        String auth = Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/batch")).header("Authorization", "Basic " + auth)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static Process startPrometheus(Path work, int port, int flinkPort, int apiPort, int collectorPort) throws Exception {
         Path token = work.resolve("seller-api.token");
         Files.writeString(token, PROMETHEUS_TOKEN);
         Path config = work.resolve("prometheus.yml");
@@ -153,6 +178,10 @@ class PrometheusDashboardsIT {
                 "      credentials_file: " + token.toAbsolutePath(),
                 "    static_configs:",
                 "      - targets: [\"127.0.0.1:" + apiPort + "\"]",
+                "  - job_name: collector",
+                "    metrics_path: /metrics",
+                "    static_configs:",
+                "      - targets: [\"127.0.0.1:" + collectorPort + "\"]",
                 ""));
         Path data = work.resolve("data");
         deleteTree(data);
