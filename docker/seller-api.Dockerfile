@@ -13,5 +13,5 @@ COPY --chown=leadflow:leadflow seller-api/target/leadflow-seller-api-*.jar /opt/
 USER 10001:10001
 WORKDIR /opt/leadflow
 EXPOSE 8080
-# Configuration through LEADFLOW_API_* variables (see README, "Deploy"); the users file is mounted.
+# Configuration through LEADFLOW_API_* variables (see docs/operations.md, "Deploy"); the users file is mounted.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-Djava.io.tmpdir=/tmp", "-jar", "/opt/leadflow/seller-api.jar"]

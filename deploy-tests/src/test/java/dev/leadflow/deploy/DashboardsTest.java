@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Grafana dashboards (helm/leadflow/dashboards, the one copy that compose and the chart both
  * use): every panel has a title, a unit and PromQL that parses (promtool) and queries metrics that
  * exist — LeadFlow's own are checked against the code that registers them (JobMetrics, the seller
- * API's ApiMetrics), and every metric is in the README's "Operate" tables. That every query returns
+ * API's ApiMetrics), and every metric is in the "Operate" tables of docs/operations.md. That every query returns
  * a series from a running job and API is PrometheusDashboardsIT.
  */
 class DashboardsTest {
@@ -107,7 +107,7 @@ class DashboardsTest {
                 assertThat(ms).as("metrics in %s: %s", name, expr).isNotEmpty();
                 assertThat(expr).as("%s uses no Grafana variable, so Prometheus can run it as is", name).doesNotContain("$");
                 for (String m : ms) {
-                    assertThat(documented).as("%s (panel %s) is in README's Operate metric tables", m, name).contains(baseName(m));
+                    assertThat(documented).as("%s (panel %s) is in the metric tables of docs/operations.md (Operate)", m, name).contains(baseName(m));
                     Matcher job = JOB_METRIC.matcher(m);
                     if (job.matches()) {
                         assertThat(jobMetrics).as("%s is one of JobMetrics", job.group(1)).contains(job.group(1));
@@ -217,11 +217,11 @@ class DashboardsTest {
         return metric.replaceAll("_(bucket|count|sum)$", "");
     }
 
-    /** Every metric name in backticks in the README's "Operate" section. */
+    /** Every metric name in backticks in the "Operate" section of docs/operations.md. */
     static Set<String> documentedMetrics() {
-        String readme = Repo.read(Repo.ROOT.resolve("README.md"));
+        String readme = Repo.read(Repo.ROOT.resolve("docs/operations.md"));
         int start = readme.indexOf("\n## Operate");
-        assertThat(start).as("README.md has an \"## Operate\" section").isPositive();
+        assertThat(start).as("docs/operations.md has an \"## Operate\" section").isPositive();
         int end = readme.indexOf("\n## ", start + 1);
         String section = end < 0 ? readme.substring(start) : readme.substring(start, end);
         return new TreeSet<>(Repo.groups(Pattern.compile("`((?:flink|leadflow)_[A-Za-z0-9_]+)"), section));

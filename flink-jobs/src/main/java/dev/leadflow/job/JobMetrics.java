@@ -7,7 +7,7 @@ package dev.leadflow.job;
  * key is a scope part while its value becomes a label, e.g.
  * {@code flink_taskmanager_job_task_operator_deserializer_stream_leadflow_events_in{stream="clickstream"}}
  * and {@code flink_taskmanager_job_task_operator_action_leadflow_handoff_actions{action="enqueue"}}.
- * README "Operate" lists every one.
+ * docs/operations.md, "Operate", lists every one.
  */
 public final class JobMetrics {
     /** Counter per input stream (label {@code stream}): records read, valid or not. */

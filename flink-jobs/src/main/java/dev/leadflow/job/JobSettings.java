@@ -85,7 +85,7 @@ public final class JobSettings implements Serializable {
      * Failed (expired or declined) checkpoints in a row the job tolerates before it restarts. With
      * the 10 min timeout, 6 lets a schema-registry outage of about an hour pass without a restart,
      * which would not help (the restored source waits for the same record again). Alert on failed
-     * checkpoints instead (README, "Checkpoint and restart policy").
+     * checkpoints instead (docs/operations.md, "Checkpoint and restart policy").
      */
     public int tolerableCheckpointFailures = 6;
     /** Least time between the end of one checkpoint and the start of the next; null: half the interval. */

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@value Topics#SCORING_MODEL} as a client outside the job sees it: the one source of truth for the
- * scoring model (README, "The scoring model"). The job's {@code main} {@linkplain #reconcile reconciles}
+ * scoring model (docs/scoring-model.md). The job's {@code main} {@linkplain #reconcile reconciles}
  * its {@code --model} with it before it submits the job; {@code leadflow model publish/show} use the
  * same reads and writes.
  */

@@ -290,7 +290,7 @@ final class RedisQueueWriter implements SinkWriter<HandoffCommand> {
         LOG.warn("A lead is not in queue {} although the job holds its handoff open: Redis answered STALE_ABSENT"
                 + " to its {} with version {}, so Redis holds that version or a newer one from an action that took"
                 + " the lead out ({} more such since the last warning). Expected for a moment after a restore from a"
-                + " checkpoint; if it keeps happening see README \"Operate\", alert LeadFlowQueueLeadsMissing.",
+                + " checkpoint; if it keeps happening see docs/operations.md \"Leads missing from a queue\", alert LeadFlowQueueLeadsMissing.",
                 a.queue(), a.kind(), a.version(), staleSinceWarning);
         lastStaleWarning = now;
         staleSinceWarning = 0;

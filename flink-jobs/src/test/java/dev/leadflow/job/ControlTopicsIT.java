@@ -240,7 +240,7 @@ class ControlTopicsIT {
         ItSupport.awaitConsumed(KAFKA.broker(), new JobSettings().groupId, List.of(Topics.SCORING_MODEL), 1, TIMEOUT);
         job.cancel().get();
         job = start("control-topics-it-restarted");
-        // Events read before the model topic are scored with --model (README: "The scoring model"),
+        // Events read before the model topic are scored with --model (docs/scoring-model.md),
         // so wait for the switch rather than expect it of the first lead.
         Await.until(TIMEOUT, "a lead scored with " + V2 + " by the restarted job", () ->
                 V2.equals(modelVersionOf(qualify())) ? Optional.of(true) : Optional.empty());

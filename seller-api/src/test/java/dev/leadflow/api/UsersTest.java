@@ -16,7 +16,7 @@ class UsersTest {
 
     @Test
     void hashIsTheHexSha256OfTheToken() {
-        // the value of the README's example, and of `printf %s test | sha256sum`
+        // the value of the example in docs/seller-api.md, and of `printf %s test | sha256sum`
         assertThat(Users.hash("test")).isEqualTo("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
         assertThat(Users.newToken()).startsWith("lft_").hasSizeGreaterThan(40).isNotEqualTo(Users.newToken());
     }

@@ -22,7 +22,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>To change a format: keep the old write/read code as a serializer of its own (reading and
  * writing the old format, its snapshot naming the old number), raise {@code FORMAT}, make
  * {@link #reader} return the old serializer for the old number, and commit a new golden savepoint
- * (see the README, "Upgrading from a savepoint").
+ * (see docs/operations.md, "Upgrading from a savepoint").
  */
 public abstract class FormatSnapshot<T> implements TypeSerializerSnapshot<T> {
 

@@ -194,8 +194,8 @@ public final class Bench {
      * Half the cores. Each stage of the job already runs in a thread of its own (each source with its
      * decoder, stitching, scoring, the prioritizer with its sinks, the checkpoint writer), and the
      * broker, Redis and the generator share the machine: on 2 cores, parallelism 1 drained faster
-     * and queued less at 25,000 events/s than parallelism 2, in every run of the comparison the
-     * README quotes.
+     * and queued less at 25,000 events/s than parallelism 2, in every run of the comparison
+     * docs/performance.md summarises.
      */
     static int defaultParallelism(int cores) {
         return Math.max(1, cores / 2);

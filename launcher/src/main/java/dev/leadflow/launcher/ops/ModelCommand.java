@@ -15,7 +15,7 @@ import java.util.Properties;
 
 /**
  * {@code leadflow model publish FILE} and {@code leadflow model show}: the scoring model on
- * {@value Topics#SCORING_MODEL}, the one source of truth the job follows (README "The scoring model"). Publish
+ * {@value Topics#SCORING_MODEL}, the one source of truth the job follows (docs/scoring-model.md). Publish
  * validates the document the way the job does and writes nothing if it is invalid; show reads the topic to its end
  * and prints the newest valid version, the one a job started now scores with.
  */
