@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,14 +23,31 @@ final class DemoSite implements AutoCloseable {
     private static final String BASE = "/dev/leadflow/launcher/demo/site/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** URL path → file under {@link #BASE}. */
-    private static final Map<String, String> PAGES = Map.of(
-            "/", "index.html",
-            "/product", "product.html",
-            "/pricing", "pricing.html",
-            "/docs", "docs.html",
-            "/careers", "careers.html",
-            "/demo", "demo.html");
+    /**
+     * The pages: each file under {@code pages/} holds a page's main content; {@code layout.html} gives every
+     * page the same head, navigation (the current page marked), footer and scripts.
+     */
+    private static final List<Page> PAGES = List.of(
+            new Page("/", "index.html", "Data pipelines that explain themselves", "Home"),
+            new Page("/product", "product.html", "Product", "Product"),
+            new Page("/pricing", "pricing.html", "Pricing", "Pricing"),
+            new Page("/docs", "docs.html", "Documentation", "Docs"),
+            new Page("/careers", "careers.html", "Careers", "Careers"),
+            new Page("/demo", "demo.html", "Request a demo", "Demo Request"));
+
+    /**
+     * @param title the page's title (before " · Skylark")
+     * @param name  the page name the tracker sends with its page call ({@code data-page})
+     */
+    private record Page(String path, String file, String title, String name) {
+        byte[] render(String layout) {
+            String main = new String(read("pages/" + file), StandardCharsets.UTF_8);
+            String html = layout.replace("{{title}}", title).replace("{{page}}", name)
+                    .replace("<a href=\"" + path + "\">", "<a href=\"" + path + "\" aria-current=\"page\">")
+                    .replace("{{main}}", main);
+            return html.getBytes(StandardCharsets.UTF_8);
+        }
+    }
 
     private final Javalin app;
 
@@ -51,7 +69,8 @@ final class DemoSite implements AutoCloseable {
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.port = port;
             RoutesConfig routes = cfg.routes;
-            PAGES.forEach((path, file) -> serve(routes, path, read(file), "text/html; charset=utf-8", csp));
+            String layout = new String(read("layout.html"), StandardCharsets.UTF_8);
+            PAGES.forEach(p -> serve(routes, p.path(), p.render(layout), "text/html; charset=utf-8", csp));
             serve(routes, "/style.css", read("style.css"), "text/css; charset=utf-8", csp);
             serve(routes, "/leadflow.js", read("leadflow.js"), "text/javascript; charset=utf-8", csp);
             serve(routes, "/site.js", read("site.js"), "text/javascript; charset=utf-8", csp);
