@@ -1,31 +1,22 @@
 package dev.leadflow.job;
 
 import dev.leadflow.avro.ErasureConfirmation;
-import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
-import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes {@link ErasureConfirmation}s to {@link Topics#PRIVACY_CONFIRMATIONS} for the queue sink: Confluent
- * wire format, key = lead id, {@code event_id} = the request's id + {@value #EVENT_ID_SUFFIX}. The producer
- * (acks=all, idempotent) and the registry client are created on the first erasure, so a job that never erases
- * opens no extra connection. Used from the sink writer's mailbox thread only.
+ * wire format, key = lead id, {@code event_id} = the request's id + {@value #EVENT_ID_SUFFIX}, each acknowledged
+ * before the next ({@link AcknowledgedPublisher}: nothing is opened before the first erasure).
  *
  * <p>At-least-once: a job restored from a checkpoint taken before a confirmation was acknowledged replays the
  * ERASE and publishes again, with the same {@code event_id}; consumers de-duplicate on it. A replayed erase finds
@@ -55,11 +46,12 @@ final class ErasureConfirmations implements AutoCloseable {
     }
 
     private final Target target;
-    private KafkaProducer<byte[], byte[]> producer;
-    private AvroWireSerializer<ErasureConfirmation> serializer;
+    private final AcknowledgedPublisher<ErasureConfirmation> publisher;
 
     ErasureConfirmations(Target target) {
         this.target = target;
+        this.publisher = new AcknowledgedPublisher<>(target, Topics.PRIVACY_CONFIRMATIONS,
+                ErasureConfirmation.getClassSchema(), "leadflow-erasure-confirmations", "the erasure confirmation");
     }
 
     Target target() {
@@ -84,32 +76,7 @@ final class ErasureConfirmations implements AutoCloseable {
      * @throws Exception whatever stopped it (registry, broker, timeout); the caller retries
      */
     void publish(ErasureConfirmation confirmation, Duration timeout) throws Exception {
-        if (serializer == null) {
-            serializer = new AvroWireSerializer<>(SchemaRegistryClient.create(target.registry()),
-                    Topics.valueSubject(Topics.PRIVACY_CONFIRMATIONS), ErasureConfirmation.getClassSchema());
-        }
-        if (producer == null) {
-            producer = new KafkaProducer<>(producerProperties(target, timeout));
-        }
-        byte[] value = serializer.serialize(confirmation);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.PRIVACY_CONFIRMATIONS, null,
-                confirmation.getOccurredAt().toEpochMilli(),
-                confirmation.getLeadId().getBytes(StandardCharsets.UTF_8), value);
-        try {
-            producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            discardProducer();
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (TimeoutException e) {
-            discardProducer();
-            throw new TimeoutException("no acknowledgement of the erasure confirmation within " + timeout);
-        }
-    }
-
-    /** After a failure the next attempt starts with a fresh producer (an idempotent one may be fenced for good). */
-    private void discardProducer() {
-        producer.close(Duration.ZERO);
-        producer = null;
+        publisher.publish(confirmation.getLeadId(), confirmation.getOccurredAt().toEpochMilli(), confirmation, timeout);
     }
 
     /**
@@ -130,15 +97,11 @@ final class ErasureConfirmations implements AutoCloseable {
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "leadflow-erasure-confirmations");
         return p;
     }
 
     @Override
     public void close() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-            producer = null;
-        }
+        publisher.close();
     }
 }
