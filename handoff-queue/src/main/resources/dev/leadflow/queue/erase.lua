@@ -24,8 +24,28 @@ count(redis.call('HDEL', PAYLOAD, id))
 count(redis.call('HDEL', META, id .. ':handoff', id .. ':version', id .. ':priority', id .. ':enqueuedAt',
   id .. ':outcome'))
 count(redis.call('ZREM', CLAIMS, id))
+if redis.call('HEXISTS', LEASES, id .. ':claimant') == 1 then
+  release_hold(redis.call('HGET', LEASES, id .. ':claimant'))
+end
 count(redis.call('HDEL', LEASES, id .. ':claimant', id .. ':token', id .. ':claimedAt', id .. ':expiredToken'))
 count(redis.call('ZREM', CLOSED, id))
+-- response-target state, and the notifications about the lead (they name it in their JSON)
+for _, f in ipairs(SLA_FIELDS) do
+  count(redis.call('HDEL', SLA, id .. ':' .. f))
+end
+count(redis.call('ZREM', DUE, id))
+count(redis.call('ZREM', FRESH, id))
+count(redis.call('ZREM', MOVES, id))
+local quoted = cjson.encode(id)
+local outbox = redis.call('HGETALL', OUTBOX)
+for i = 1, #outbox, 2 do
+  local field = outbox[i]
+  if string.sub(field, 1, 2) == 'n:' and string.find(outbox[i + 1], '"leadId":' .. quoted, 1, true) then
+    local nid = string.sub(field, 3)
+    count(redis.call('HDEL', OUTBOX, field, 'a:' .. nid))
+    count(redis.call('ZREM', NOTES, nid))
+  end
+end
 
 -- true when any field value of a stream entry is the lead id
 local function names(fields)

@@ -16,6 +16,7 @@ if deadline and redis.call('HGET', LEASES, id .. ':token') == token then
   if op == 'release' then
     drop_lease(id)
     add_ready(id, m.enqueued_at, m.priority)
+    resume_sla(id)
   else
     close(id, m, now)
     redis.call('HSET', META, id .. ':outcome', op)
