@@ -3,7 +3,7 @@
 -- Returns APPLIED, STALE (version not newer than the stored one), STALE_ABSENT (likewise, but the
 -- action is an ENQUEUE or UPDATE and the lead is not in the queue, and no seller closed this handoff:
 -- the job holds a handoff open that the queue does not show) or CLOSED (the seller already accepted or
--- rejected this handoff, so the job's late update must not bring it back), or MOVED:<queue> when an
+-- rejected this handoff, so the job's late update must not bring it back), or MOVED:<raise>:<queue> when an
 -- escalation moved the lead to that overflow queue: the caller sends the same action there (the
 -- version is recorded here too, and a WITHDRAW ends the forwarding).
 local id, handoff, kind, version = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -26,12 +26,13 @@ end
 redis.call('HSET', META, id .. ':version', version, id .. ':handoff', handoff)
 
 if moved_to then
+  local boost = redis.call('HGET', SLA, id .. ':boost') or '0'
   if kind == 'WITHDRAW' then
     -- the lead ends here too: forget the forwarding, keep the version for the retention
     forget_sla(id)
     redis.call('ZADD', CLOSED, now, id)
   end
-  return 'MOVED:' .. moved_to
+  return 'MOVED:' .. boost .. ':' .. moved_to
 end
 
 if kind == 'WITHDRAW' then
