@@ -17,6 +17,7 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.Tuple;
 import redis.clients.jedis.util.SafeEncoder;
@@ -271,6 +272,24 @@ public final class HandoffQueue implements AutoCloseable {
     public long held(String queue, String claimant) {
         String n = redis.hget(QueueKeys.of(queue).holders(), claimant);
         return n == null ? 0 : Long.parseLong(n);
+    }
+
+    /**
+     * Turns on response targets for the queue: from now on every lead that enters or changes is listed by
+     * {@link #fresh} (queues without targets keep no such list). Leads ready now are listed too.
+     */
+    public void enableTargets(String queue) {
+        QueueKeys keys = QueueKeys.of(queue);
+        if (redis.hsetnx(keys.sla(), "_targets", "1") == 1) {
+            for (Tuple t : redis.zrangeWithScores(keys.waiting(), 0, -1)) {
+                redis.zadd(keys.fresh(), t.getScore(), t.getElement(), ZAddParams.zAddParams().nx());
+            }
+        }
+    }
+
+    /** Forgets a {@link #fresh} entry without scheduling (the lead left, or has no kind with a target). */
+    public void dropFresh(String queue, String leadId) {
+        redis.zrem(QueueKeys.of(queue).fresh(), leadId);
     }
 
     /** Leads that entered the queue or changed and whose response target is to be (re)computed, oldest first. */

@@ -72,7 +72,10 @@ end
 redis.call('HSET', META, id .. ':priority', priority, id .. ':enqueuedAt', enqueued_at)
 redis.call('HSET', PAYLOAD, id, payload)
 redis.call('ZREM', CLOSED, id)
--- the seller API schedules its response target (kind and deadlines are its configuration)
-redis.call('ZADD', FRESH, 'NX', clock_from, id)
+-- the seller API schedules its response target (kind and deadlines are its configuration), if it
+-- keeps targets for this queue
+if redis.call('HEXISTS', SLA, '_targets') == 1 then
+  redis.call('ZADD', FRESH, 'NX', clock_from, id)
+end
 emit(string.lower(kind), id, version, priority)
 return 'APPLIED'

@@ -30,6 +30,11 @@ class EscalationTest {
     }
 
     /** Enqueued long ago (so any deadline from its enqueue time is past) and scheduled with those deadlines. */
+    @org.junit.jupiter.api.BeforeEach
+    void targetsOn() {
+        queue().enableTargets(Q);
+    }
+
     private void enqueueOverdue(String lead, double priority, long... deadlines) {
         queue().apply(enqueue(Q, lead, "h-" + lead, 1, priority, 1_000));
         Escalations.Fresh fresh = queue().fresh(Q, 10).stream().filter(f -> f.leadId().equals(lead)).findFirst().orElseThrow();
@@ -40,6 +45,14 @@ class EscalationTest {
         }
         assertThat(queue().schedule(Q, lead, "h-" + lead, "hand-raiser", list, fresh.since(), null, null))
                 .isEqualTo(Escalations.Scheduled.SCHEDULED);
+    }
+
+    @Test
+    void onlyQueuesWithTargetsListFreshLeadsAndTurningThemOnListsTheReadyOnes() {
+        queue().apply(enqueue("other", "lead-1", "h1", 1, 10, 5_000));
+        assertThat(queue().fresh("other", 10)).isEmpty();
+        queue().enableTargets("other");
+        assertThat(queue().fresh("other", 10)).containsExactly(new Escalations.Fresh("lead-1", 5_000));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadflow.avro.SalesActivityType;
 import dev.leadflow.queue.Claim;
 import dev.leadflow.queue.HandoffQueue;
+import dev.leadflow.queue.HoldLimitReached;
 import dev.leadflow.queue.LeaseCheck;
 import dev.leadflow.queue.LeaseToken;
 import dev.leadflow.queue.Outcome;
@@ -43,10 +44,14 @@ final class HandoffService {
     private final ApiMetrics metrics;
     private final Duration lease;
     private final Duration settleMargin;
+    private final QueuePolicies policies;
+    private final ResponseTargets targets;
 
     HandoffService(HandoffQueue queue, KnownQueues known, FeedbackPublisher publisher, ApiMetrics metrics,
-                   Duration lease) {
+                   Duration lease, QueuePolicies policies, ResponseTargets targets) {
         this.queue = queue;
+        this.policies = policies;
+        this.targets = targets;
         this.known = known;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -83,8 +88,8 @@ final class HandoffService {
     /** Ready leads, best first, without contact fields. */
     List<ObjectNode> ready(User user, String queueName, int limit) {
         String q = visibleQueue(user, queueName);
-        return queue.peek(q, limit).stream().map(lead -> LeadViews.withoutContact(q, lead.leadId(), lead.handoffId(),
-                lead.priority(), lead.enqueuedAt(), lead.payload())).toList();
+        return queue.peek(q, limit).stream().map(lead -> LeadViews.withTarget(LeadViews.withoutContact(q, lead.leadId(),
+                lead.handoffId(), lead.priority(), lead.enqueuedAt(), lead.payload()), lead)).toList();
     }
 
     /** One lead in the queue; contact fields only for the seller holding its claim. */
@@ -98,14 +103,20 @@ final class HandoffService {
                 : LeadViews.withoutContact(q, lead.leadId(), lead.handoffId(), lead.priority(), lead.enqueuedAt(),
                 lead.payload());
         view.put("status", yours ? "yours" : lead.claimed() ? "claimed" : "ready");
-        return view;
+        return LeadViews.withTarget(view, lead);
     }
 
     /** The best ready lead under a new lease, or empty when the queue has none ready. */
     Optional<ObjectNode> claim(User user, String queueName) {
         String q = workableQueue(user, queueName);
-        Optional<Claim> claim = queue.claim(q, user.id(), lease);
+        Optional<Claim> claim;
+        try {
+            claim = queue.claim(q, user.id(), lease, policies.of(q).maxHeld());
+        } catch (HoldLimitReached e) {
+            throw ApiException.conflict("too_many_claims", e.getMessage());
+        }
         claim.ifPresent(c -> metrics.claimed(q, c.leaseExpiresAt() - lease.toMillis() - c.enqueuedAt()));
+        claim.ifPresent(c -> targets.claimed(q, c, c.claimedAt(lease.toMillis())));
         return claim.map(c -> {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.set("lead", LeadViews.withContact(q, c.leadId(), c.handoffId(), c.priority(), c.enqueuedAt(), c.payload()));
