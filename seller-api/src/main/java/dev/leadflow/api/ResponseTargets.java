@@ -74,6 +74,9 @@ final class ResponseTargets implements AutoCloseable {
 
     void tick() {
         for (String q : queuesWithTargets()) {
+            if (timer.isShutdown()) {
+                return;
+            }
             try {
                 if (enabled.add(q)) {
                     queue.enableTargets(q);
@@ -223,8 +226,17 @@ final class ResponseTargets implements AutoCloseable {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
+    /** Lets a running tick finish: its steps are atomic each, but it should not meet a closed pool. */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            timer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

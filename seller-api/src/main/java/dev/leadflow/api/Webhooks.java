@@ -39,7 +39,8 @@ final class Webhooks implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
     /** A taken note is hidden from other instances this long: longer than one attempt can take. */
     private static final Duration HIDE = Duration.ofMinutes(1);
-    private static final int BATCH = 50;
+    /** Notes taken at once; a stopping instance still sends the batch it took (see {@link #close}). */
+    private static final int BATCH = 10;
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,7 +70,7 @@ final class Webhooks implements AutoCloseable {
     private void tick() {
         for (String q : targets.queuesWithTargets()) {
             QueuePolicies.Webhook hook = policies.of(q).webhook();
-            if (hook == null) {
+            if (hook == null || timer.isShutdown()) {
                 continue;
             }
             try {
@@ -147,8 +148,20 @@ final class Webhooks implements AutoCloseable {
         return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 
+    /**
+     * Lets the batch being sent finish (a taken note is otherwise hidden from other instances for a minute),
+     * then stops.
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(BATCH * TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            timer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -7,7 +7,7 @@ const CLAIM_KEY = 'leadflow.claim';
 const QUEUE_KEY = 'leadflow.queue';
 // changes that leave a lead ready carry it; these take it off the ready list
 const REMOVING = ['claim', 'accept', 'reject', 'withdraw'];
-const UPSERTING = ['enqueue', 'update', 'release', 'expire'];
+const UPSERTING = ['enqueue', 'update', 'release', 'expire', 'target', 'escalate'];
 
 const state = {
   token: null,
@@ -206,9 +206,43 @@ function leadItem(lead) {
     fact('Grade', lead.grade || '–'),
     fact('Waiting', waited(lead.enqueuedAt)),
     fact('Model', lead.modelVersion || '–'));
+  if (lead.targetAt) {
+    const target = fact('Target', '');
+    target.className = 'target';
+    target.dataset.targetAt = lead.targetAt;
+    target.dataset.kind = lead.targetKind || '';
+    meta.append(target);
+    showTimeLeft(item, target);
+  }
   item.append(title, meta, reasonList(lead.reasons, 3));
   return item;
 }
+
+// The time left to each lead's response target, counted down every second; past it the lead is marked
+// breached (the server escalates it by the queue's rule).
+function showTimeLeft(item, target) {
+  const left = Date.parse(target.dataset.targetAt) - Date.now();
+  const breached = left <= 0;
+  const kind = target.dataset.kind ? ' (' + target.dataset.kind + ')' : '';
+  target.querySelector('strong').textContent =
+    (breached ? 'breached ' + duration(-left) + ' ago' : duration(left) + ' left') + kind;
+  item.classList.toggle('breached', breached);
+}
+
+function duration(ms) {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return seconds + ' s';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return minutes + ' min ' + (seconds % 60) + ' s';
+  return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+}
+
+setInterval(() => {
+  document.querySelectorAll('#leads li.lead').forEach((item) => {
+    const target = item.querySelector('.target');
+    if (target) showTimeLeft(item, target);
+  });
+}, 1000);
 
 function fact(label, value) {
   const span = document.createElement('span');
