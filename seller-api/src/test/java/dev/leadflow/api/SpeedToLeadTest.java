@@ -138,9 +138,16 @@ class SpeedToLeadTest {
                 enqueue(lead, 10 + i, now, "track:demo_requested");
             }
             enqueue("calm-1", 50, now, "page:pricing");
+            List<String> fresh = List.copyOf(priorities.keySet());
+            // leads waiting for an hour already: both steps are due at once, and the two instances race for them
+            for (int i = 0; i < 6; i++) {
+                String lead = "late-" + i;
+                priorities.put(lead, 30.0 + i);
+                enqueue(lead, 30 + i, now - 3_600_000, "track:demo_requested");
+            }
 
             // step 1 (the breach): every hand-raiser's priority is raised once
-            await(() -> priorities.keySet().stream().allMatch(l -> queue.get(Q, l).map(x -> x.escalations() == 1)
+            await(() -> fresh.stream().allMatch(l -> queue.get(Q, l).map(x -> x.escalations() == 1)
                     .orElse(false)), "every hand-raiser breached");
             // restart one instance between the steps
             second.close();
