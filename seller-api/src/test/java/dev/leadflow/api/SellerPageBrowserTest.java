@@ -52,6 +52,7 @@ class SellerPageBrowserTest {
     private static final Path CHROMEDRIVER = Path.of(System.getProperty("leadflow.chromedriver", "/usr/bin/chromedriver"));
     private static final String REGISTRY = "mock://seller-page-test";
     private static final String Q = "team-a";
+    private static final String SLA_Q = "team-a-sla";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @TempDir
@@ -68,8 +69,11 @@ class SellerPageBrowserTest {
         assertThat(Files.isExecutable(CHROMEDRIVER)).as("chromedriver at " + CHROMEDRIVER
                 + ": install Debian's chromium-driver (apt-get install -y chromium chromium-driver)").isTrue();
         KAFKA.broker().createTopics(1, Topics.SALES);
+        // a queue with a response target of a few seconds, to watch a lead pass it
+        Path queues = Files.writeString(dir.resolve("queues.yaml"), SLA_Q + ":\n  targets:\n    - {kind: any, target: 6s}\n");
         api = SellerApi.start(SellerApiConfig.defaults(TestUsers.write(dir)).withPort(0).withRedisUri(REDIS.uri())
-                .withKafka(KAFKA.broker().bootstrapServers(), Map.of()).withRegistry(REGISTRY, null, null));
+                .withKafka(KAFKA.broker().bootstrapServers(), Map.of()).withRegistry(REGISTRY, null, null)
+                .withQueues(queues).withEscalationInterval(Duration.ofMillis(200)));
         queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
         // the driver binary is given, so Selenium Manager never looks for (or downloads) one
         driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -177,6 +181,38 @@ class SellerPageBrowserTest {
         // leave the queue as the other tests expect it
         queue.erase("lead-erase-2");
         wait.until(ExpectedConditions.numberOfElementsToBe(lead("lead-erase-2"), 0));
+        browser.findElement(By.id("sign-out")).click();
+    }
+
+    @Test
+    void eachLeadShowsTheTimeLeftToItsTargetAndIsMarkedOnceBreached() {
+        // the list is drawn again on every change of the lead (its breach is one): find elements afresh
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        long enqueuedAt = System.currentTimeMillis();
+        TestLeads.enqueue(queue, SLA_Q, "sla-1", 40, enqueuedAt);
+        browser.get("http://localhost:" + api.port() + "/");
+        js("sessionStorage.clear();");
+        browser.get("http://localhost:" + api.port() + "/");
+        browser.findElement(By.id("token")).sendKeys(TestUsers.A1, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
+        new Select(browser.findElement(By.id("queue-select"))).selectByValue(SLA_Q);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
+
+        // the target comes with the list, or with a change event once the service has scheduled it: time
+        // left, counting down
+        By target = By.cssSelector("#leads > li[data-lead-id='sla-1'] .target strong");
+        wait.until(ExpectedConditions.textMatches(target, java.util.regex.Pattern.compile("^[0-6] s left \\(any\\)$")));
+
+        // past the target: marked breached, without a reload
+        js("window.leadflowTestMarker = 'not reloaded';");
+        wait.until(ExpectedConditions.attributeContains(lead("sla-1"), "class", "breached"));
+        wait.until(ExpectedConditions.textMatches(target, java.util.regex.Pattern.compile("^breached \\d+ s ago \\(any\\)$")));
+        assertThat(System.currentTimeMillis()).as("not before the target").isGreaterThanOrEqualTo(enqueuedAt + 6_000);
+        assertThat(js("return window.leadflowTestMarker;")).isEqualTo("not reloaded");
+
+        queue.apply(dev.leadflow.queue.QueueAction.withdraw(SLA_Q, "sla-1", "sla-1-1", 2));
+        wait.until(ExpectedConditions.numberOfElementsToBe(lead("sla-1"), 0));
         browser.findElement(By.id("sign-out")).click();
     }
 
