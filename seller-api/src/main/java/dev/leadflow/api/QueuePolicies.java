@@ -145,7 +145,7 @@ record QueuePolicies(Map<String, Policy> byQueue, Policy fallback, Duration inte
             byQueue.put(e.getKey(), policy(e.getValue(), "queues." + e.getKey() + ".", fallback, base, errors));
         }
         byQueue.forEach((name, p) -> p.steps().forEach(s -> {
-            if (name.equals(s.overflowTo())) {
+            if (p.hasTargets() && name.equals(s.overflowTo())) {
                 errors.add("queues." + name + ".escalation: a queue cannot overflow into itself");
             }
         }));

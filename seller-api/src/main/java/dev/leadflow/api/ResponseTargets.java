@@ -67,7 +67,11 @@ final class ResponseTargets implements AutoCloseable {
             }
         });
         if (policies.fallback().hasTargets()) {
-            known.snapshot().stream().filter(q -> !policies.byQueue().containsKey(q)).forEach(names::add);
+            // a queue the defaults overflow into does not take the defaults' targets: it would overflow into itself
+            Set<String> overflows = new HashSet<>();
+            policies.fallback().steps().forEach(s -> overflows.add(s.overflowTo()));
+            known.snapshot().stream().filter(q -> !policies.byQueue().containsKey(q) && !overflows.contains(q))
+                    .forEach(names::add);
         }
         return names;
     }

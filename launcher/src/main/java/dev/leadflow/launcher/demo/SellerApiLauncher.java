@@ -58,6 +58,7 @@ final class SellerApiLauncher {
                   overflowTo: overflow
             overflow:
               targets: []
+              escalation: []
             """;
 
     private SellerApiLauncher() {}
