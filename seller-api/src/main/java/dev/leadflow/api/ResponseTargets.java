@@ -15,9 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +38,7 @@ final class ResponseTargets implements AutoCloseable {
     private final QueuePolicies policies;
     private final ApiMetrics metrics;
     private final Set<String> enabled = new HashSet<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "response-targets");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Ticker timer = new Ticker("response-targets", Duration.ofSeconds(10));
 
     ResponseTargets(HandoffQueue queue, KnownQueues known, QueuePolicies policies, ApiMetrics metrics) {
         this.queue = queue;
@@ -55,7 +48,7 @@ final class ResponseTargets implements AutoCloseable {
     }
 
     void start() {
-        timer.scheduleWithFixedDelay(this::tick, 0, policies.interval().toMillis(), TimeUnit.MILLISECONDS);
+        timer.start(this::tick, policies.interval());
     }
 
     /** The queues this instance keeps targets for: named ones with targets, and known ones if the default has. */
@@ -78,7 +71,7 @@ final class ResponseTargets implements AutoCloseable {
 
     void tick() {
         for (String q : queuesWithTargets()) {
-            if (timer.isShutdown()) {
+            if (timer.stopping()) {
                 return;
             }
             try {
@@ -124,15 +117,16 @@ final class ResponseTargets implements AutoCloseable {
         List<QueuePolicies.Step> steps = policy.breachAndSteps();
         for (Escalations.Due due : queue.due(q, BATCH)) {
             int number = due.stepsDone() + 1;
-            if (number > steps.size()) {
-                continue;
-            }
-            QueuePolicies.Step step = steps.get(number - 1);
+            // a step the settings no longer have (they changed since the lead was scheduled) is passed over
+            QueuePolicies.Step step = number <= steps.size() ? steps.get(number - 1)
+                    : new QueuePolicies.Step(java.time.Duration.ZERO, 0, null, false);
             String noteId = null;
             String note = null;
             if (step.notifies() && policy.webhook() != null) {
                 Optional<QueuedLead> lead = queue.get(q, due.leadId());
                 if (lead.isEmpty()) {
+                    // it left this moment: the step script will find it gone and drop its deadline
+                    queue.escalate(q, due.leadId(), due.handoffId(), number, 0, null, null, null);
                     continue;
                 }
                 noteId = UUID.randomUUID().toString();
@@ -233,14 +227,6 @@ final class ResponseTargets implements AutoCloseable {
     /** Lets a running tick finish: its steps are atomic each, but it should not meet a closed pool. */
     @Override
     public void close() {
-        timer.shutdown();
-        try {
-            if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
-                timer.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            timer.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        timer.close();
     }
 }

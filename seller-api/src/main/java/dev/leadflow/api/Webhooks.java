@@ -13,9 +13,6 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -50,11 +47,7 @@ final class Webhooks implements AutoCloseable {
     private final ApiMetrics metrics;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "webhooks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Ticker timer = new Ticker("webhooks", TIMEOUT.multipliedBy(BATCH).plusSeconds(1));
 
     Webhooks(HandoffQueue queue, ResponseTargets targets, QueuePolicies policies, ApiMetrics metrics) {
         this.queue = queue;
@@ -64,13 +57,13 @@ final class Webhooks implements AutoCloseable {
     }
 
     void start() {
-        timer.scheduleWithFixedDelay(this::tick, 0, policies.interval().toMillis(), TimeUnit.MILLISECONDS);
+        timer.start(this::tick, policies.interval());
     }
 
     private void tick() {
         for (String q : targets.queuesWithTargets()) {
             QueuePolicies.Webhook hook = policies.of(q).webhook();
-            if (hook == null || timer.isShutdown()) {
+            if (hook == null || timer.stopping()) {
                 continue;
             }
             try {
@@ -154,14 +147,6 @@ final class Webhooks implements AutoCloseable {
      */
     @Override
     public void close() {
-        timer.shutdown();
-        try {
-            if (!timer.awaitTermination(BATCH * TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS)) {
-                timer.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            timer.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        timer.close();
     }
 }

@@ -103,7 +103,7 @@ class QueuePoliciesTest {
                 "queues.default.escalation[1].after", "queues.default.escalation[1].overflowTo",
                 "queues.default.webhook.url", "queues.default.webhook.secret", "queues.default.webhook.format",
                 "queues.default.colour: unknown key");
-        assertThatThrownBy(() -> parse("default: {escalation: [{overflowTo: default}]}"))
+        assertThatThrownBy(() -> parse("default: {targets: [{kind: any, target: 1m}], escalation: [{overflowTo: default}]}"))
                 .hasMessageContaining("cannot overflow into itself");
     }
 
