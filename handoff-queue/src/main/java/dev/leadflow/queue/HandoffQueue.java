@@ -167,7 +167,7 @@ public final class HandoffQueue implements AutoCloseable {
         }
         List<ApplyResult> results = new ArrayList<>(actions.size());
         for (int i = 0; i < actions.size(); i++) {
-            results.add(forwarded(actions.get(i), applyReply(responses.get(i), actions.get(i)), 0));
+            results.add(forwarded(actions.get(i), applyReply(responses.get(i), actions.get(i)), true, 0));
         }
         return new Applied(results, info == null ? null : replicationId(SafeEncoder.encode((byte[]) info.get())));
     }
@@ -377,10 +377,14 @@ public final class HandoffQueue implements AutoCloseable {
         return done;
     }
 
-    /** Enqueues a moved lead in its overflow queue (idempotent: the version guards it), then confirms. */
+    /**
+     * Enqueues a moved lead in its overflow queue (idempotent: the version guards it), then confirms. The
+     * overflow queue is not added to {@link #queues()} here (the seller API may not write that list).
+     */
     private void move(String from, String leadId, String to, String payload, long version, String handoffId,
                       double priority, long enqueuedAt) {
-        apply(QueueAction.enqueue(to, leadId, handoffId, version, priority, payload, enqueuedAt));
+        QueueAction enqueue = QueueAction.enqueue(to, leadId, handoffId, version, priority, payload, enqueuedAt);
+        forwarded(enqueue, (String) APPLY.eval(redis, QueueKeys.of(to).all(), applyArgs(enqueue)), false, 0);
         run(MOVE_DONE, from, leadId);
     }
 
@@ -489,9 +493,18 @@ public final class HandoffQueue implements AutoCloseable {
     public List<String> erase(String leadId) {
         QueueAction.requireNonEmpty(leadId, "leadId");
         List<String> purged = new ArrayList<>();
-        for (String queue : new TreeSet<>(queues())) {
-            if ((Long) run(ERASE, queue, leadId) == 1L) {
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(new TreeSet<>(queues()));
+        Set<String> seen = new java.util.HashSet<>(todo);
+        while (!todo.isEmpty()) {
+            String queue = todo.poll();
+            List<?> reply = (List<?>) run(ERASE, queue, leadId);
+            if ((Long) reply.get(0) == 1L) {
                 purged.add(queue);
+            }
+            // an escalation moved the lead to an overflow queue, which need not be in queues()
+            String movedTo = text(reply, 1);
+            if (!movedTo.isEmpty() && seen.add(movedTo)) {
+                todo.add(movedTo);
             }
         }
         return purged;
@@ -540,8 +553,10 @@ public final class HandoffQueue implements AutoCloseable {
     /**
      * {@code MOVED:<boost>:<queue>}: an escalation moved the lead to an overflow queue, so the action goes
      * there too, with the escalations' priority raise added (the job's update must not undo it).
+     * {@code register}: add the queue to {@link QueueKeys#QUEUES} (the job's writes do; the seller API's
+     * user may not write that list, and erasure follows a moved lead without it).
      */
-    private ApplyResult forwarded(QueueAction action, String reply, int hops) {
+    private ApplyResult forwarded(QueueAction action, String reply, boolean register, int hops) {
         if (!reply.startsWith("MOVED:")) {
             return ApplyResult.valueOf(reply);
         }
@@ -555,8 +570,11 @@ public final class HandoffQueue implements AutoCloseable {
         QueueAction there = new QueueAction(target, action.leadId(), action.handoffId(), action.kind(), action.version(),
                 action.kind() == QueueAction.Kind.WITHDRAW ? 0 : action.priority() + boost, action.payload(),
                 action.enqueuedAt());
-        redis.sadd(QueueKeys.QUEUES, target);
-        return forwarded(there, (String) APPLY.eval(redis, QueueKeys.of(target).all(), applyArgs(there)), hops + 1);
+        if (register) {
+            redis.sadd(QueueKeys.QUEUES, target);
+        }
+        return forwarded(there, (String) APPLY.eval(redis, QueueKeys.of(target).all(), applyArgs(there)), register,
+                hops + 1);
     }
 
     private static List<QueueChange> toChanges(List<StreamEntry> entries) {

@@ -5,8 +5,8 @@
 -- from the entries that remain, with their ids, rather than XDEL'd: XDEL only flags an entry, and its
 -- bytes would stay in the stream's node (and in RDB snapshots) until the whole node is freed.
 -- Then one 'erase' change without a lead id tells live views to reload.
--- Returns 1 when something of the lead was removed, 0 when nothing was there (nothing is written then,
--- so erasing twice is a no-op).
+-- Returns {1 when something of the lead was removed, 0 when nothing was there (nothing is written then,
+-- so erasing twice is a no-op); the overflow queue the lead was moved to, or ''}.
 local id = ARGV[3]
 local removed = 0
 
@@ -14,6 +14,7 @@ local function count(n)
   removed = removed + n
 end
 
+local moved_to = redis.call('HGET', SLA, id .. ':movedTo') or ''
 local m = lead(id)
 local enqueued_at = m.enqueued_at or redis.call('ZSCORE', WAITING, id)
 if enqueued_at then
@@ -85,7 +86,7 @@ if #kept < #entries then
 end
 
 if removed == 0 then
-  return 0
+  return { 0, moved_to }
 end
 redis.call('XADD', EVENTS, 'MAXLEN', '~', STREAM_CAP, erase_id, 'type', 'erase')
-return 1
+return { 1, moved_to }

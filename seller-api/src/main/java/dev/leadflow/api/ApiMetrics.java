@@ -38,10 +38,11 @@ final class ApiMetrics {
     private final Counter webhookDeliveries;
 
     ApiMetrics(HandoffQueue queue) {
-        this(queue, QueuePolicies.defaults());
+        this(queue, QueuePolicies.defaults(), new KnownQueues(queue));
     }
 
-    ApiMetrics(HandoffQueue queue, QueuePolicies policies) {
+    /** {@code known}: the queues whose depth and oldest wait are shown (the overflow queues too). */
+    ApiMetrics(HandoffQueue queue, QueuePolicies policies, KnownQueues known) {
         claims = Counter.builder().name("leadflow_api_claims_total")
                 .help("Leads claimed, by queue").labelNames("queue").withoutExemplars().register(registry);
         outcomes = Counter.builder().name("leadflow_api_outcomes_total")
@@ -90,12 +91,12 @@ final class ApiMetrics {
                 .register(registry);
         GaugeWithCallback.builder().name("leadflow_api_queue_depth").help("Ready leads per queue")
                 .labelNames("queue")
-                .callback(cb -> eachQueue(queue, q -> cb.call(queue.depth(q), q)))
+                .callback(cb -> eachQueue(known, q -> cb.call(queue.depth(q), q)))
                 .register(registry);
         GaugeWithCallback.builder().name("leadflow_api_queue_oldest_wait_seconds")
                 .help("How long the longest-waiting ready lead of each queue has waited")
                 .labelNames("queue")
-                .callback(cb -> eachQueue(queue, q -> queue.oldestEnqueuedAt(q).ifPresent(
+                .callback(cb -> eachQueue(known, q -> queue.oldestEnqueuedAt(q).ifPresent(
                         at -> cb.call(Math.max(0, System.currentTimeMillis() - at) / 1000.0, q))))
                 .register(registry);
     }
@@ -148,9 +149,9 @@ final class ApiMetrics {
     }
 
     /** A scrape while Redis is away still shows the service's own counters. */
-    private static void eachQueue(HandoffQueue queue, java.util.function.Consumer<String> action) {
+    private static void eachQueue(KnownQueues known, java.util.function.Consumer<String> action) {
         try {
-            queue.queues().stream().sorted().forEach(action);
+            known.refresh().stream().sorted().forEach(action);
         } catch (JedisException e) {
             LOG.warn("queue gauges skipped, Redis unavailable: {}", e.toString());
         }

@@ -109,6 +109,18 @@ record QueuePolicies(Map<String, Policy> byQueue, Policy fallback, Duration inte
         return byQueue.getOrDefault(queue, fallback);
     }
 
+    /** Every queue an escalation step may move leads to. */
+    Set<String> overflowQueues() {
+        Set<String> names = new java.util.TreeSet<>();
+        java.util.stream.Stream.concat(byQueue.values().stream(), java.util.stream.Stream.of(fallback))
+                .forEach(p -> p.steps().forEach(s -> {
+                    if (s.overflowTo() != null) {
+                        names.add(s.overflowTo());
+                    }
+                }));
+        return names;
+    }
+
     /** Every queue named with targets (the fallback applies to others that the job writes to). */
     QueuePolicies withInterval(Duration newInterval) {
         return new QueuePolicies(byQueue, fallback, newInterval);

@@ -42,8 +42,8 @@ public final class SellerApi implements AutoCloseable {
                     HandoffQueue.connect(config.redis().withPoolSize(REDIS_POOL_SIZE), HandoffQueue.Options.defaults()));
             HandoffQueue feedReader = opened(resources,
                     HandoffQueue.connect(config.redis().withPoolSize(config.maxLiveQueues()), HandoffQueue.Options.defaults()));
-            KnownQueues known = new KnownQueues(queue);
-            ApiMetrics metrics = new ApiMetrics(queue, config.queuePolicies());
+            KnownQueues known = new KnownQueues(queue, config.queuePolicies().overflowQueues());
+            ApiMetrics metrics = new ApiMetrics(queue, config.queuePolicies(), known);
             FeedbackPublisher publisher = opened(resources, new FeedbackPublisher(config));
             ResponseTargets targets = opened(resources, new ResponseTargets(queue, known, config.queuePolicies(), metrics));
             Webhooks webhooks = opened(resources, new Webhooks(queue, targets, config.queuePolicies(), metrics));
