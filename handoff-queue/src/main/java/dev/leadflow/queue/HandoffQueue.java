@@ -82,6 +82,9 @@ public final class HandoffQueue implements AutoCloseable {
     private static final LuaScript MOVE_DONE = LuaScript.named("move_done");
     private static final LuaScript NOTE_TAKE = LuaScript.named("note_take");
     private static final LuaScript NOTE_DONE = LuaScript.named("note_done");
+    private static final LuaScript ASSIGN = LuaScript.named("assign");
+    private static final LuaScript TAKE = LuaScript.named("take");
+    private static final LuaScript OFFER_OF = LuaScript.named("offer_of");
     /** An action follows a lead through at most this many overflow moves (a cycle of moves is refused). */
     private static final int MAX_FORWARDS = 4;
 
@@ -266,6 +269,63 @@ public final class HandoffQueue implements AutoCloseable {
                 text(reply, 2), (Long) reply.get(3), number(reply, 4), Double.parseDouble(text(reply, 5)),
                 target.isEmpty() ? 0 : (long) Double.parseDouble(target), kind.isEmpty() ? null : kind,
                 Integer.parseInt(text(reply, 10))));
+    }
+
+    /**
+     * Assignment mode: the claimant takes offered leads of the queue until {@code until} (epoch ms, Redis
+     * clock compared), or no longer when {@code until} is 0.
+     */
+    public void setAvailable(String queue, String claimant, long until) {
+        QueueAction.requireNonEmpty(claimant, "claimant");
+        if (until <= 0) {
+            redis.zrem(QueueKeys.of(queue).available(), claimant);
+        } else {
+            redis.zadd(QueueKeys.of(queue).available(), until, claimant);
+        }
+    }
+
+    /** Whether the claimant takes offered leads of the queue now (their availability has not run out). */
+    public boolean isAvailable(String queue, String claimant, long nowMillis) {
+        Double until = redis.zscore(QueueKeys.of(queue).available(), claimant);
+        return until != null && until > nowMillis;
+    }
+
+    /**
+     * Offers the best ready lead to the available claimant with the fewest offers so far (not one who let
+     * this lead's offer lapse or passed it), under a lease of {@code window} marked as an offer. Empty when
+     * no lead is ready or nobody available can hold one more ({@code maxHeld}, 0 for no limit).
+     */
+    public Optional<Offer> assign(String queue, Duration window, int maxHeld) {
+        List<?> reply = (List<?>) run(ASSIGN, queue, Long.toString(window.toMillis()), LeaseToken.create(queue),
+                Integer.toString(maxHeld));
+        return reply == null ? Optional.empty()
+                : Optional.of(new Offer(queue, text(reply, 0), text(reply, 1), text(reply, 2), (Long) reply.get(3)));
+    }
+
+    /** The lead offered to the claimant now, if any. */
+    public Optional<Offer> offerOf(String queue, String claimant) {
+        List<?> reply = (List<?>) run(OFFER_OF, queue, claimant);
+        return reply == null ? Optional.empty() : Optional.of(new Offer(queue, text(reply, 0), claimant, text(reply, 1),
+                (long) Double.parseDouble(text(reply, 2))));
+    }
+
+    /** The outcome of {@link #take}: the claim when {@code outcome} is OK. */
+    public record Taken(Outcome outcome, Claim claim) {
+    }
+
+    /** Takes an offered lead: the offer becomes an ordinary lease of {@code lease}. */
+    public Taken take(String queue, String leadId, String leaseToken, Duration lease) {
+        List<?> r = (List<?>) run(TAKE, queue, leadId, leaseToken, Long.toString(lease.toMillis()));
+        String outcome = text(r, 0);
+        if (!outcome.equals("OK")) {
+            return new Taken(outcome.equals("NOT_OFFERED") ? Outcome.NOT_CLAIMED : Outcome.valueOf(outcome), null);
+        }
+        String target = text(r, 7);
+        String kind = text(r, 8);
+        return new Taken(Outcome.OK, new Claim(leadId, queue, text(r, 5), number(r, 6), text(r, 2), leaseToken,
+                (Long) r.get(1), number(r, 3), Double.parseDouble(text(r, 4)),
+                target.isEmpty() ? 0 : (long) Double.parseDouble(target), kind.isEmpty() ? null : kind,
+                Integer.parseInt(text(r, 9))));
     }
 
     /** How many leads of the queue the claimant holds under a lease now. */

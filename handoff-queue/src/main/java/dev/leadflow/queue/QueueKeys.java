@@ -27,6 +27,8 @@ import java.util.List;
  *       {@code a:<noteId>} &rarr; failed attempts; {@code leadflow:{q}:notes} ZSET noteId &rarr; next
  *       attempt.</li>
  *   <li>{@code leadflow:{q}:holders} HASH claimant &rarr; leads of the queue they hold.</li>
+ *   <li>{@code leadflow:{q}:available} ZSET claimant &rarr; until when they take assigned leads;
+ *       {@code leadflow:{q}:assigned} HASH claimant &rarr; offers made to them (assignment mode).</li>
  * </ul>
  *
  * {@link #QUEUES} lists the known queue names; it lies outside every queue's slot, so it is written
@@ -126,10 +128,18 @@ public final class QueueKeys {
         return prefix + "holders";
     }
 
+    public String available() {
+        return prefix + "available";
+    }
+
+    public String assigned() {
+        return prefix + "assigned";
+    }
+
     /** Every key of the queue, in the order the Lua scripts expect them as KEYS. */
     public List<String> all() {
         return List.of(ready(), waiting(), payload(), meta(), claims(), leases(), closed(), events(), sla(), due(),
-                fresh(), moves(), outbox(), notes(), holders());
+                fresh(), moves(), outbox(), notes(), holders(), available(), assigned());
     }
 
     @Override

@@ -16,6 +16,8 @@
 --  13 outbox   HASH  'n:<noteId>' -> notification JSON, 'a:<noteId>' -> failed attempts
 --  14 notes    ZSET  noteId -> when to (re)try delivering it (ms)
 --  15 holders  HASH  claimant -> leads of this queue they hold under a lease
+--  16 available ZSET claimant -> until when they take assigned leads (ms), assignment mode only
+--  17 assigned HASH  claimant -> leads offered to them so far (fairness)
 -- ARGV[1] stream cap, ARGV[2] version retention (ms); each script's own arguments follow.
 --
 -- Numbers are kept as the strings the client sent wherever possible: Lua numbers are doubles, and
@@ -25,6 +27,7 @@ local READY, WAITING, PAYLOAD, META = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local CLAIMS, LEASES, CLOSED, EVENTS = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local SLA, DUE, FRESH, MOVES = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
 local OUTBOX, NOTES, HOLDERS = KEYS[13], KEYS[14], KEYS[15]
+local AVAILABLE, ASSIGNED = KEYS[16], KEYS[17]
 local STREAM_CAP = ARGV[1]
 local RETENTION_MS = tonumber(ARGV[2])
 -- closed leads forgotten per call: bounds the work of one script, the backlog drains over calls
@@ -132,8 +135,18 @@ local function forget_sla(id)
   redis.call('ZREM', MOVES, id)
 end
 
+-- An offer (assignment mode) that lapsed or was passed on: the next round offers the lead to someone else.
+local function pass_offer(id)
+  if redis.call('HGET', LEASES, id .. ':offer') then
+    local claimant = redis.call('HGET', LEASES, id .. ':claimant')
+    local passed = redis.call('HGET', LEASES, id .. ':passedBy') or ','
+    redis.call('HSET', LEASES, id .. ':passedBy', passed .. claimant .. ',')
+  end
+end
+
 local function drop_lease(id)
   release_hold(redis.call('HGET', LEASES, id .. ':claimant'))
+  redis.call('HDEL', LEASES, id .. ':offer')
   redis.call('ZREM', CLAIMS, id)
   redis.call('HDEL', LEASES, id .. ':claimant', id .. ':token', id .. ':claimedAt')
 end
@@ -145,7 +158,7 @@ local function close(id, m, now)
     remove_ready(id, m.enqueued_at)
   end
   drop_lease(id)
-  redis.call('HDEL', LEASES, id .. ':expiredToken')
+  redis.call('HDEL', LEASES, id .. ':expiredToken', id .. ':passedBy')
   redis.call('HDEL', PAYLOAD, id)
   redis.call('HDEL', META, id .. ':priority', id .. ':enqueuedAt')
   redis.call('ZADD', CLOSED, now, id)
@@ -158,6 +171,7 @@ local function expire(id)
   local m = lead(id)
   local token = redis.call('HGET', LEASES, id .. ':token')
   local claimant = redis.call('HGET', LEASES, id .. ':claimant')
+  pass_offer(id)
   drop_lease(id)
   redis.call('HSET', LEASES, id .. ':expiredToken', token)
   add_ready(id, m.enqueued_at, m.priority)

@@ -28,7 +28,8 @@ count(redis.call('ZREM', CLAIMS, id))
 if redis.call('HEXISTS', LEASES, id .. ':claimant') == 1 then
   release_hold(redis.call('HGET', LEASES, id .. ':claimant'))
 end
-count(redis.call('HDEL', LEASES, id .. ':claimant', id .. ':token', id .. ':claimedAt', id .. ':expiredToken'))
+count(redis.call('HDEL', LEASES, id .. ':claimant', id .. ':token', id .. ':claimedAt', id .. ':expiredToken',
+  id .. ':offer', id .. ':passedBy'))
 count(redis.call('ZREM', CLOSED, id))
 -- response-target state, and the notifications about the lead (they name it in their JSON)
 for _, f in ipairs(SLA_FIELDS) do

@@ -29,7 +29,9 @@ class QueueKeysTest {
                 "leadflow:{enterprise-emea}:moves",
                 "leadflow:{enterprise-emea}:outbox",
                 "leadflow:{enterprise-emea}:notes",
-                "leadflow:{enterprise-emea}:holders");
+                "leadflow:{enterprise-emea}:holders",
+                "leadflow:{enterprise-emea}:available",
+                "leadflow:{enterprise-emea}:assigned");
         assertThat(QueueKeys.QUEUES).doesNotContain("{");
     }
 
