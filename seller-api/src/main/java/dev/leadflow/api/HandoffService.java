@@ -80,6 +80,7 @@ final class HandoffService {
                 q.putNull("oldestWaitSeconds");
             }
             q.put("canClaim", user.mayWork(name));
+            q.put("mode", policies.of(name).assignment() == null ? "pull" : "assign");
             result.add(q);
         }
         return result;
@@ -109,6 +110,7 @@ final class HandoffService {
     /** The best ready lead under a new lease, or empty when the queue has none ready. */
     Optional<ObjectNode> claim(User user, String queueName) {
         String q = workableQueue(user, queueName);
+        refuseInAssignmentMode(q);
         Optional<Claim> claim;
         try {
             claim = queue.claim(q, user.id(), lease, policies.of(q).maxHeld());
@@ -124,6 +126,67 @@ final class HandoffService {
             body.put("leaseExpiresAt", Instant.ofEpochMilli(c.leaseExpiresAt()).toString());
             return body;
         });
+    }
+
+    private void refuseInAssignmentMode(String q) {
+        if (policies.of(q).assignment() != null) {
+            throw ApiException.conflict("assignment_mode", "queue " + q + " assigns its leads: mark yourself available"
+                    + " and take the lead offered to you");
+        }
+    }
+
+    /** Assignment mode: the seller takes offered leads for a while (the page renews it), or no longer. */
+    ObjectNode availability(User user, String queueName, JsonBody body) {
+        String q = workableQueue(user, queueName);
+        QueuePolicies.Assignment assignment = policies.of(q).assignment();
+        if (assignment == null) {
+            throw ApiException.conflict("pull_mode", "queue " + q + " does not assign leads: claim them");
+        }
+        boolean available = body.requiredBoolean("available");
+        long until = available ? System.currentTimeMillis() + assignment.availableFor().toMillis() : 0;
+        queue.setAvailable(q, user.id(), until);
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.put("queue", q);
+        result.put("available", available);
+        if (available) {
+            result.put("until", Instant.ofEpochMilli(until).toString());
+        }
+        return result;
+    }
+
+    /** The lead offered to the seller now (without contact fields until taken). */
+    Optional<ObjectNode> offer(User user, String queueName) {
+        String q = workableQueue(user, queueName);
+        return queue.offerOf(q, user.id()).flatMap(offer -> queue.get(q, offer.leadId()).map(lead -> {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.set("lead", LeadViews.withTarget(LeadViews.withoutContact(q, lead.leadId(), lead.handoffId(),
+                    lead.priority(), lead.enqueuedAt(), lead.payload()), lead));
+            body.put("leaseToken", offer.leaseToken());
+            body.put("offerExpiresAt", Instant.ofEpochMilli(offer.offerExpiresAt()).toString());
+            return body;
+        }));
+    }
+
+    /** Takes the lead offered to the seller: a claim like a pulled one. */
+    ObjectNode take(User user, String leadId, JsonBody body) {
+        String token = body.requiredText("leaseToken", 512);
+        String q = workableQueue(user, LeaseToken.queueOf(token)
+                .orElseThrow(() -> ApiException.invalidField("leaseToken", "is not a lease token")));
+        LeaseCheck check = queue.checkLease(q, leadId, token);
+        refuseUnlessValid(check.outcome(), q, leadId);
+        if (!user.id().equals(check.claimant())) {
+            throw ApiException.conflict("foreign_lease", "lead " + leadId + " is offered to someone else");
+        }
+        HandoffQueue.Taken taken = queue.take(q, leadId, token, lease);
+        refuseUnlessValid(taken.outcome(), q, leadId);
+        Claim c = taken.claim();
+        metrics.claimed(q, c.leaseExpiresAt() - lease.toMillis() - c.enqueuedAt());
+        targets.claimed(q, c, c.claimedAt(lease.toMillis()));
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.set("lead", LeadViews.withContact(q, c.leadId(), c.handoffId(), c.priority(), c.enqueuedAt(), c.payload()));
+        result.put("leaseToken", c.leaseToken());
+        result.put("leaseExpiresAt", Instant.ofEpochMilli(c.leaseExpiresAt()).toString());
+        return result;
     }
 
     ObjectNode accept(User user, String leadId, JsonBody body) {

@@ -60,9 +60,21 @@ record QueuePolicies(Map<String, Policy> byQueue, Policy fallback, Duration inte
         }
     }
 
-    record Policy(int maxHeld, List<Kind> kinds, BusinessHours clock, List<Step> steps, Webhook webhook) {
+    /**
+     * Assignment mode: leads are offered to available sellers instead of pulled.
+     *
+     * @param acceptWithin how long a seller has to take an offered lead before it goes to the next
+     * @param availableFor how long a seller's "available" lasts unless the page renews it
+     */
+    record Assignment(Duration acceptWithin, Duration availableFor) {
+    }
 
-        static final Policy DEFAULT = new Policy(DEFAULT_MAX_HELD, List.of(), BusinessHours.ALWAYS, List.of(), null);
+    /** @param assignment null for pull (the default) */
+    record Policy(int maxHeld, List<Kind> kinds, BusinessHours clock, List<Step> steps, Webhook webhook,
+                  Assignment assignment) {
+
+        static final Policy DEFAULT = new Policy(DEFAULT_MAX_HELD, List.of(), BusinessHours.ALWAYS, List.of(), null,
+                null);
 
         boolean hasTargets() {
             return !kinds.isEmpty();
@@ -169,8 +181,8 @@ record QueuePolicies(Map<String, Policy> byQueue, Policy fallback, Duration inte
             errors.add(path + ": must be a mapping");
             return inherit;
         }
-        Yaml.rejectUnknownKeys(node, Set.of("maxHeld", "targets", "timeZone", "businessHours", "escalation", "webhook"),
-                path, errors);
+        Yaml.rejectUnknownKeys(node, Set.of("maxHeld", "targets", "timeZone", "businessHours", "escalation", "webhook",
+                "assignment"), path, errors);
         int maxHeld = inherit.maxHeld();
         if (node.has("maxHeld")) {
             JsonNode n = node.get("maxHeld");
@@ -205,7 +217,25 @@ record QueuePolicies(Map<String, Policy> byQueue, Policy fallback, Duration inte
                 : inherit.steps();
         Webhook webhook = node.has("webhook") ? webhook(node.get("webhook"), path + "webhook.", base, errors)
                 : inherit.webhook();
-        return new Policy(maxHeld, kinds, clock, steps, webhook);
+        Assignment assignment = inherit.assignment();
+        if (node.has("assignment")) {
+            JsonNode a = node.get("assignment");
+            if (a.isNull() || (a.isTextual() && a.asText().equals("pull"))) {
+                assignment = null;
+            } else if (!a.isObject()) {
+                errors.add(path + "assignment: must be a mapping {acceptWithin, availableFor} (or pull)");
+            } else {
+                Yaml.rejectUnknownKeys(a, Set.of("acceptWithin", "availableFor"), path + "assignment.", errors);
+                Duration within = a.has("acceptWithin") ? duration(a.get("acceptWithin"), path + "assignment.acceptWithin",
+                        errors) : Duration.ofSeconds(30);
+                Duration lasts = a.has("availableFor") ? duration(a.get("availableFor"), path + "assignment.availableFor",
+                        errors) : Duration.ofMinutes(2);
+                if (within != null && lasts != null) {
+                    assignment = new Assignment(within, lasts);
+                }
+            }
+        }
+        return new Policy(maxHeld, kinds, clock, steps, webhook, assignment);
     }
 
     private static List<Kind> kinds(JsonNode node, String path, List<String> errors) {

@@ -70,6 +70,7 @@ final class ResponseTargets implements AutoCloseable {
     }
 
     void tick() {
+        assign();
         for (String q : queuesWithTargets()) {
             if (timer.stopping()) {
                 return;
@@ -87,6 +88,23 @@ final class ResponseTargets implements AutoCloseable {
                 LOG.warn("response targets of queue {}: {}", q, e.toString());
             }
         }
+    }
+
+    /** Assignment mode: offer ready leads to available sellers while there are both. */
+    private void assign() {
+        policies.byQueue().forEach((q, policy) -> {
+            if (policy.assignment() == null || timer.stopping()) {
+                return;
+            }
+            try {
+                for (int i = 0; i < BATCH && queue.assign(q, policy.assignment().acceptWithin(), policy.maxHeld())
+                        .isPresent(); i++) {
+                    // each offer is one script: no seller gets two at once beyond maxHeld, none is skipped
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("assignments of queue {}: {}", q, e.toString());
+            }
+        });
     }
 
     private void schedule(String q, QueuePolicies.Policy policy) {
