@@ -53,6 +53,7 @@ class SellerPageBrowserTest {
     private static final String REGISTRY = "mock://seller-page-test";
     private static final String Q = "team-a";
     private static final String SLA_Q = "team-a-sla";
+    private static final String ASSIGN_Q = "team-a-assign";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @TempDir
@@ -70,7 +71,8 @@ class SellerPageBrowserTest {
                 + ": install Debian's chromium-driver (apt-get install -y chromium chromium-driver)").isTrue();
         KAFKA.broker().createTopics(1, Topics.SALES);
         // a queue with a response target of a few seconds, to watch a lead pass it
-        Path queues = Files.writeString(dir.resolve("queues.yaml"), SLA_Q + ":\n  targets:\n    - {kind: any, target: 6s}\n");
+        Path queues = Files.writeString(dir.resolve("queues.yaml"), SLA_Q + ":\n  targets:\n    - {kind: any, target: 6s}\n"
+                + ASSIGN_Q + ":\n  assignment: {acceptWithin: 20s}\n");
         api = SellerApi.start(SellerApiConfig.defaults(TestUsers.write(dir)).withPort(0).withRedisUri(REDIS.uri())
                 .withKafka(KAFKA.broker().bootstrapServers(), Map.of()).withRegistry(REGISTRY, null, null)
                 .withQueues(queues).withEscalationInterval(Duration.ofMillis(200)));
@@ -213,6 +215,34 @@ class SellerPageBrowserTest {
 
         queue.apply(dev.leadflow.queue.QueueAction.withdraw(SLA_Q, "sla-1", "sla-1-1", 2));
         wait.until(ExpectedConditions.numberOfElementsToBe(lead("sla-1"), 0));
+        browser.findElement(By.id("sign-out")).click();
+    }
+
+    @Test
+    void inAnAssigningQueueAnAvailableSellerIsOfferedALeadAndTakesIt() {
+        TestLeads.enqueue(queue, ASSIGN_Q, "as-1", 30);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get("http://localhost:" + api.port() + "/");
+        js("sessionStorage.clear();");
+        browser.get("http://localhost:" + api.port() + "/");
+        browser.findElement(By.id("token")).sendKeys(TestUsers.A1, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
+        new Select(browser.findElement(By.id("queue-select"))).selectByValue(ASSIGN_Q);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("available")));
+        assertThat(browser.findElement(By.id("claim")).isDisplayed()).as("no pulling in this queue").isFalse();
+
+        browser.findElement(By.id("available")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer")));
+        assertThat(browser.findElement(By.id("offer-company")).getText()).contains("Acme as-1");
+        browser.findElement(By.id("take")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("claimed")));
+        assertThat(browser.findElement(By.id("claimed-email")).getText()).isEqualTo(TestLeads.email("as-1"));
+        assertThat(queue.get(ASSIGN_Q, "as-1").orElseThrow().claimedBy()).isEqualTo("a1");
+
+        browser.findElement(By.id("release")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("claimed")));
+        browser.findElement(By.id("available")).click();
+        queue.apply(dev.leadflow.queue.QueueAction.withdraw(ASSIGN_Q, "as-1", "as-1-1", 2));
         browser.findElement(By.id("sign-out")).click();
     }
 
