@@ -144,6 +144,15 @@ class RedisAccessTest {
             assertThat(job.apply(QueueAction.withdraw(QUEUE, "lead-4", "h4", 2))).isEqualTo(ApplyResult.APPLIED);
             assertThat(api.get("overflow", "lead-4")).isEmpty();
             assertThat(job.erase("lead-4")).containsExactly(QUEUE, "overflow");
+
+            // assignment mode: availability, offers, taking one
+            job.apply(Leads.enqueue(QUEUE, "lead-5", "h5", 1, 50, 5_000));
+            api.setAvailable(QUEUE, "seller-c", System.currentTimeMillis() + 60_000);
+            assertThat(api.isAvailable(QUEUE, "seller-c", System.currentTimeMillis())).isTrue();
+            Offer offer = api.assign(QUEUE, Duration.ofSeconds(30), 3).orElseThrow();
+            assertThat(api.offerOf(QUEUE, "seller-c")).contains(offer);
+            assertThat(api.take(QUEUE, "lead-5", offer.leaseToken(), Duration.ofMinutes(5)).outcome()).isEqualTo(Outcome.OK);
+            api.setAvailable(QUEUE, "seller-c", 0);
         }
     }
 
