@@ -48,6 +48,7 @@ class SpeedToLeadTest {
     private static final String Q = "team-a";
     private static final String OVERFLOW = "team-a-overflow";
     private static final String FLAKY = "team-a-flaky";
+    private static final String ENQUEUED = "team-a-enqueued";
     private static final String SECRET = "a-webhook-secret-of-some-length";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final double RAISE = 100;
@@ -108,7 +109,12 @@ class SpeedToLeadTest {
                   escalation:
                     - {after: 0s, notify: true}
                   webhook: {url: "%s/flaky", secret: "%s", format: slack, firstRetry: 200ms, maxAttempts: 5}
-                """.formatted(Q, RAISE, OVERFLOW, hook, SECRET, FLAKY, hook, SECRET));
+                %s:
+                  targets:
+                    - {kind: hand-raiser, signals: ["track:demo_requested"], target: 1h, notifyOnEnqueue: true}
+                    - {kind: other, target: 1h}
+                  webhook: {url: "%s/enqueued", secret: "%s"}
+                """.formatted(Q, RAISE, OVERFLOW, hook, SECRET, FLAKY, hook, SECRET, ENQUEUED, hook, SECRET));
         config = SellerApiConfig.defaults(TestUsers.write(dir)).withPort(0).withRedisUri(REDIS.uri())
                 .withKafka("localhost:1", Map.of()).withRegistry("mock://speed-to-lead-test", null, null)
                 .withQueues(queues).withEscalationInterval(Duration.ofMillis(100));
@@ -226,6 +232,25 @@ class SpeedToLeadTest {
             await(() -> scrape(api).contains("leadflow_api_webhook_deliveries_total{queue=\"team-a-flaky\",result=\"delivered\"} 1.0"),
                     "the delivery counted");
             assertThat(scrape(api)).contains("leadflow_api_webhook_deliveries_total{queue=\"team-a-flaky\",result=\"failed\"} 2.0");
+        }
+    }
+
+    @Test
+    void aHandRaiserIsAnnouncedWhenQueuedWhereConfigured() throws Exception {
+        try (SellerApi api = SellerApi.start(config)) {
+            long now = System.currentTimeMillis();
+            queue.apply(QueueAction.enqueue(ENQUEUED, "calm-e", "calm-e-1", 1, 5,
+                    payload(ENQUEUED, "calm-e", 5, now, "page:pricing"), now));
+            queue.apply(QueueAction.enqueue(ENQUEUED, "hr-e", "hr-e-1", 1, 5,
+                    payload(ENQUEUED, "hr-e", 5, now, "track:demo_requested"), now));
+            await(() -> !notes("/enqueued", "hr-e").isEmpty(), "the hand-raiser announced");
+            JsonNode note = notes("/enqueued", "hr-e").get(0);
+            assertThat(note.path("event").asText()).isEqualTo("lead.enqueued");
+            assertThat(note.path("kind").asText()).isEqualTo("hand-raiser");
+            assertThat(note.path("text").asText()).contains("within 1 h");
+            // the other lead was scheduled too (its target is set), but not announced
+            await(() -> queue.get(ENQUEUED, "calm-e").orElseThrow().targetAt() > 0, "the other lead scheduled");
+            assertThat(notes("/enqueued", "calm-e")).isEmpty();
         }
     }
 
