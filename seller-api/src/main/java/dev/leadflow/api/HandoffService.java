@@ -170,13 +170,7 @@ final class HandoffService {
     /** Takes the lead offered to the seller: a claim like a pulled one. */
     ObjectNode take(User user, String leadId, JsonBody body) {
         String token = body.requiredText("leaseToken", 512);
-        String q = workableQueue(user, LeaseToken.queueOf(token)
-                .orElseThrow(() -> ApiException.invalidField("leaseToken", "is not a lease token")));
-        LeaseCheck check = queue.checkLease(q, leadId, token);
-        refuseUnlessValid(check.outcome(), q, leadId);
-        if (!user.id().equals(check.claimant())) {
-            throw ApiException.conflict("foreign_lease", "lead " + leadId + " is offered to someone else");
-        }
+        String q = ownLease(user, leadId, token, "offered to").queue();
         HandoffQueue.Taken taken = queue.take(q, leadId, token, lease);
         refuseUnlessValid(taken.outcome(), q, leadId);
         Claim c = taken.claim();
@@ -208,15 +202,26 @@ final class HandoffService {
         return settle(user, leadId, body, SettleOp.RELEASE, null);
     }
 
-    private ObjectNode settle(User user, String leadId, JsonBody body, SettleOp op, String reason) {
-        String token = body.requiredText("leaseToken", 512);
+    /** The queue of a lease and its check: valid and the caller's, else 403/404/409. */
+    private record OwnLease(String queue, LeaseCheck check) {
+    }
+
+    private OwnLease ownLease(User user, String leadId, String token, String heldAs) {
         String q = workableQueue(user, LeaseToken.queueOf(token)
                 .orElseThrow(() -> ApiException.invalidField("leaseToken", "is not a lease token")));
         LeaseCheck check = queue.checkLease(q, leadId, token);
         refuseUnlessValid(check.outcome(), q, leadId);
         if (!user.id().equals(check.claimant())) {
-            throw ApiException.conflict("foreign_lease", "lead " + leadId + " is claimed by someone else");
+            throw ApiException.conflict("foreign_lease", "lead " + leadId + " is " + heldAs + " someone else");
         }
+        return new OwnLease(q, check);
+    }
+
+    private ObjectNode settle(User user, String leadId, JsonBody body, SettleOp op, String reason) {
+        String token = body.requiredText("leaseToken", 512);
+        OwnLease own = ownLease(user, leadId, token, "claimed by");
+        String q = own.queue();
+        LeaseCheck check = own.check();
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         if (op.activity != null) {
             if (check.remainingMillis() < settleMargin.toMillis()) {

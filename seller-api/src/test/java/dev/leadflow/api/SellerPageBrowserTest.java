@@ -193,13 +193,7 @@ class SellerPageBrowserTest {
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         long enqueuedAt = System.currentTimeMillis();
         TestLeads.enqueue(queue, SLA_Q, "sla-1", 40, enqueuedAt);
-        browser.get("http://localhost:" + api.port() + "/");
-        js("sessionStorage.clear();");
-        browser.get("http://localhost:" + api.port() + "/");
-        browser.findElement(By.id("token")).sendKeys(TestUsers.A1, Keys.ENTER);
-        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
-        new Select(browser.findElement(By.id("queue-select"))).selectByValue(SLA_Q);
-        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
+        openQueueAs(TestUsers.A1, SLA_Q, wait);
 
         // the target comes with the list, or with a change event once the service has scheduled it: time
         // left, counting down
@@ -222,12 +216,7 @@ class SellerPageBrowserTest {
     void inAnAssigningQueueAnAvailableSellerIsOfferedALeadAndTakesIt() {
         TestLeads.enqueue(queue, ASSIGN_Q, "as-1", 30);
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.get("http://localhost:" + api.port() + "/");
-        js("sessionStorage.clear();");
-        browser.get("http://localhost:" + api.port() + "/");
-        browser.findElement(By.id("token")).sendKeys(TestUsers.A1, Keys.ENTER);
-        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
-        new Select(browser.findElement(By.id("queue-select"))).selectByValue(ASSIGN_Q);
+        openQueueAs(TestUsers.A1, ASSIGN_Q, wait);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("available")));
         assertThat(browser.findElement(By.id("claim")).isDisplayed()).as("no pulling in this queue").isFalse();
 
@@ -263,6 +252,17 @@ class SellerPageBrowserTest {
         } finally {
             browser.manage().window().setSize(new Dimension(1280, 900));
         }
+    }
+
+    /** Signed out whichever test ran before, then signed in with {@code token}, with {@code q} open and live. */
+    private static void openQueueAs(String token, String q, WebDriverWait wait) {
+        browser.get("http://localhost:" + api.port() + "/");
+        js("sessionStorage.clear();");
+        browser.get("http://localhost:" + api.port() + "/");
+        browser.findElement(By.id("token")).sendKeys(token, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
+        new Select(browser.findElement(By.id("queue-select"))).selectByValue(q);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
     }
 
     private static By lead(String leadId) {
