@@ -138,7 +138,11 @@ class DashboardsTest {
                 .containsPattern("sum by \\(queue\\) \\(increase\\([a-z_]*leadflow_queue_stale_open\\[");
         assertThat(queues)
                 .contains("leadflow_api_queue_depth", "leadflow_api_queue_oldest_wait_seconds", "leadflow_api_claims_total",
-                        "leadflow_api_outcomes_total", "leadflow_api_time_to_claim_seconds_bucket", "leadflow_api_lease_expiries_total");
+                        "leadflow_api_outcomes_total", "leadflow_api_time_to_claim_seconds_bucket", "leadflow_api_lease_expiries_total")
+                // speed to lead: time to claim against target, breaches per queue, webhook deliveries
+                .containsPattern("leadflow_api_sla_time_to_claim_ratio_bucket\\{le=\"1.0\"\\}\\[1h\\]\\)\\) / sum by \\(queue\\)")
+                .containsPattern("sum by \\(queue, kind\\) \\(increase\\(leadflow_api_sla_breaches_total\\[")
+                .contains("leadflow_api_webhook_deliveries_total");
     }
 
     @Test
@@ -174,6 +178,22 @@ class DashboardsTest {
                 assertThat(r.path("annotations").path("summary").asText()).isNotBlank();
             }
         }
+    }
+
+    @Test
+    void responseTargetBreachesAndDroppedWebhooksAlertPerQueue() {
+        JsonNode rules = Repo.yamlDocuments(Repo.read(Repo.CHART.resolve("alerts/leadflow-alerts.yaml"))).get(0);
+        java.util.Map<String, String> exprs = new java.util.TreeMap<>();
+        for (JsonNode g : rules.path("groups")) {
+            for (JsonNode r : g.path("rules")) {
+                exprs.put(r.path("alert").asText(), r.path("expr").asText());
+            }
+        }
+        assertThat(exprs.get("LeadFlowResponseTargetsBreached")).as("breach alert")
+                .containsPattern("sum by \\(queue\\) \\(increase\\(leadflow_api_sla_breaches_total\\[");
+        assertThat(exprs.get("LeadFlowResponseTargetsMostlyMissed")).as("time to claim against target")
+                .contains("leadflow_api_sla_time_to_claim_ratio_bucket{le=\"1.0\"}", "leadflow_api_sla_time_to_claim_ratio_count");
+        assertThat(exprs.get("LeadFlowWebhookFailing")).contains("leadflow_api_webhook_deliveries_total{result=\"dropped\"}");
     }
 
     @Test
@@ -224,7 +244,15 @@ class DashboardsTest {
         assertThat(start).as("docs/operations.md has an \"## Operate\" section").isPositive();
         int end = readme.indexOf("\n## ", start + 1);
         String section = end < 0 ? readme.substring(start) : readme.substring(start, end);
-        return new TreeSet<>(Repo.groups(Pattern.compile("`((?:flink|leadflow)_[A-Za-z0-9_]+)"), section));
+        Set<String> names = new TreeSet<>(Repo.groups(Pattern.compile("`((?:flink|leadflow)_[A-Za-z0-9_]+)"), section));
+        // the response-target metrics are documented with their settings, for sales ops and operators
+        String speedToLead = Repo.read(Repo.ROOT.resolve("docs/speed-to-lead.md"));
+        int metrics = speedToLead.indexOf("\n## Metrics");
+        assertThat(metrics).as("docs/speed-to-lead.md has a \"## Metrics\" section").isPositive();
+        int metricsEnd = speedToLead.indexOf("\n## ", metrics + 1);
+        names.addAll(Repo.groups(Pattern.compile("`(leadflow_api_[A-Za-z0-9_]+)"),
+                metricsEnd < 0 ? speedToLead.substring(metrics) : speedToLead.substring(metrics, metricsEnd)));
+        return names;
     }
 
     static Set<String> jobMetricNames() {

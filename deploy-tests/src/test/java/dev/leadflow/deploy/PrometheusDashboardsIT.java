@@ -90,6 +90,22 @@ class PrometheusDashboardsIT {
             apiEnv.put("LEADFLOW_API_REGISTRY_URL", REGISTRY);
             apiEnv.put("LEADFLOW_API_LEASE_DURATION", "2s");
             apiEnv.put("LEADFLOW_API_RECLAIM_INTERVAL", "1s");
+            // speed to lead: a 1 s target in enterprise-na, so leads that wait breach, are escalated and notified
+            com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            hook.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            hook.start();
+            apiEnv.put("LEADFLOW_API_QUEUES_FILE", Files.writeString(work.resolve("queues.yaml"), """
+                    enterprise-na:
+                      targets: [{kind: any, target: 1s}]
+                      escalation: [{after: 0s, notify: true}]
+                      webhook: {url: "http://127.0.0.1:%d/", secret: "dashboards-it-webhook-secret"}
+                    """.formatted(hook.getAddress().getPort())).toString());
+            apiEnv.put("LEADFLOW_API_ESCALATION_INTERVAL", "200ms");
             // the collector, with one write key
             Path keys = work.resolve("collector-keys.yaml");
             Files.writeString(keys, "keys:\n  - {name: website, kind: tracking, sha256: " + Collector.hashKey(WRITE_KEY) + "}\n");
@@ -147,6 +163,7 @@ class PrometheusDashboardsIT {
                     prometheus.waitFor(20, TimeUnit.SECONDS);
                 }
                 job.cancel().get(60, TimeUnit.SECONDS);
+                hook.stop(0);
             }
         }
     }

@@ -17,6 +17,7 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.Tuple;
 import redis.clients.jedis.util.SafeEncoder;
@@ -74,6 +75,18 @@ public final class HandoffQueue implements AutoCloseable {
     private static final LuaScript GET = LuaScript.named("get");
     private static final LuaScript CHECK = LuaScript.named("check");
     private static final LuaScript ERASE = LuaScript.named("erase");
+    private static final LuaScript SCHEDULE = LuaScript.named("schedule");
+    private static final LuaScript DUE = LuaScript.named("due");
+    private static final LuaScript ESCALATE = LuaScript.named("escalate");
+    private static final LuaScript MOVE_PENDING = LuaScript.named("move_pending");
+    private static final LuaScript MOVE_DONE = LuaScript.named("move_done");
+    private static final LuaScript NOTE_TAKE = LuaScript.named("note_take");
+    private static final LuaScript NOTE_DONE = LuaScript.named("note_done");
+    private static final LuaScript ASSIGN = LuaScript.named("assign");
+    private static final LuaScript TAKE = LuaScript.named("take");
+    private static final LuaScript OFFER_OF = LuaScript.named("offer_of");
+    /** An action follows a lead through at most this many overflow moves (a cycle of moves is refused). */
+    private static final int MAX_FORWARDS = 4;
 
     private final UnifiedJedis redis;
     private final boolean ownsClient;
@@ -157,7 +170,7 @@ public final class HandoffQueue implements AutoCloseable {
         }
         List<ApplyResult> results = new ArrayList<>(actions.size());
         for (int i = 0; i < actions.size(); i++) {
-            results.add(applyResult(responses.get(i), actions.get(i)));
+            results.add(forwarded(actions.get(i), applyReply(responses.get(i), actions.get(i)), true, 0));
         }
         return new Applied(results, info == null ? null : replicationId(SafeEncoder.encode((byte[]) info.get())));
     }
@@ -223,17 +236,237 @@ public final class HandoffQueue implements AutoCloseable {
      * are returned to ready first. Empty when no lead is ready.
      */
     public Optional<Claim> claim(String queue, String claimant, Duration lease) {
+        return claim(queue, claimant, lease, 0);
+    }
+
+    /**
+     * As {@link #claim(String, String, Duration)}, refused when the claimant already holds {@code maxHeld}
+     * leads of the queue (checked in the same script as the claim, so concurrent claims never exceed it).
+     *
+     * @param maxHeld the most leads of this queue one claimant may hold at once; 0 for no limit
+     * @throws HoldLimitReached when the claimant holds {@code maxHeld} already
+     */
+    public Optional<Claim> claim(String queue, String claimant, Duration lease, int maxHeld) {
         QueueAction.requireNonEmpty(claimant, "claimant");
         if (lease.toMillis() <= 0) {
             throw new IllegalArgumentException("lease must be at least 1 ms: " + lease);
         }
+        if (maxHeld < 0) {
+            throw new IllegalArgumentException("maxHeld must be >= 0: " + maxHeld);
+        }
         String token = LeaseToken.create(queue);
-        List<?> reply = (List<?>) run(CLAIM, queue, claimant, Long.toString(lease.toMillis()), token);
+        List<?> reply = (List<?>) run(CLAIM, queue, claimant, Long.toString(lease.toMillis()), token,
+                Integer.toString(maxHeld));
         if (reply == null) {
             return Optional.empty();
         }
+        if (reply.size() == 2) {
+            throw new HoldLimitReached(queue, (Long) reply.get(1), maxHeld);
+        }
+        String target = text(reply, 8);
+        String kind = text(reply, 9);
         return Optional.of(new Claim(text(reply, 0), queue, text(reply, 6), number(reply, 7), text(reply, 1),
-                text(reply, 2), (Long) reply.get(3), number(reply, 4), Double.parseDouble(text(reply, 5))));
+                text(reply, 2), (Long) reply.get(3), number(reply, 4), Double.parseDouble(text(reply, 5)),
+                target.isEmpty() ? 0 : (long) Double.parseDouble(target), kind.isEmpty() ? null : kind,
+                Integer.parseInt(text(reply, 10))));
+    }
+
+    /**
+     * Assignment mode: the claimant takes offered leads of the queue until {@code until} (epoch ms, Redis
+     * clock compared), or no longer when {@code until} is 0.
+     */
+    public void setAvailable(String queue, String claimant, long until) {
+        QueueAction.requireNonEmpty(claimant, "claimant");
+        if (until <= 0) {
+            redis.zrem(QueueKeys.of(queue).available(), claimant);
+        } else {
+            redis.zadd(QueueKeys.of(queue).available(), until, claimant);
+        }
+    }
+
+    /** Whether the claimant takes offered leads of the queue now (their availability has not run out). */
+    public boolean isAvailable(String queue, String claimant, long nowMillis) {
+        Double until = redis.zscore(QueueKeys.of(queue).available(), claimant);
+        return until != null && until > nowMillis;
+    }
+
+    /**
+     * Offers the best ready lead to the available claimant with the fewest offers so far (not one who let
+     * this lead's offer lapse or passed it), under a lease of {@code window} marked as an offer. Empty when
+     * no lead is ready or nobody available can hold one more ({@code maxHeld}, 0 for no limit).
+     */
+    public Optional<Offer> assign(String queue, Duration window, int maxHeld) {
+        List<?> reply = (List<?>) run(ASSIGN, queue, Long.toString(window.toMillis()), LeaseToken.create(queue),
+                Integer.toString(maxHeld));
+        return reply == null ? Optional.empty()
+                : Optional.of(new Offer(queue, text(reply, 0), text(reply, 1), text(reply, 2), (Long) reply.get(3)));
+    }
+
+    /** The lead offered to the claimant now, if any. */
+    public Optional<Offer> offerOf(String queue, String claimant) {
+        List<?> reply = (List<?>) run(OFFER_OF, queue, claimant);
+        return reply == null ? Optional.empty() : Optional.of(new Offer(queue, text(reply, 0), claimant, text(reply, 1),
+                (long) Double.parseDouble(text(reply, 2))));
+    }
+
+    /** The outcome of {@link #take}: the claim when {@code outcome} is OK. */
+    public record Taken(Outcome outcome, Claim claim) {
+    }
+
+    /** Takes an offered lead: the offer becomes an ordinary lease of {@code lease}. */
+    public Taken take(String queue, String leadId, String leaseToken, Duration lease) {
+        List<?> r = (List<?>) run(TAKE, queue, leadId, leaseToken, Long.toString(lease.toMillis()));
+        String outcome = text(r, 0);
+        if (!outcome.equals("OK")) {
+            return new Taken(outcome.equals("NOT_OFFERED") ? Outcome.NOT_CLAIMED : Outcome.valueOf(outcome), null);
+        }
+        String target = text(r, 7);
+        String kind = text(r, 8);
+        return new Taken(Outcome.OK, new Claim(leadId, queue, text(r, 5), number(r, 6), text(r, 2), leaseToken,
+                (Long) r.get(1), number(r, 3), Double.parseDouble(text(r, 4)),
+                target.isEmpty() ? 0 : (long) Double.parseDouble(target), kind.isEmpty() ? null : kind,
+                Integer.parseInt(text(r, 9))));
+    }
+
+    /** How many leads of the queue the claimant holds under a lease now. */
+    public long held(String queue, String claimant) {
+        String n = redis.hget(QueueKeys.of(queue).holders(), claimant);
+        return n == null ? 0 : Long.parseLong(n);
+    }
+
+    /**
+     * Turns on response targets for the queue: from now on every lead that enters or changes is listed by
+     * {@link #fresh} (queues without targets keep no such list). Leads ready now are listed too.
+     */
+    public void enableTargets(String queue) {
+        QueueKeys keys = QueueKeys.of(queue);
+        if (redis.hsetnx(keys.sla(), "_targets", "1") == 1) {
+            for (Tuple t : redis.zrangeWithScores(keys.waiting(), 0, -1)) {
+                redis.zadd(keys.fresh(), t.getScore(), t.getElement(), ZAddParams.zAddParams().nx());
+            }
+        }
+    }
+
+    /** Forgets a {@link #fresh} entry without scheduling (the lead left, or has no kind with a target). */
+    public void dropFresh(String queue, String leadId) {
+        redis.zrem(QueueKeys.of(queue).fresh(), leadId);
+    }
+
+    /** Leads that entered the queue or changed and whose response target is to be (re)computed, oldest first. */
+    public List<Escalations.Fresh> fresh(String queue, int limit) {
+        requirePositive(limit);
+        List<Escalations.Fresh> fresh = new ArrayList<>();
+        for (Tuple t : redis.zrangeWithScores(QueueKeys.of(queue).fresh(), 0, limit - 1)) {
+            fresh.add(new Escalations.Fresh(t.getElement(), (long) t.getScore()));
+        }
+        return fresh;
+    }
+
+    /**
+     * Sets the response target of a ready lead: one deadline per escalation step (epoch ms, the first is the
+     * target), computed from {@code since}, the start its {@link #fresh} entry named. A handoff scheduled
+     * before keeps the earlier of each old and new deadline and its steps done. {@code note} (may be null)
+     * is queued for delivery only when the handoff is scheduled for the first time.
+     */
+    public Escalations.Scheduled schedule(String queue, String leadId, String handoffId, String kind,
+                                          List<Long> deadlines, long since, String note, String noteId) {
+        QueueAction.requireNonEmpty(leadId, "leadId");
+        if (deadlines.isEmpty()) {
+            throw new IllegalArgumentException("a schedule needs at least one deadline");
+        }
+        String csv = String.join(",", deadlines.stream().map(String::valueOf).toList());
+        return Escalations.Scheduled.valueOf((String) run(SCHEDULE, queue, leadId, handoffId, kind, csv,
+                Long.toString(since), note == null ? "" : note, noteId == null ? "" : noteId));
+    }
+
+    /** Ready leads whose next escalation step is due now (Redis clock), earliest first. */
+    public List<Escalations.Due> due(String queue, int limit) {
+        requirePositive(limit);
+        List<?> flat = (List<?>) run(DUE, queue, Integer.toString(limit));
+        List<Escalations.Due> due = new ArrayList<>();
+        for (int i = 0; i + 4 < flat.size(); i += 5) {
+            String kind = text(flat, i + 3);
+            due.add(new Escalations.Due(text(flat, i), text(flat, i + 1), Integer.parseInt(text(flat, i + 2)),
+                    kind.isEmpty() ? null : kind, (long) Double.parseDouble(text(flat, i + 4))));
+        }
+        return due;
+    }
+
+    /**
+     * Takes escalation step {@code step} (1 for the first) of a lead, exactly once: of several callers
+     * only one gets {@code taken}. A positive {@code raise} adds to its priority (and stays added through
+     * the job's later updates); an {@code overflowTo} queue receives the lead, which leaves this one (the
+     * job's later actions for it are forwarded there); a {@code note} is queued for delivery.
+     */
+    public Escalations.Step escalate(String queue, String leadId, String handoffId, int step, double raise,
+                                     String overflowTo, String note, String noteId) {
+        if (overflowTo != null) {
+            QueueKeys.of(overflowTo);
+            if (overflowTo.equals(queue)) {
+                throw new IllegalArgumentException("a queue cannot overflow into itself: " + queue);
+            }
+        }
+        List<?> reply = (List<?>) run(ESCALATE, queue, leadId, handoffId, Integer.toString(step),
+                Double.toString(raise), overflowTo == null ? "" : overflowTo, note == null ? "" : note,
+                noteId == null ? "" : noteId);
+        String result = text(reply, 0);
+        if (result.equals("SKIPPED")) {
+            return new Escalations.Step(false, text(reply, 1), 0, null);
+        }
+        double priority = Double.parseDouble(text(reply, result.equals("MOVED") ? 4 : 1));
+        if (result.equals("MOVED")) {
+            move(queue, leadId, overflowTo, text(reply, 1), number(reply, 2), text(reply, 3), priority,
+                    number(reply, 5));
+            return new Escalations.Step(true, null, priority, overflowTo);
+        }
+        return new Escalations.Step(true, null, priority, null);
+    }
+
+    /**
+     * Finishes moves to overflow queues that their mover left half-way (it stopped between taking the step
+     * and enqueuing the lead there) for at least {@code olderThan}; the count finished.
+     */
+    public int completeMoves(String queue, Duration olderThan) {
+        List<?> flat = (List<?>) run(MOVE_PENDING, queue, Long.toString(olderThan.toMillis()));
+        int done = 0;
+        for (int i = 0; i + 6 < flat.size(); i += 7) {
+            move(queue, text(flat, i), text(flat, i + 1), text(flat, i + 2), number(flat, i + 3), text(flat, i + 4),
+                    Double.parseDouble(text(flat, i + 5)), number(flat, i + 6));
+            done++;
+        }
+        return done;
+    }
+
+    /**
+     * Enqueues a moved lead in its overflow queue (idempotent: the version guards it), then confirms. The
+     * overflow queue is not added to {@link #queues()} here (the seller API may not write that list).
+     */
+    private void move(String from, String leadId, String to, String payload, long version, String handoffId,
+                      double priority, long enqueuedAt) {
+        QueueAction enqueue = QueueAction.enqueue(to, leadId, handoffId, version, priority, payload, enqueuedAt);
+        forwarded(enqueue, (String) APPLY.eval(redis, QueueKeys.of(to).all(), applyArgs(enqueue)), false, 0);
+        run(MOVE_DONE, from, leadId);
+    }
+
+    /**
+     * Notifications due for delivery, each hidden from other callers for {@code hideFor} (so two instances
+     * do not send one at once; one that stops before it reports leaves it to be sent again after).
+     */
+    public List<Escalations.Note> takeNotes(String queue, int limit, Duration hideFor) {
+        requirePositive(limit);
+        List<?> flat = (List<?>) run(NOTE_TAKE, queue, Integer.toString(limit), Long.toString(hideFor.toMillis()));
+        List<Escalations.Note> notes = new ArrayList<>();
+        for (int i = 0; i + 2 < flat.size(); i += 3) {
+            notes.add(new Escalations.Note(text(flat, i), text(flat, i + 1), Integer.parseInt(text(flat, i + 2))));
+        }
+        return notes;
+    }
+
+    /** Records a delivery attempt: gone when delivered or failed {@code maxAttempts} times, else retried after {@code retryAfter}. */
+    public Escalations.Delivery noteDone(String queue, String noteId, boolean delivered, Duration retryAfter,
+                                         int maxAttempts) {
+        return Escalations.Delivery.valueOf((String) run(NOTE_DONE, queue, noteId, delivered ? "1" : "0",
+                Long.toString(retryAfter.toMillis()), Integer.toString(maxAttempts)));
     }
 
     /** The claimant takes the lead: it leaves the queue and its handoff is closed. */
@@ -320,9 +553,18 @@ public final class HandoffQueue implements AutoCloseable {
     public List<String> erase(String leadId) {
         QueueAction.requireNonEmpty(leadId, "leadId");
         List<String> purged = new ArrayList<>();
-        for (String queue : new TreeSet<>(queues())) {
-            if ((Long) run(ERASE, queue, leadId) == 1L) {
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(new TreeSet<>(queues()));
+        Set<String> seen = new java.util.HashSet<>(todo);
+        while (!todo.isEmpty()) {
+            String queue = todo.poll();
+            List<?> reply = (List<?>) run(ERASE, queue, leadId);
+            if ((Long) reply.get(0) == 1L) {
                 purged.add(queue);
+            }
+            // an escalation moved the lead to an overflow queue, which need not be in queues()
+            String movedTo = text(reply, 1);
+            if (!movedTo.isEmpty() && seen.add(movedTo)) {
+                todo.add(movedTo);
             }
         }
         return purged;
@@ -357,17 +599,42 @@ public final class HandoffQueue implements AutoCloseable {
     }
 
     /** A NOSCRIPT inside the batch (the server lost its script cache) is repaired by a direct call. */
-    private ApplyResult applyResult(Response<Object> response, QueueAction action) {
-        Object reply;
+    private String applyReply(Response<Object> response, QueueAction action) {
         try {
-            reply = response.get();
+            return (String) response.get();
         } catch (JedisDataException e) {
             if (!LuaScript.isNoScript(e)) {
                 throw e;
             }
-            reply = APPLY.eval(redis, QueueKeys.of(action.queue()).all(), applyArgs(action));
+            return (String) APPLY.eval(redis, QueueKeys.of(action.queue()).all(), applyArgs(action));
         }
-        return ApplyResult.valueOf((String) reply);
+    }
+
+    /**
+     * {@code MOVED:<boost>:<queue>}: an escalation moved the lead to an overflow queue, so the action goes
+     * there too, with the escalations' priority raise added (the job's update must not undo it).
+     * {@code register}: add the queue to {@link QueueKeys#QUEUES} (the job's writes do; the seller API's
+     * user may not write that list, and erasure follows a moved lead without it).
+     */
+    private ApplyResult forwarded(QueueAction action, String reply, boolean register, int hops) {
+        if (!reply.startsWith("MOVED:")) {
+            return ApplyResult.valueOf(reply);
+        }
+        if (hops >= MAX_FORWARDS) {
+            throw new IllegalStateException("lead " + action.leadId() + " was moved on more than " + MAX_FORWARDS
+                    + " times from queue " + action.queue() + ": check the queues' overflow settings for a cycle");
+        }
+        int colon = reply.indexOf(':', "MOVED:".length());
+        double boost = Double.parseDouble(reply.substring("MOVED:".length(), colon));
+        String target = reply.substring(colon + 1);
+        QueueAction there = new QueueAction(target, action.leadId(), action.handoffId(), action.kind(), action.version(),
+                action.kind() == QueueAction.Kind.WITHDRAW ? 0 : action.priority() + boost, action.payload(),
+                action.enqueuedAt());
+        if (register) {
+            redis.sadd(QueueKeys.QUEUES, target);
+        }
+        return forwarded(there, (String) APPLY.eval(redis, QueueKeys.of(target).all(), applyArgs(there)), register,
+                hops + 1);
     }
 
     private static List<QueueChange> toChanges(List<StreamEntry> entries) {
@@ -394,8 +661,12 @@ public final class HandoffQueue implements AutoCloseable {
 
     private static QueuedLead queuedLead(List<?> row) {
         String claimant = text(row, 6);
+        String target = text(row, 7);
+        String kind = text(row, 9);
         return new QueuedLead(text(row, 0), text(row, 1), number(row, 2), Double.parseDouble(text(row, 3)),
-                number(row, 4), text(row, 5), claimant.isEmpty() ? null : claimant);
+                number(row, 4), text(row, 5), claimant.isEmpty() ? null : claimant,
+                target.isEmpty() ? 0 : (long) Double.parseDouble(target), Integer.parseInt(text(row, 8)),
+                kind.isEmpty() ? null : kind);
     }
 
     private static String text(List<?> reply, int index) {

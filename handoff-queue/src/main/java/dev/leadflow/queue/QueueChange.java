@@ -13,5 +13,10 @@ package dev.leadflow.queue;
 public record QueueChange(String id, Type type, String leadId, long version, double priority, long at,
                           String claimant, String reason) {
 
-    public enum Type { ENQUEUE, UPDATE, WITHDRAW, CLAIM, ACCEPT, REJECT, RELEASE, EXPIRE, ERASE }
+    /**
+     * {@code TARGET}: the lead's response target was set or tightened; {@code ESCALATE}: it passed a
+     * deadline unclaimed and an escalation step was taken (a move to an overflow queue shows as a
+     * {@code WITHDRAW} with reason {@code overflow:<queue>}).
+     */
+    public enum Type { ENQUEUE, UPDATE, WITHDRAW, CLAIM, ACCEPT, REJECT, RELEASE, EXPIRE, ERASE, TARGET, ESCALATE }
 }

@@ -17,6 +17,18 @@ import java.util.List;
  *   <li>{@code leadflow:{q}:leases} HASH {@code <leadId>:claimant|token|claimedAt|expiredToken}.</li>
  *   <li>{@code leadflow:{q}:closed} ZSET leadId &rarr; when it left the queue; drives retention.</li>
  *   <li>{@code leadflow:{q}:events} STREAM of changes, capped with {@code MAXLEN ~}.</li>
+ *   <li>{@code leadflow:{q}:sla} HASH {@code <leadId>:handoff|kind|deadlines|step|boost|movedTo|move*}:
+ *       response targets and escalation steps done.</li>
+ *   <li>{@code leadflow:{q}:due} ZSET leadId &rarr; deadline of its next escalation step.</li>
+ *   <li>{@code leadflow:{q}:fresh} ZSET leadId &rarr; start of its target clock, until scheduled.</li>
+ *   <li>{@code leadflow:{q}:moves} ZSET leadId &rarr; when it was moved to an overflow queue, until
+ *       confirmed there.</li>
+ *   <li>{@code leadflow:{q}:outbox} HASH {@code n:<noteId>} &rarr; notification JSON,
+ *       {@code a:<noteId>} &rarr; failed attempts; {@code leadflow:{q}:notes} ZSET noteId &rarr; next
+ *       attempt.</li>
+ *   <li>{@code leadflow:{q}:holders} HASH claimant &rarr; leads of the queue they hold.</li>
+ *   <li>{@code leadflow:{q}:available} ZSET claimant &rarr; until when they take assigned leads;
+ *       {@code leadflow:{q}:assigned} HASH claimant &rarr; offers made to them (assignment mode).</li>
  * </ul>
  *
  * {@link #QUEUES} lists the known queue names; it lies outside every queue's slot, so it is written
@@ -88,9 +100,46 @@ public final class QueueKeys {
         return prefix + "events";
     }
 
+    public String sla() {
+        return prefix + "sla";
+    }
+
+    public String due() {
+        return prefix + "due";
+    }
+
+    public String fresh() {
+        return prefix + "fresh";
+    }
+
+    public String moves() {
+        return prefix + "moves";
+    }
+
+    public String outbox() {
+        return prefix + "outbox";
+    }
+
+    public String notes() {
+        return prefix + "notes";
+    }
+
+    public String holders() {
+        return prefix + "holders";
+    }
+
+    public String available() {
+        return prefix + "available";
+    }
+
+    public String assigned() {
+        return prefix + "assigned";
+    }
+
     /** Every key of the queue, in the order the Lua scripts expect them as KEYS. */
     public List<String> all() {
-        return List.of(ready(), waiting(), payload(), meta(), claims(), leases(), closed(), events());
+        return List.of(ready(), waiting(), payload(), meta(), claims(), leases(), closed(), events(), sla(), due(),
+                fresh(), moves(), outbox(), notes(), holders(), available(), assigned());
     }
 
     @Override

@@ -5,8 +5,8 @@
 -- from the entries that remain, with their ids, rather than XDEL'd: XDEL only flags an entry, and its
 -- bytes would stay in the stream's node (and in RDB snapshots) until the whole node is freed.
 -- Then one 'erase' change without a lead id tells live views to reload.
--- Returns 1 when something of the lead was removed, 0 when nothing was there (nothing is written then,
--- so erasing twice is a no-op).
+-- Returns {1 when something of the lead was removed, 0 when nothing was there (nothing is written then,
+-- so erasing twice is a no-op); the overflow queue the lead was moved to, or ''}.
 local id = ARGV[3]
 local removed = 0
 
@@ -14,6 +14,7 @@ local function count(n)
   removed = removed + n
 end
 
+local moved_to = redis.call('HGET', SLA, id .. ':movedTo') or ''
 local m = lead(id)
 local enqueued_at = m.enqueued_at or redis.call('ZSCORE', WAITING, id)
 if enqueued_at then
@@ -24,8 +25,29 @@ count(redis.call('HDEL', PAYLOAD, id))
 count(redis.call('HDEL', META, id .. ':handoff', id .. ':version', id .. ':priority', id .. ':enqueuedAt',
   id .. ':outcome'))
 count(redis.call('ZREM', CLAIMS, id))
-count(redis.call('HDEL', LEASES, id .. ':claimant', id .. ':token', id .. ':claimedAt', id .. ':expiredToken'))
+if redis.call('HEXISTS', LEASES, id .. ':claimant') == 1 then
+  release_hold(redis.call('HGET', LEASES, id .. ':claimant'))
+end
+count(redis.call('HDEL', LEASES, id .. ':claimant', id .. ':token', id .. ':claimedAt', id .. ':expiredToken',
+  id .. ':offer', id .. ':passedBy'))
 count(redis.call('ZREM', CLOSED, id))
+-- response-target state, and the notifications about the lead (they name it in their JSON)
+for _, f in ipairs(SLA_FIELDS) do
+  count(redis.call('HDEL', SLA, id .. ':' .. f))
+end
+count(redis.call('ZREM', DUE, id))
+count(redis.call('ZREM', FRESH, id))
+count(redis.call('ZREM', MOVES, id))
+local quoted = cjson.encode(id)
+local outbox = redis.call('HGETALL', OUTBOX)
+for i = 1, #outbox, 2 do
+  local field = outbox[i]
+  if string.sub(field, 1, 2) == 'n:' and string.find(outbox[i + 1], '"leadId":' .. quoted, 1, true) then
+    local nid = string.sub(field, 3)
+    count(redis.call('HDEL', OUTBOX, field, 'a:' .. nid))
+    count(redis.call('ZREM', NOTES, nid))
+  end
+end
 
 -- true when any field value of a stream entry is the lead id
 local function names(fields)
@@ -65,7 +87,7 @@ if #kept < #entries then
 end
 
 if removed == 0 then
-  return 0
+  return { 0, moved_to }
 end
 redis.call('XADD', EVENTS, 'MAXLEN', '~', STREAM_CAP, erase_id, 'type', 'erase')
-return 1
+return { 1, moved_to }

@@ -14,8 +14,10 @@ if deadline and redis.call('HGET', LEASES, id .. ':token') == token then
   local m = lead(id)
   local claimant = redis.call('HGET', LEASES, id .. ':claimant')
   if op == 'release' then
+    pass_offer(id)
     drop_lease(id)
     add_ready(id, m.enqueued_at, m.priority)
+    resume_sla(id)
   else
     close(id, m, now)
     redis.call('HSET', META, id .. ':outcome', op)

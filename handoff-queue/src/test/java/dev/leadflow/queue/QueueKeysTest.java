@@ -22,7 +22,16 @@ class QueueKeysTest {
                 "leadflow:{enterprise-emea}:claims",
                 "leadflow:{enterprise-emea}:leases",
                 "leadflow:{enterprise-emea}:closed",
-                "leadflow:{enterprise-emea}:events");
+                "leadflow:{enterprise-emea}:events",
+                "leadflow:{enterprise-emea}:sla",
+                "leadflow:{enterprise-emea}:due",
+                "leadflow:{enterprise-emea}:fresh",
+                "leadflow:{enterprise-emea}:moves",
+                "leadflow:{enterprise-emea}:outbox",
+                "leadflow:{enterprise-emea}:notes",
+                "leadflow:{enterprise-emea}:holders",
+                "leadflow:{enterprise-emea}:available",
+                "leadflow:{enterprise-emea}:assigned");
         assertThat(QueueKeys.QUEUES).doesNotContain("{");
     }
 

@@ -125,6 +125,34 @@ class RedisAccessTest {
             // the job's sink erases a lead (GDPR) with its own user
             assertThat(job.erase("lead-2")).containsExactly(QUEUE);
             assertThat(api.get(QUEUE, "lead-2")).isEmpty();
+
+            // response targets and escalation (docs/speed-to-lead.md): every call of the seller API's workers,
+            // and the job's writes to a lead that was moved to an overflow queue
+            api.enableTargets(QUEUE);
+            job.apply(Leads.enqueue(QUEUE, "lead-4", "h4", 1, 50, 4_000));
+            assertThat(api.fresh(QUEUE, 10)).extracting(Escalations.Fresh::leadId).containsExactly("lead-4");
+            api.schedule(QUEUE, "lead-4", "h4", "any", List.of(5_000L, 6_000L), 4_000, "{\"leadId\":\"lead-4\"}", "n1");
+            assertThat(api.due(QUEUE, 10)).hasSize(1);
+            assertThat(api.escalate(QUEUE, "lead-4", "h4", 1, 10, null, "{\"leadId\":\"lead-4\"}", "n2").taken()).isTrue();
+            assertThat(api.escalate(QUEUE, "lead-4", "h4", 2, 0, "overflow", null, null).movedTo()).isEqualTo("overflow");
+            assertThat(api.completeMoves(QUEUE, Duration.ZERO)).isZero();
+            for (Escalations.Note note : api.takeNotes(QUEUE, 10, Duration.ofMinutes(1))) {
+                api.noteDone(QUEUE, note.noteId(), true, Duration.ZERO, 3);
+            }
+            assertThat(api.claim("overflow", "seller-a", Duration.ofMinutes(5), 3)).isPresent();
+            assertThat(api.held("overflow", "seller-a")).isEqualTo(1);
+            assertThat(job.apply(QueueAction.withdraw(QUEUE, "lead-4", "h4", 2))).isEqualTo(ApplyResult.APPLIED);
+            assertThat(api.get("overflow", "lead-4")).isEmpty();
+            assertThat(job.erase("lead-4")).containsExactly(QUEUE, "overflow");
+
+            // assignment mode: availability, offers, taking one
+            job.apply(Leads.enqueue(QUEUE, "lead-5", "h5", 1, 50, 5_000));
+            api.setAvailable(QUEUE, "seller-c", System.currentTimeMillis() + 60_000);
+            assertThat(api.isAvailable(QUEUE, "seller-c", System.currentTimeMillis())).isTrue();
+            Offer offer = api.assign(QUEUE, Duration.ofSeconds(30), 3).orElseThrow();
+            assertThat(api.offerOf(QUEUE, "seller-c")).contains(offer);
+            assertThat(api.take(QUEUE, "lead-5", offer.leaseToken(), Duration.ofMinutes(5)).outcome()).isEqualTo(Outcome.OK);
+            api.setAvailable(QUEUE, "seller-c", 0);
         }
     }
 

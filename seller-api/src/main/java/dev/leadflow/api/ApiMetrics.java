@@ -31,8 +31,18 @@ final class ApiMetrics {
     private final Counter leaseExpiries;
     private final Histogram timeToClaim;
     private final Histogram requestDuration;
+    private final Counter breaches;
+    private final Counter escalations;
+    private final Counter claimsAgainstTarget;
+    private final Histogram claimTargetRatio;
+    private final Counter webhookDeliveries;
 
     ApiMetrics(HandoffQueue queue) {
+        this(queue, QueuePolicies.defaults(), new KnownQueues(queue));
+    }
+
+    /** {@code known}: the queues whose depth and oldest wait are shown (the overflow queues too). */
+    ApiMetrics(HandoffQueue queue, QueuePolicies policies, KnownQueues known) {
         claims = Counter.builder().name("leadflow_api_claims_total")
                 .help("Leads claimed, by queue").labelNames("queue").withoutExemplars().register(registry);
         outcomes = Counter.builder().name("leadflow_api_outcomes_total")
@@ -52,14 +62,41 @@ final class ApiMetrics {
                 .labelNames("route", "method", "status")
                 .classicOnly().classicUpperBounds(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
                 .withoutExemplars().register(registry);
+        breaches = Counter.builder().name("leadflow_api_sla_breaches_total")
+                .help("Leads that passed their response target unclaimed, by queue and kind of lead (each breach is"
+                        + " counted once, by the API instance that escalated it: aggregate with sum)")
+                .labelNames("queue", "kind").withoutExemplars().register(registry);
+        escalations = Counter.builder().name("leadflow_api_sla_escalations_total")
+                .help("Escalation steps taken, by queue and step (1 is the breach itself); sum over instances")
+                .labelNames("queue", "step").withoutExemplars().register(registry);
+        claimsAgainstTarget = Counter.builder().name("leadflow_api_sla_claims_total")
+                .help("Claims of leads that had a response target, by queue, kind and result (met: claimed by the"
+                        + " target; missed: after it)")
+                .labelNames("queue", "kind", "result").withoutExemplars().register(registry);
+        claimTargetRatio = Histogram.builder().name("leadflow_api_sla_time_to_claim_ratio")
+                .help("Time from enqueue to claim as a fraction of the lead's response target (on the queue's clock:"
+                        + " business hours where configured); above 1 is a missed target")
+                .labelNames("queue")
+                .classicOnly().classicUpperBounds(.1, .25, .5, .75, 1, 1.5, 2, 4, 10)
+                .withoutExemplars().register(registry);
+        webhookDeliveries = Counter.builder().name("leadflow_api_webhook_deliveries_total")
+                .help("Webhook delivery attempts by queue and result: delivered, failed (will be retried), dropped"
+                        + " (failed for the last allowed time)")
+                .labelNames("queue", "result").withoutExemplars().register(registry);
+        GaugeWithCallback.builder().name("leadflow_api_sla_target_seconds")
+                .help("Configured response target by queue and kind of lead (on the queue's clock)")
+                .labelNames("queue", "kind")
+                .callback(cb -> policies.byQueue().forEach((q, p) -> p.kinds().forEach(
+                        k -> cb.call(k.target().toMillis() / 1000.0, q, k.name()))))
+                .register(registry);
         GaugeWithCallback.builder().name("leadflow_api_queue_depth").help("Ready leads per queue")
                 .labelNames("queue")
-                .callback(cb -> eachQueue(queue, q -> cb.call(queue.depth(q), q)))
+                .callback(cb -> eachQueue(known, q -> cb.call(queue.depth(q), q)))
                 .register(registry);
         GaugeWithCallback.builder().name("leadflow_api_queue_oldest_wait_seconds")
                 .help("How long the longest-waiting ready lead of each queue has waited")
                 .labelNames("queue")
-                .callback(cb -> eachQueue(queue, q -> queue.oldestEnqueuedAt(q).ifPresent(
+                .callback(cb -> eachQueue(known, q -> queue.oldestEnqueuedAt(q).ifPresent(
                         at -> cb.call(Math.max(0, System.currentTimeMillis() - at) / 1000.0, q))))
                 .register(registry);
     }
@@ -69,6 +106,24 @@ final class ApiMetrics {
         if (waitedMillis >= 0) {
             timeToClaim.observe(waitedMillis / 1000.0);
         }
+    }
+
+    void breached(String queue, String kind) {
+        breaches.labelValues(queue, kind == null ? "" : kind).inc();
+    }
+
+    void escalated(String queue, int step) {
+        escalations.labelValues(queue, Integer.toString(step)).inc();
+    }
+
+    /** A claim of a lead that had a target; {@code ratio} is time to claim over the target. */
+    void claimedAgainstTarget(String queue, String kind, double ratio) {
+        claimsAgainstTarget.labelValues(queue, kind == null ? "" : kind, ratio <= 1 ? "met" : "missed").inc();
+        claimTargetRatio.labelValues(queue).observe(ratio);
+    }
+
+    void webhook(String queue, String result) {
+        webhookDeliveries.labelValues(queue, result).inc();
     }
 
     void settled(String queue, String outcome) {
@@ -94,9 +149,9 @@ final class ApiMetrics {
     }
 
     /** A scrape while Redis is away still shows the service's own counters. */
-    private static void eachQueue(HandoffQueue queue, java.util.function.Consumer<String> action) {
+    private static void eachQueue(KnownQueues known, java.util.function.Consumer<String> action) {
         try {
-            queue.queues().stream().sorted().forEach(action);
+            known.refresh().stream().sorted().forEach(action);
         } catch (JedisException e) {
             LOG.warn("queue gauges skipped, Redis unavailable: {}", e.toString());
         }

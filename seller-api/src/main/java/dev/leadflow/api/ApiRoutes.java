@@ -60,6 +60,13 @@ final class ApiRoutes {
         route(routes, HandlerType.POST, "/api/v1/leads/{leadId}/release", ctx -> json(ctx, 200,
                 service.release(user(ctx), ctx.pathParam("leadId"), body(ctx))));
         route(routes, HandlerType.GET, "/api/v1/queues/{queue}/events", this::events);
+        // assignment mode (docs/speed-to-lead.md)
+        route(routes, HandlerType.POST, "/api/v1/queues/{queue}/availability", ctx -> json(ctx, 200,
+                service.availability(user(ctx), ctx.pathParam("queue"), body(ctx))));
+        route(routes, HandlerType.GET, "/api/v1/queues/{queue}/offer", ctx -> service.offer(user(ctx),
+                ctx.pathParam("queue")).ifPresentOrElse(offer -> json(ctx, 200, offer), () -> ctx.status(204)));
+        route(routes, HandlerType.POST, "/api/v1/leads/{leadId}/take", ctx -> json(ctx, 200,
+                service.take(user(ctx), ctx.pathParam("leadId"), body(ctx))));
         // Javalin's own answers (no such route, wrong method) in our error shape too
         routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
                 e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), e.getMessage())));

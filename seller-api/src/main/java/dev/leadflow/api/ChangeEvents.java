@@ -48,8 +48,8 @@ final class ChangeEvents {
         if (leavesLeadReady(change.type())) {
             // the lead as it is now; if it has moved on since, the change that moved it follows
             queue.get(queueName, change.leadId()).filter(lead -> !lead.claimed()).ifPresent(lead -> data.set("lead",
-                    LeadViews.withoutContact(queueName, lead.leadId(), lead.handoffId(), lead.priority(),
-                            lead.enqueuedAt(), lead.payload())));
+                    LeadViews.withTarget(LeadViews.withoutContact(queueName, lead.leadId(), lead.handoffId(),
+                            lead.priority(), lead.enqueuedAt(), lead.payload()), lead)));
         }
         return new Event(change.id(), data.get("type").asText(), write(data));
     }
@@ -71,7 +71,7 @@ final class ChangeEvents {
 
     private static boolean leavesLeadReady(QueueChange.Type type) {
         return switch (type) {
-            case ENQUEUE, UPDATE, RELEASE, EXPIRE -> true;
+            case ENQUEUE, UPDATE, RELEASE, EXPIRE, TARGET, ESCALATE -> true;
             default -> false;
         };
     }

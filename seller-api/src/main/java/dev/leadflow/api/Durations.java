@@ -33,4 +33,17 @@ final class Durations {
             throw new IllegalArgumentException("must be a duration like 15m, 30s or 500ms, was \"" + text + "\"");
         }
     }
+
+    /** Short and readable: {@code 5 min}, {@code 1 h}, {@code 1 h 30 min}, {@code 45 s}. */
+    static String format(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        long m = s / 60;
+        if (m < 60) {
+            return m + " min";
+        }
+        return (m / 60) + " h" + (m % 60 == 0 ? "" : " " + (m % 60) + " min");
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadflow.avro.SalesActivityType;
 import dev.leadflow.queue.Claim;
 import dev.leadflow.queue.HandoffQueue;
+import dev.leadflow.queue.HoldLimitReached;
 import dev.leadflow.queue.LeaseCheck;
 import dev.leadflow.queue.LeaseToken;
 import dev.leadflow.queue.Outcome;
@@ -43,10 +44,14 @@ final class HandoffService {
     private final ApiMetrics metrics;
     private final Duration lease;
     private final Duration settleMargin;
+    private final QueuePolicies policies;
+    private final ResponseTargets targets;
 
     HandoffService(HandoffQueue queue, KnownQueues known, FeedbackPublisher publisher, ApiMetrics metrics,
-                   Duration lease) {
+                   Duration lease, QueuePolicies policies, ResponseTargets targets) {
         this.queue = queue;
+        this.policies = policies;
+        this.targets = targets;
         this.known = known;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -75,6 +80,7 @@ final class HandoffService {
                 q.putNull("oldestWaitSeconds");
             }
             q.put("canClaim", user.mayWork(name));
+            q.put("mode", policies.of(name).assignment() == null ? "pull" : "assign");
             result.add(q);
         }
         return result;
@@ -83,8 +89,8 @@ final class HandoffService {
     /** Ready leads, best first, without contact fields. */
     List<ObjectNode> ready(User user, String queueName, int limit) {
         String q = visibleQueue(user, queueName);
-        return queue.peek(q, limit).stream().map(lead -> LeadViews.withoutContact(q, lead.leadId(), lead.handoffId(),
-                lead.priority(), lead.enqueuedAt(), lead.payload())).toList();
+        return queue.peek(q, limit).stream().map(lead -> LeadViews.withTarget(LeadViews.withoutContact(q, lead.leadId(),
+                lead.handoffId(), lead.priority(), lead.enqueuedAt(), lead.payload()), lead)).toList();
     }
 
     /** One lead in the queue; contact fields only for the seller holding its claim. */
@@ -98,14 +104,21 @@ final class HandoffService {
                 : LeadViews.withoutContact(q, lead.leadId(), lead.handoffId(), lead.priority(), lead.enqueuedAt(),
                 lead.payload());
         view.put("status", yours ? "yours" : lead.claimed() ? "claimed" : "ready");
-        return view;
+        return LeadViews.withTarget(view, lead);
     }
 
     /** The best ready lead under a new lease, or empty when the queue has none ready. */
     Optional<ObjectNode> claim(User user, String queueName) {
         String q = workableQueue(user, queueName);
-        Optional<Claim> claim = queue.claim(q, user.id(), lease);
+        refuseInAssignmentMode(q);
+        Optional<Claim> claim;
+        try {
+            claim = queue.claim(q, user.id(), lease, policies.of(q).maxHeld());
+        } catch (HoldLimitReached e) {
+            throw ApiException.conflict("too_many_claims", e.getMessage());
+        }
         claim.ifPresent(c -> metrics.claimed(q, c.leaseExpiresAt() - lease.toMillis() - c.enqueuedAt()));
+        claim.ifPresent(c -> targets.claimed(q, c, c.claimedAt(lease.toMillis())));
         return claim.map(c -> {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.set("lead", LeadViews.withContact(q, c.leadId(), c.handoffId(), c.priority(), c.enqueuedAt(), c.payload()));
@@ -113,6 +126,61 @@ final class HandoffService {
             body.put("leaseExpiresAt", Instant.ofEpochMilli(c.leaseExpiresAt()).toString());
             return body;
         });
+    }
+
+    private void refuseInAssignmentMode(String q) {
+        if (policies.of(q).assignment() != null) {
+            throw ApiException.conflict("assignment_mode", "queue " + q + " assigns its leads: mark yourself available"
+                    + " and take the lead offered to you");
+        }
+    }
+
+    /** Assignment mode: the seller takes offered leads for a while (the page renews it), or no longer. */
+    ObjectNode availability(User user, String queueName, JsonBody body) {
+        String q = workableQueue(user, queueName);
+        QueuePolicies.Assignment assignment = policies.of(q).assignment();
+        if (assignment == null) {
+            throw ApiException.conflict("pull_mode", "queue " + q + " does not assign leads: claim them");
+        }
+        boolean available = body.requiredBoolean("available");
+        long until = available ? System.currentTimeMillis() + assignment.availableFor().toMillis() : 0;
+        queue.setAvailable(q, user.id(), until);
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.put("queue", q);
+        result.put("available", available);
+        if (available) {
+            result.put("until", Instant.ofEpochMilli(until).toString());
+        }
+        return result;
+    }
+
+    /** The lead offered to the seller now (without contact fields until taken). */
+    Optional<ObjectNode> offer(User user, String queueName) {
+        String q = workableQueue(user, queueName);
+        return queue.offerOf(q, user.id()).flatMap(offer -> queue.get(q, offer.leadId()).map(lead -> {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.set("lead", LeadViews.withTarget(LeadViews.withoutContact(q, lead.leadId(), lead.handoffId(),
+                    lead.priority(), lead.enqueuedAt(), lead.payload()), lead));
+            body.put("leaseToken", offer.leaseToken());
+            body.put("offerExpiresAt", Instant.ofEpochMilli(offer.offerExpiresAt()).toString());
+            return body;
+        }));
+    }
+
+    /** Takes the lead offered to the seller: a claim like a pulled one. */
+    ObjectNode take(User user, String leadId, JsonBody body) {
+        String token = body.requiredText("leaseToken", 512);
+        String q = ownLease(user, leadId, token, "offered to").queue();
+        HandoffQueue.Taken taken = queue.take(q, leadId, token, lease);
+        refuseUnlessValid(taken.outcome(), q, leadId);
+        Claim c = taken.claim();
+        metrics.claimed(q, c.leaseExpiresAt() - lease.toMillis() - c.enqueuedAt());
+        targets.claimed(q, c, c.claimedAt(lease.toMillis()));
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.set("lead", LeadViews.withContact(q, c.leadId(), c.handoffId(), c.priority(), c.enqueuedAt(), c.payload()));
+        result.put("leaseToken", c.leaseToken());
+        result.put("leaseExpiresAt", Instant.ofEpochMilli(c.leaseExpiresAt()).toString());
+        return result;
     }
 
     ObjectNode accept(User user, String leadId, JsonBody body) {
@@ -134,15 +202,26 @@ final class HandoffService {
         return settle(user, leadId, body, SettleOp.RELEASE, null);
     }
 
-    private ObjectNode settle(User user, String leadId, JsonBody body, SettleOp op, String reason) {
-        String token = body.requiredText("leaseToken", 512);
+    /** The queue of a lease and its check: valid and the caller's, else 403/404/409. */
+    private record OwnLease(String queue, LeaseCheck check) {
+    }
+
+    private OwnLease ownLease(User user, String leadId, String token, String heldAs) {
         String q = workableQueue(user, LeaseToken.queueOf(token)
                 .orElseThrow(() -> ApiException.invalidField("leaseToken", "is not a lease token")));
         LeaseCheck check = queue.checkLease(q, leadId, token);
         refuseUnlessValid(check.outcome(), q, leadId);
         if (!user.id().equals(check.claimant())) {
-            throw ApiException.conflict("foreign_lease", "lead " + leadId + " is claimed by someone else");
+            throw ApiException.conflict("foreign_lease", "lead " + leadId + " is " + heldAs + " someone else");
         }
+        return new OwnLease(q, check);
+    }
+
+    private ObjectNode settle(User user, String leadId, JsonBody body, SettleOp op, String reason) {
+        String token = body.requiredText("leaseToken", 512);
+        OwnLease own = ownLease(user, leadId, token, "claimed by");
+        String q = own.queue();
+        LeaseCheck check = own.check();
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         if (op.activity != null) {
             if (check.remainingMillis() < settleMargin.toMillis()) {

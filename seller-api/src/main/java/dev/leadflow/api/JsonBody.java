@@ -100,4 +100,15 @@ final class JsonBody {
         }
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
+
+    boolean requiredBoolean(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiException.invalidField(field, "required");
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.invalidField(field, "must be true or false");
+        }
+        return value.asBoolean();
+    }
 }

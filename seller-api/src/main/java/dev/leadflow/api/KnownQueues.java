@@ -4,22 +4,31 @@ import dev.leadflow.queue.HandoffQueue;
 import java.util.Set;
 
 /**
- * The queue names the job has written to, as last read from Redis. Refreshed by the lease reaper's tick
- * and re-read on a miss, so a queue that appeared a moment ago is found without a round trip per request.
+ * The queue names the job has written to, as last read from Redis, and the overflow queues that escalations
+ * move leads to (docs/speed-to-lead.md; the API does not add them to Redis's list). Refreshed by the lease
+ * reaper's tick and re-read on a miss, so a queue that appeared a moment ago is found without a round trip
+ * per request.
  */
 final class KnownQueues {
 
     private final HandoffQueue queue;
+    private final Set<String> overflows;
     private volatile Set<String> names = Set.of();
 
     KnownQueues(HandoffQueue queue) {
+        this(queue, Set.of());
+    }
+
+    KnownQueues(HandoffQueue queue, Set<String> overflows) {
         this.queue = queue;
+        this.overflows = Set.copyOf(overflows);
     }
 
     Set<String> refresh() {
-        Set<String> current = Set.copyOf(queue.queues());
-        names = current;
-        return current;
+        Set<String> current = new java.util.HashSet<>(queue.queues());
+        current.addAll(overflows);
+        names = Set.copyOf(current);
+        return names;
     }
 
     Set<String> snapshot() {

@@ -43,6 +43,19 @@ final class LeadViews {
         return lead;
     }
 
+    /**
+     * Adds the lead's response target: {@code targetAt} (ISO instant), {@code targetKind} and
+     * {@code escalations} (steps taken since it passed the target); nothing when it has no target.
+     */
+    static ObjectNode withTarget(ObjectNode view, dev.leadflow.queue.QueuedLead lead) {
+        if (lead.targetAt() > 0) {
+            view.put("targetAt", Instant.ofEpochMilli(lead.targetAt()).toString());
+            view.put("targetKind", lead.kind());
+            view.put("escalations", lead.escalations());
+        }
+        return view;
+    }
+
     /** The account's domain from a payload, for the SalesActivity's {@code account_domain}; null if none. */
     static String accountDomain(String payload) {
         JsonNode domain = parse(payload).path("account").path("domain");

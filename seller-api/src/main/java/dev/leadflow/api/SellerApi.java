@@ -42,10 +42,13 @@ public final class SellerApi implements AutoCloseable {
                     HandoffQueue.connect(config.redis().withPoolSize(REDIS_POOL_SIZE), HandoffQueue.Options.defaults()));
             HandoffQueue feedReader = opened(resources,
                     HandoffQueue.connect(config.redis().withPoolSize(config.maxLiveQueues()), HandoffQueue.Options.defaults()));
-            KnownQueues known = new KnownQueues(queue);
-            ApiMetrics metrics = new ApiMetrics(queue);
+            KnownQueues known = new KnownQueues(queue, config.queuePolicies().overflowQueues());
+            ApiMetrics metrics = new ApiMetrics(queue, config.queuePolicies(), known);
             FeedbackPublisher publisher = opened(resources, new FeedbackPublisher(config));
-            HandoffService service = new HandoffService(queue, known, publisher, metrics, config.leaseDuration());
+            ResponseTargets targets = opened(resources, new ResponseTargets(queue, known, config.queuePolicies(), metrics));
+            Webhooks webhooks = opened(resources, new Webhooks(queue, targets, config.queuePolicies(), metrics));
+            HandoffService service = new HandoffService(queue, known, publisher, metrics, config.leaseDuration(),
+                    config.queuePolicies(), targets);
             LeaseReaper reaper = opened(resources, new LeaseReaper(queue, known, metrics));
             LiveFeeds feeds = opened(resources, new LiveFeeds(queue, feedReader, config.maxEventStreams(),
                     config.maxLiveQueues()));
@@ -68,6 +71,8 @@ public final class SellerApi implements AutoCloseable {
             });
             app.start();
             reaper.start(config.reclaimInterval());
+            targets.start();
+            webhooks.start();
             LOG.info("seller API listening on port {} with {}", app.port(), config);
             return new SellerApi(app, resources);
         } catch (RuntimeException e) {

@@ -41,12 +41,16 @@ import java.util.function.Function;
  * @param reclaimInterval how often lapsed leases are returned and lease expiries counted
  * @param maxEventStreams open event streams (all queues, all clients) beyond which new ones get 503
  * @param maxLiveQueues   queues followed live at once; each holds one Redis connection while watched
+ * @param queuePolicies   per-queue response targets, escalation, webhooks and claim caps: the
+ *                        {@code queues} mapping of the file, or a file of it ({@code queuesFile});
+ *                        docs/speed-to-lead.md
  */
 public record SellerApiConfig(int port, String redisUri, String redisUser, String redisPassword, RedisTls redisTls,
                               String kafkaBootstrapServers,
                               Map<String, String> kafkaProperties, String registryUrl, String registryUser,
                               String registryPassword, Path usersFile, Duration leaseDuration, int bodyLimitBytes,
-                              Duration reclaimInterval, int maxEventStreams, int maxLiveQueues) {
+                              Duration reclaimInterval, int maxEventStreams, int maxLiveQueues,
+                              QueuePolicies queuePolicies) {
 
     public static final String ENV_PREFIX = "LEADFLOW_API_";
     static final String KAFKA_PROP_PREFIX = ENV_PREFIX + "KAFKA_PROP_";
@@ -78,13 +82,40 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
         require(positive(reclaimInterval), "reclaimInterval", "must be positive");
         require(maxEventStreams > 0, "maxEventStreams", "must be positive");
         require(maxLiveQueues > 0, "maxLiveQueues", "must be positive");
+        queuePolicies = queuePolicies == null ? QueuePolicies.defaults() : queuePolicies;
+    }
+
+    /**
+     * The per-queue settings from a YAML file whose top level is the {@code queues} mapping
+     * (docs/speed-to-lead.md).
+     *
+     * @throws IllegalArgumentException naming every bad setting
+     */
+    public SellerApiConfig withQueues(Path yamlFile) {
+        List<String> errors = new ArrayList<>();
+        QueuePolicies policies = QueuePolicies.parse(Yaml.readMapping(yamlFile), yamlFile.toAbsolutePath().getParent(),
+                errors);
+        Yaml.failIfAny("queue settings in " + yamlFile, errors);
+        return withQueuePolicies(policies.withInterval(queuePolicies.interval()));
+    }
+
+    /** How often targets are scheduled, escalations taken and webhooks sent (default 1 s). */
+    public SellerApiConfig withEscalationInterval(Duration interval) {
+        require(positive(interval), "escalationInterval", "must be positive");
+        return withQueuePolicies(queuePolicies.withInterval(interval));
+    }
+
+    SellerApiConfig withQueuePolicies(QueuePolicies policies) {
+        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers,
+                kafkaProperties, registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
+                reclaimInterval, maxEventStreams, maxLiveQueues, policies);
     }
 
     /** The defaults with the given users file: Redis, Kafka and the registry on localhost. */
     public static SellerApiConfig defaults(Path usersFile) {
         return new SellerApiConfig(DEFAULT_PORT, DEFAULT_REDIS_URI, null, null, null, DEFAULT_KAFKA, Map.of(), DEFAULT_REGISTRY, null,
                 null, usersFile, DEFAULT_LEASE, DEFAULT_BODY_LIMIT, DEFAULT_RECLAIM_INTERVAL,
-                DEFAULT_MAX_EVENT_STREAMS, DEFAULT_MAX_LIVE_QUEUES);
+                DEFAULT_MAX_EVENT_STREAMS, DEFAULT_MAX_LIVE_QUEUES, QueuePolicies.defaults());
     }
 
     /**
@@ -111,7 +142,7 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
     public SellerApiConfig withRedisAccess(String user, String password, RedisTls tls) {
         return new SellerApiConfig(port, redisUri, user, password, tls, kafkaBootstrapServers, kafkaProperties,
                 registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
-                reclaimInterval, maxEventStreams, maxLiveQueues);
+                reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies);
     }
 
     public RegistryConfig registry() {
@@ -122,42 +153,42 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
     public SellerApiConfig withPort(int newPort) {
         return new SellerApiConfig(newPort, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval,
-                maxEventStreams, maxLiveQueues);
+                maxEventStreams, maxLiveQueues, queuePolicies);
     }
 
     public SellerApiConfig withRedisUri(String uri) {
         return new SellerApiConfig(port, uri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl, registryUser,
                 registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues);
+                maxLiveQueues, queuePolicies);
     }
 
     public SellerApiConfig withKafka(String bootstrapServers, Map<String, String> properties) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, bootstrapServers, properties, registryUrl, registryUser,
                 registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues);
+                maxLiveQueues, queuePolicies);
     }
 
     public SellerApiConfig withRegistry(String url, String user, String password) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, url, user, password,
-                usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams, maxLiveQueues);
+                usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies);
     }
 
     public SellerApiConfig withLeaseDuration(Duration lease) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, lease, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues);
+                maxLiveQueues, queuePolicies);
     }
 
     public SellerApiConfig withReclaimInterval(Duration interval) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, interval, maxEventStreams,
-                maxLiveQueues);
+                maxLiveQueues, queuePolicies);
     }
 
     public SellerApiConfig withLimits(int newBodyLimitBytes, int newMaxEventStreams, int newMaxLiveQueues) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, newBodyLimitBytes, reclaimInterval,
-                newMaxEventStreams, newMaxLiveQueues);
+                newMaxEventStreams, newMaxLiveQueues, queuePolicies);
     }
 
     /** Safe to log: the Redis password, the registry password and secret-looking Kafka properties are masked. */
@@ -168,7 +199,8 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
                 + " " + kafka + ", registry=" + registryUrl + (registryUser == null ? "" : " (user " + registryUser
                 + ", password ***)") + ", usersFile=" + usersFile + ", leaseDuration=" + leaseDuration
                 + ", bodyLimitBytes=" + bodyLimitBytes + ", reclaimInterval=" + reclaimInterval + ", maxEventStreams="
-                + maxEventStreams + ", maxLiveQueues=" + maxLiveQueues + "]";
+                + maxEventStreams + ", maxLiveQueues=" + maxLiveQueues + ", queues with settings=" + queuePolicies.byQueue().keySet()
+                + "]";
     }
 
     static boolean isSecret(String property) {
@@ -213,7 +245,8 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
                     "redisPasswordFile", "redisTlsCaFile", "redisTlsCertFile", "redisTlsKeyFile",
                     "redisTlsVerifyHostname", "kafkaBootstrapServers", "kafkaPropertiesFile", "registryUrl",
                     "registryUser", "registryPassword", "registryPasswordFile", "usersFile", "leaseDuration",
-                    "bodyLimitBytes", "reclaimInterval", "maxEventStreams", "maxLiveQueues")) {
+                    "bodyLimitBytes", "reclaimInterval", "maxEventStreams", "maxLiveQueues", "queuesFile",
+                    "escalationInterval")) {
                 KEYS.put(key, key.equals("redisUri") || key.equals("registryPassword") || key.equals("redisPassword"));
             }
         }
@@ -221,11 +254,16 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
         private final Map<String, Raw> values = new LinkedHashMap<>();
         private final Map<String, String> kafka = new LinkedHashMap<>();
         private final List<String> errors = new ArrayList<>();
+        private JsonNode queuesNode;
+        private Path queuesBase;
 
         void readFile(Path file) {
             ObjectNode root = Yaml.readMapping(file);
             Set<String> known = new java.util.HashSet<>(KEYS.keySet());
             known.add("kafkaProperties");
+            known.add("queues");
+            queuesNode = root.get("queues");
+            queuesBase = file.toAbsolutePath().getParent();
             Yaml.rejectUnknownKeys(root, known, "", errors);
             Path base = file.toAbsolutePath().getParent();
             for (String key : KEYS.keySet()) {
@@ -317,9 +355,22 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
             Duration reclaim = parse("reclaimInterval", DEFAULT_RECLAIM_INTERVAL, Loader::positiveDuration);
             int maxStreams = parse("maxEventStreams", DEFAULT_MAX_EVENT_STREAMS, text -> atLeast(text, 1));
             int maxQueues = parse("maxLiveQueues", DEFAULT_MAX_LIVE_QUEUES, text -> atLeast(text, 1));
+            Path queuesFile = path("queuesFile");
+            if (queuesFile != null && queuesNode != null) {
+                errors.add(origin("queuesFile", null) + ": give either queues in the config file or queuesFile, not both");
+            } else if (queuesFile != null) {
+                try {
+                    queuesNode = Yaml.readMapping(queuesFile);
+                    queuesBase = queuesFile.toAbsolutePath().getParent();
+                } catch (IllegalArgumentException e) {
+                    errors.add(origin("queuesFile", null) + ": " + e.getMessage());
+                }
+            }
+            QueuePolicies policies = QueuePolicies.parse(queuesNode, queuesBase, errors)
+                    .withInterval(parse("escalationInterval", QueuePolicies.DEFAULT_INTERVAL, Loader::positiveDuration));
             Yaml.failIfAny("seller API configuration", errors);
             return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaServers, kafka, registryUrl, registryUser,
-                    registryPassword, usersFile, lease, bodyLimit, reclaim, maxStreams, maxQueues);
+                    registryPassword, usersFile, lease, bodyLimit, reclaim, maxStreams, maxQueues, policies);
         }
 
         /** TLS files as given (relative paths against the config file's folder); null when none is set. */

@@ -51,11 +51,14 @@ class ConcurrentClaimsTest {
         StringBuilder users = new StringBuilder("users:\n");
         for (int i = 0; i < SELLERS; i++) {
             users.append("  - {id: s").append(i).append(", name: Seller ").append(i)
-                    .append(", role: seller, queues: [pool], tokenSha256: ").append(Users.hash(token(i))).append("}\n");
+                    .append(", role: seller, queues: [pool, capped], tokenSha256: ").append(Users.hash(token(i))).append("}\n");
         }
         Path usersFile = Files.writeString(dir.resolve("users.yaml"), users);
+        // pool: no cap, so the claim path itself is measured; capped: the default of 3 leads at once
+        Path queues = Files.writeString(dir.resolve("queues.yaml"), "pool: {maxHeld: 0}\n");
         api = SellerApi.start(SellerApiConfig.defaults(usersFile).withPort(0).withRedisUri(REDIS.uri())
-                .withKafka("localhost:1", Map.of()).withRegistry("mock://concurrent-claims-test", null, null));
+                .withKafka("localhost:1", Map.of()).withRegistry("mock://concurrent-claims-test", null, null)
+                .withQueues(queues));
         queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
     }
 
@@ -85,6 +88,72 @@ class ConcurrentClaimsTest {
         System.out.printf("claim latency with %d concurrent sellers over HTTP, %d claims: p50 %.2f ms, p99 %.2f ms,"
                         + " max %.2f ms, %.0f claims/s%n", SELLERS, nanos.size(), percentile(nanos, 50),
                 percentile(nanos, 99), nanos.get(nanos.size() - 1) / 1e6, LEADS / (result.wallNanos() / 1e9));
+    }
+
+    @Test
+    void noSellerEverHoldsMoreThanTheCapWhileTwentyClaimAndReleaseAtOnce() throws Exception {
+        String capped = "capped";
+        int cap = QueuePolicies.DEFAULT_MAX_HELD;
+        int leads = 300;
+        long now = System.currentTimeMillis();
+        queue.applyAll(IntStream.range(0, leads).mapToObj(i -> QueueAction.enqueue(capped, "c-" + i, "c-" + i + "-h", 1,
+                i % 13, TestLeads.payload(capped, "c-" + i, i % 13, now), now)).toList());
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger released = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> violations = new CopyOnWriteArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(SELLERS);
+        List<Future<List<String[]>>> sellers = new ArrayList<>();
+        for (int i = 0; i < SELLERS; i++) {
+            String token = token(i);
+            long seed = i;
+            sellers.add(pool.submit(() -> {
+                ApiClient client = new ApiClient(api.port());
+                java.util.Random random = new java.util.Random(seed);
+                // held as this seller knows it: counted up after a claim returns, down before a release is
+                // sent, so it never exceeds what the server holds for the seller
+                List<String[]> held = new ArrayList<>();
+                go.await();
+                for (int round = 0; round < 25; round++) {
+                    ApiClient.Response r = client.claim(capped, token);
+                    if (r.status() == 200) {
+                        ok.incrementAndGet();
+                        held.add(new String[] {r.json().path("lead").path("leadId").asText(), r.json().path("leaseToken").asText()});
+                        if (held.size() > cap) {
+                            violations.add(token + " held " + held.size());
+                        }
+                    } else {
+                        assertThat(r.status()).as(r.body()).isEqualTo(409);
+                        assertThat(r.json().path("error").asText()).isEqualTo("too_many_claims");
+                        assertThat(r.json().path("message").asText()).contains("at most " + cap);
+                        refused.incrementAndGet();
+                    }
+                    if (!held.isEmpty() && random.nextInt(3) == 0) {
+                        String[] give = held.remove(random.nextInt(held.size()));
+                        ApiClient.Response back = client.settle(give[0], "release", token, ApiClient.lease(give[1]));
+                        assertThat(back.status()).as(back.body()).isEqualTo(200);
+                        released.incrementAndGet();
+                    }
+                }
+                return held;
+            }));
+        }
+        go.countDown();
+        int stillHeld = 0;
+        for (int i = 0; i < SELLERS; i++) {
+            List<String[]> held = sellers.get(i).get();
+            assertThat(queue.held(capped, "s" + i)).as("held by s" + i + " as Redis counts it").isEqualTo(held.size());
+            stillHeld += held.size();
+        }
+        pool.shutdown();
+
+        assertThat(violations).isEmpty();
+        assertThat(refused.get()).as("the cap was reached").isPositive();
+        assertThat(ok.get() + refused.get()).isEqualTo(SELLERS * 25);
+        assertThat(ok.get() - released.get()).isEqualTo(stillHeld);
+        assertThat(queue.claimedCount(capped)).isEqualTo(stillHeld);
+        assertThat(queue.depth(capped)).isEqualTo(leads - stillHeld);
     }
 
     private record Result(List<String> claimedLeads, List<Long> latencies, List<Integer> perSeller, long wallNanos) {

@@ -52,6 +52,8 @@ class SellerPageBrowserTest {
     private static final Path CHROMEDRIVER = Path.of(System.getProperty("leadflow.chromedriver", "/usr/bin/chromedriver"));
     private static final String REGISTRY = "mock://seller-page-test";
     private static final String Q = "team-a";
+    private static final String SLA_Q = "team-a-sla";
+    private static final String ASSIGN_Q = "team-a-assign";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @TempDir
@@ -68,8 +70,12 @@ class SellerPageBrowserTest {
         assertThat(Files.isExecutable(CHROMEDRIVER)).as("chromedriver at " + CHROMEDRIVER
                 + ": install Debian's chromium-driver (apt-get install -y chromium chromium-driver)").isTrue();
         KAFKA.broker().createTopics(1, Topics.SALES);
+        // a queue with a response target of a few seconds, to watch a lead pass it
+        Path queues = Files.writeString(dir.resolve("queues.yaml"), SLA_Q + ":\n  targets:\n    - {kind: any, target: 6s}\n"
+                + ASSIGN_Q + ":\n  assignment: {acceptWithin: 20s}\n");
         api = SellerApi.start(SellerApiConfig.defaults(TestUsers.write(dir)).withPort(0).withRedisUri(REDIS.uri())
-                .withKafka(KAFKA.broker().bootstrapServers(), Map.of()).withRegistry(REGISTRY, null, null));
+                .withKafka(KAFKA.broker().bootstrapServers(), Map.of()).withRegistry(REGISTRY, null, null)
+                .withQueues(queues).withEscalationInterval(Duration.ofMillis(200)));
         queue = HandoffQueue.connect(RedisConfig.fromUri(REDIS.uri()), HandoffQueue.Options.defaults());
         // the driver binary is given, so Selenium Manager never looks for (or downloads) one
         driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -181,6 +187,55 @@ class SellerPageBrowserTest {
     }
 
     @Test
+    void eachLeadShowsTheTimeLeftToItsTargetAndIsMarkedOnceBreached() {
+        // the list is drawn again on every change of the lead (its breach is one): find elements afresh
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        long enqueuedAt = System.currentTimeMillis();
+        TestLeads.enqueue(queue, SLA_Q, "sla-1", 40, enqueuedAt);
+        openQueueAs(TestUsers.A1, SLA_Q, wait);
+
+        // the target comes with the list, or with a change event once the service has scheduled it: time
+        // left, counting down
+        By target = By.cssSelector("#leads > li[data-lead-id='sla-1'] .target strong");
+        wait.until(ExpectedConditions.textMatches(target, java.util.regex.Pattern.compile("^[0-6] s left \\(any\\)$")));
+
+        // past the target: marked breached, without a reload
+        js("window.leadflowTestMarker = 'not reloaded';");
+        wait.until(ExpectedConditions.attributeContains(lead("sla-1"), "class", "breached"));
+        wait.until(ExpectedConditions.textMatches(target, java.util.regex.Pattern.compile("^breached \\d+ s ago \\(any\\)$")));
+        assertThat(System.currentTimeMillis()).as("not before the target").isGreaterThanOrEqualTo(enqueuedAt + 6_000);
+        assertThat(js("return window.leadflowTestMarker;")).isEqualTo("not reloaded");
+
+        queue.apply(dev.leadflow.queue.QueueAction.withdraw(SLA_Q, "sla-1", "sla-1-1", 2));
+        wait.until(ExpectedConditions.numberOfElementsToBe(lead("sla-1"), 0));
+        browser.findElement(By.id("sign-out")).click();
+    }
+
+    @Test
+    void inAnAssigningQueueAnAvailableSellerIsOfferedALeadAndTakesIt() {
+        TestLeads.enqueue(queue, ASSIGN_Q, "as-1", 30);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        openQueueAs(TestUsers.A1, ASSIGN_Q, wait);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("available")));
+        assertThat(browser.findElement(By.id("claim")).isDisplayed()).as("no pulling in this queue").isFalse();
+
+        browser.findElement(By.id("available")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer")));
+        assertThat(browser.findElement(By.id("offer-company")).getText()).contains("Acme as-1");
+        browser.findElement(By.id("take")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("claimed")));
+        assertThat(browser.findElement(By.id("claimed-email")).getText()).isEqualTo(TestLeads.email("as-1"));
+        assertThat(queue.get(ASSIGN_Q, "as-1").orElseThrow().claimedBy()).isEqualTo("a1");
+
+        browser.findElement(By.id("release")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("claimed")));
+        browser.findElement(By.id("available")).click();
+        queue.apply(dev.leadflow.queue.QueueAction.withdraw(ASSIGN_Q, "as-1", "as-1-1", 2));
+        browser.findElement(By.id("sign-out")).click();
+    }
+
+    @Test
     void everyControlHasALabelAndThePageFitsAPhone() {
         browser.get("http://localhost:" + api.port() + "/");
         Object unlabelled = js("return [...document.querySelectorAll('input, select, textarea')]"
@@ -197,6 +252,17 @@ class SellerPageBrowserTest {
         } finally {
             browser.manage().window().setSize(new Dimension(1280, 900));
         }
+    }
+
+    /** Signed out whichever test ran before, then signed in with {@code token}, with {@code q} open and live. */
+    private static void openQueueAs(String token, String q, WebDriverWait wait) {
+        browser.get("http://localhost:" + api.port() + "/");
+        js("sessionStorage.clear();");
+        browser.get("http://localhost:" + api.port() + "/");
+        browser.findElement(By.id("token")).sendKeys(token, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
+        new Select(browser.findElement(By.id("queue-select"))).selectByValue(q);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "Live"));
     }
 
     private static By lead(String leadId) {

@@ -34,10 +34,12 @@ class SentinelFailoverApiTest {
     static Path dir;
 
     @Test
-    void theApiFollowsTheFailoverAndClaimsAreKeptOrReturnedNeverDuplicated() {
+    void theApiFollowsTheFailoverAndClaimsAreKeptOrReturnedNeverDuplicated() throws java.io.IOException {
+        // one seller claims all six at the end: no claim cap here (ConcurrentClaimsTest has the cap)
+        Path queues = java.nio.file.Files.writeString(dir.resolve("queues.yaml"), Q + ": {maxHeld: 0}\n");
         try (SellerApi api = SellerApi.start(SellerApiConfig.defaults(TestUsers.write(dir)).withPort(0)
                 .withRedisUri(SENTINEL.uri()).withKafka("localhost:1", Map.of())
-                .withRegistry("mock://sentinel-failover-api-test", null, null));
+                .withRegistry("mock://sentinel-failover-api-test", null, null).withQueues(queues));
              HandoffQueue queue = HandoffQueue.connect(RedisConfig.fromUri(SENTINEL.uri()), HandoffQueue.Options.defaults())) {
             for (int i = 0; i < 6; i++) {
                 TestLeads.enqueue(queue, Q, "lead-" + i, 90 - i);

@@ -32,8 +32,34 @@ final class SellerApiLauncher {
     private static final List<User> USERS = List.of(
             new User("ada", "Ada Seller", "seller", List.of("*"), "seller: works every queue"),
             new User("emma", "Emma Enterprise", "seller", List.of("enterprise-*"), "seller: enterprise-na/-emea/-apac"),
-            new User("mo", "Mo Midmarket", "seller", List.of("mid-market", "default"), "seller: mid-market and default"),
+            new User("mo", "Mo Midmarket", "seller", List.of("mid-market", "default", "overflow"),
+                    "seller: mid-market, default and overflow"),
             new User("ops", "Olga Ops", "ops", List.of("*"), "ops: sees every queue, claims nothing"));
+
+    /**
+     * Speed to lead in the demo (docs/speed-to-lead.md): hand-raisers are to be claimed within 5 minutes,
+     * other leads within an hour; a lead past its target gets +25 priority at once and moves to the
+     * {@code overflow} queue 5 minutes later. Every seller holds at most 3 leads of a queue.
+     */
+    static final String QUEUES = """
+            # written by ./leadflow demo on every start (docs/speed-to-lead.md)
+            "*":
+              maxHeld: 3
+              targets:
+                - kind: hand-raiser
+                  signals: ["track:demo_requested", "track:contact_sales", "track:trial_started"]
+                  target: 5m
+                - kind: other
+                  target: 1h
+              escalation:
+                - after: 0m
+                  raisePriority: 25
+                - after: 5m
+                  overflowTo: overflow
+            overflow:
+              targets: []
+              escalation: []
+            """;
 
     private SellerApiLauncher() {}
 
@@ -59,7 +85,8 @@ final class SellerApiLauncher {
                 .withPort(port)
                 .withRedisUri(redisUri)
                 .withKafka(kafkaBootstrap, Map.of())
-                .withRegistry(registryUrl, null, null);
+                .withRegistry(registryUrl, null, null)
+                .withQueues(Files.writeString(dataDir.resolve("queues.yaml"), QUEUES, StandardCharsets.UTF_8));
         SellerApi api = SellerApi.start(config);
         List<DemoUser> printed = List.copyOf(users);
         return new Running() {

@@ -7,7 +7,7 @@ const CLAIM_KEY = 'leadflow.claim';
 const QUEUE_KEY = 'leadflow.queue';
 // changes that leave a lead ready carry it; these take it off the ready list
 const REMOVING = ['claim', 'accept', 'reject', 'withdraw'];
-const UPSERTING = ['enqueue', 'update', 'release', 'expire'];
+const UPSERTING = ['enqueue', 'update', 'release', 'expire', 'target', 'escalate'];
 
 const state = {
   token: null,
@@ -17,6 +17,8 @@ const state = {
   leads: new Map(),
   events: null,
   claim: null,
+  offer: null,
+  assignTimer: null,
   reasons: [],
 };
 
@@ -87,6 +89,8 @@ async function signIn(token) {
 
 function signOut(message) {
   closeEvents();
+  clearInterval(state.assignTimer);
+  state.assignTimer = null;
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(CLAIM_KEY);
   state.token = null;
@@ -131,7 +135,10 @@ function openQueue(name) {
   sessionStorage.setItem(QUEUE_KEY, name);
   $('queue-title').textContent = 'Queue ' + name;
   const info = state.queues.find((q) => q.name === name);
-  $('claim').hidden = !(info && info.canClaim);
+  const assigning = Boolean(info && info.mode === 'assign');
+  $('claim').hidden = !(info && info.canClaim) || assigning;
+  $('assign').hidden = !(info && info.canClaim && assigning);
+  setAvailable(false);
   render();
   setLive(false, 'Connecting…');
   // EventSource cannot send headers, so this one route takes the token as a query parameter
@@ -206,9 +213,43 @@ function leadItem(lead) {
     fact('Grade', lead.grade || '–'),
     fact('Waiting', waited(lead.enqueuedAt)),
     fact('Model', lead.modelVersion || '–'));
+  if (lead.targetAt) {
+    const target = fact('Target', '');
+    target.className = 'target';
+    target.dataset.targetAt = lead.targetAt;
+    target.dataset.kind = lead.targetKind || '';
+    meta.append(target);
+    showTimeLeft(item, target);
+  }
   item.append(title, meta, reasonList(lead.reasons, 3));
   return item;
 }
+
+// The time left to each lead's response target, counted down every second; past it the lead is marked
+// breached (the server escalates it by the queue's rule).
+function showTimeLeft(item, target) {
+  const left = Date.parse(target.dataset.targetAt) - Date.now();
+  const breached = left <= 0;
+  const kind = target.dataset.kind ? ' (' + target.dataset.kind + ')' : '';
+  target.querySelector('strong').textContent =
+    (breached ? 'breached ' + duration(-left) + ' ago' : duration(left) + ' left') + kind;
+  item.classList.toggle('breached', breached);
+}
+
+function duration(ms) {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return seconds + ' s';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return minutes + ' min ' + (seconds % 60) + ' s';
+  return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+}
+
+setInterval(() => {
+  document.querySelectorAll('#leads li.lead').forEach((item) => {
+    const target = item.querySelector('.target');
+    if (target) showTimeLeft(item, target);
+  });
+}, 1000);
 
 function fact(label, value) {
   const span = document.createElement('span');
@@ -240,6 +281,74 @@ function waited(iso) {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return hours + ' h ' + (minutes % 60) + ' min';
   return Math.floor(hours / 24) + ' days';
+}
+
+// ---- assignment mode: the queue offers leads to available sellers --------------------------------
+
+async function setAvailable(on) {
+  clearInterval(state.assignTimer);
+  state.assignTimer = null;
+  $('available').checked = on;
+  showOffer(null);
+  if (!state.queue || $('assign').hidden) return;
+  const path = '/api/v1/queues/' + encodeURIComponent(state.queue);
+  try {
+    await api('POST', path + '/availability', { available: on });
+  } catch (error) {
+    complain(error);
+    $('available').checked = false;
+    return;
+  }
+  if (!on) return;
+  let renewed = Date.now();
+  // look for an offer every second; renew "available" well before it runs out
+  state.assignTimer = setInterval(async () => {
+    try {
+      if (Date.now() - renewed > 30000) {
+        renewed = Date.now();
+        await api('POST', path + '/availability', { available: true });
+      }
+      if (!state.claim) showOffer(await api('GET', path + '/offer'));
+    } catch (error) {
+      complain(error);
+    }
+  }, 1000);
+}
+
+function showOffer(offer) {
+  state.offer = offer;
+  $('offer').hidden = !offer;
+  if (!offer) return;
+  $('offer-company').textContent = (offer.lead.company || 'Unknown company') + (offer.lead.title ? ' · ' + offer.lead.title : '');
+  const left = Math.max(0, Math.floor((Date.parse(offer.offerExpiresAt) - Date.now()) / 1000));
+  $('offer-left').textContent = '(' + left + ' s to take it)';
+}
+
+async function takeOffer() {
+  const offer = state.offer;
+  if (!offer) return;
+  try {
+    const claim = await api('POST', '/api/v1/leads/' + encodeURIComponent(offer.lead.leadId) + '/take',
+      { leaseToken: offer.leaseToken });
+    showOffer(null);
+    showClaim(claim);
+    say('You took a lead from ' + (claim.lead.company || 'an unknown company') + '.');
+  } catch (error) {
+    showOffer(null);
+    complain(error);
+  }
+}
+
+async function passOffer() {
+  const offer = state.offer;
+  if (!offer) return;
+  showOffer(null);
+  try {
+    await api('POST', '/api/v1/leads/' + encodeURIComponent(offer.lead.leadId) + '/release', { leaseToken: offer.leaseToken });
+    say('Passed: the lead is offered to someone else.');
+  } catch (error) {
+    complain(error);
+  }
 }
 
 // ---- claiming and settling --------------------------------------------------------------------
@@ -359,6 +468,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('sign-out').addEventListener('click', () => signOut());
   $('queue-select').addEventListener('change', (e) => openQueue(e.target.value));
   $('claim').addEventListener('click', claimNext);
+  $('available').addEventListener('change', (e) => setAvailable(e.target.checked));
+  $('take').addEventListener('click', takeOffer);
+  $('pass').addEventListener('click', passOffer);
   $('accept').addEventListener('click', () => settle('accept', {}));
   $('release').addEventListener('click', () => settle('release', {}));
   $('reject-reason').addEventListener('change', updateNoteHint);
