@@ -245,13 +245,6 @@ class DashboardsTest {
         int end = readme.indexOf("\n## ", start + 1);
         String section = end < 0 ? readme.substring(start) : readme.substring(start, end);
         Set<String> names = new TreeSet<>(Repo.groups(Pattern.compile("`((?:flink|leadflow)_[A-Za-z0-9_]+)"), section));
-        // the response-target metrics are documented with their settings, for sales ops and operators
-        String speedToLead = Repo.read(Repo.ROOT.resolve("docs/speed-to-lead.md"));
-        int metrics = speedToLead.indexOf("\n## Metrics");
-        assertThat(metrics).as("docs/speed-to-lead.md has a \"## Metrics\" section").isPositive();
-        int metricsEnd = speedToLead.indexOf("\n## ", metrics + 1);
-        names.addAll(Repo.groups(Pattern.compile("`(leadflow_api_[A-Za-z0-9_]+)"),
-                metricsEnd < 0 ? speedToLead.substring(metrics) : speedToLead.substring(metrics, metricsEnd)));
         return names;
     }
 
