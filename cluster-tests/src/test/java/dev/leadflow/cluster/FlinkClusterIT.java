@@ -107,14 +107,17 @@ class FlinkClusterIT {
             expected.addAll(produceHandRaisers(kafka, registry.url(), 40, 60));
             cluster.awaitRunning(job, Duration.ofSeconds(120));
             awaitQueue(cluster, queue, expected, Duration.ofSeconds(120));
-            System.out.printf("cluster: TaskManager killed with SIGKILL; queue complete %.1f s later, restarts %d%n",
+            System.out.printf("cluster: TaskManager killed with SIGKILL; queue complete %.1f s later, failures recorded %d%n",
                     (System.nanoTime() - killedAt) / 1e9, restarts(cluster, job));
-            assertThat(restarts(cluster, job)).as("the job restarted after the kill").isPositive();
+            assertThat(restarts(cluster, job)).as("failures the JobManager recorded (the kill)").isPositive();
 
             // 4. stop with a savepoint, submit again from it: state carries over, nothing is handed off twice
             String savepoint = cluster.stopWithSavepoint(job, work.resolve("savepoints"), Duration.ofSeconds(120));
             String restored = cluster.run(jarId, ENTRY, args, savepoint);
             cluster.awaitRunning(restored, Duration.ofSeconds(90));
+            var restoredFrom = cluster.get("/jobs/" + restored + "/checkpoints").path("latest").path("restored");
+            assertThat(restoredFrom.path("is_savepoint").asBoolean()).as("restored from a savepoint: %s", restoredFrom).isTrue();
+            assertThat(restoredFrom.path("external_path").asText()).isEqualTo(savepoint);
             expected.addAll(produceHandRaisers(kafka, registry.url(), 60, 70));
             awaitQueue(cluster, queue, expected, Duration.ofSeconds(90));
 
@@ -171,9 +174,10 @@ class FlinkClusterIT {
         });
     }
 
-    private static long restarts(FlinkSessionCluster cluster, String job) {
-        var j = cluster.get("/jobs/" + job + "/metrics?get=numRestarts");
-        return j == null || j.isEmpty() ? -1 : j.get(0).path("value").asLong();
+    /** Failures the JobManager recorded for the job (its exception history), each followed by a restart. */
+    private static int restarts(FlinkSessionCluster cluster, String job) {
+        var j = cluster.get("/jobs/" + job + "/exceptions");
+        return j == null ? -1 : j.path("exceptionHistory").path("entries").size();
     }
 
     /** ENQUEUE audit records on leadflow.handoffs, de-duplicated by event id (the audit is at-least-once): lead → handoff ids. */
