@@ -38,6 +38,10 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 final class FlinkSessionCluster implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The reporter the images configure (docker/compose.yaml, the chart), loaded from plugins/ as in the image. */
+    static final String REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    /** The plugin folder the pom fills and docker/job.Dockerfile makes sure of. */
+    static final String REPORTER_PLUGIN_DIR = "plugins/metrics-prometheus";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** As Flink's default config.yaml gives env.java.opts.all for Java 17. */
     private static final List<String> JAVA_17_OPTS = List.of(
@@ -91,7 +95,7 @@ final class FlinkSessionCluster implements AutoCloseable {
                 "taskmanager.memory.process.size: 1280m",
                 "parallelism.default: 1",
                 // the image's reporter: one port per process, here a range starting at a free port
-                "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "metrics.reporter.prom.factory.class: " + REPORTER_FACTORY,
                 "metrics.reporter.prom.port: " + metricsPort + "-" + (metricsPort + 5),
                 "web.upload.dir: " + this.work.resolve("uploads"),
                 "io.tmp.dirs: " + this.work.resolve("tmp"))) {
