@@ -1,0 +1,36 @@
+package dev.leadflow.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What FlinkClusterIT proves on real processes is what the images and the chart use: the same entry class, the
+ * same reporter factory, the reporter in the same plugin folder. (deploy-tests checks the rest of their
+ * configuration against Flink's and the job's options.)
+ */
+class ClusterDriftTest {
+
+    static final Path ROOT = Path.of(System.getProperty("leadflow.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void composeAndChartRunTheEntryClassAndReporterTheClusterTestProves() throws IOException {
+        String compose = Files.readString(ROOT.resolve("docker/compose.yaml"));
+        String chart = Files.readString(ROOT.resolve("helm/leadflow/templates/flinkdeployment.yaml"));
+        assertThat(compose).contains("--job-classname\", \"" + FlinkClusterIT.ENTRY + "\"")
+                .contains("metrics.reporter.prom.factory.class: " + FlinkSessionCluster.REPORTER_FACTORY);
+        assertThat(chart).contains("entryClass: " + FlinkClusterIT.ENTRY)
+                .contains("\"metrics.reporter.prom.factory.class\" \"" + FlinkSessionCluster.REPORTER_FACTORY + "\"");
+    }
+
+    @Test
+    void theJobImagePutsTheReporterInThePluginFolderTheClusterTestLoadsItFrom() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("docker/job.Dockerfile"));
+        String pom = Files.readString(ROOT.resolve("cluster-tests/pom.xml"));
+        assertThat(dockerfile).contains(FlinkSessionCluster.REPORTER_PLUGIN_DIR + "/flink-metrics-prometheus-");
+        assertThat(pom).contains("<outputDirectory>${flink.home}/" + FlinkSessionCluster.REPORTER_PLUGIN_DIR + "</outputDirectory>");
+    }
+}
