@@ -105,6 +105,8 @@ public final class Main {
                 "               --registry-user U --registry-password P (or --registry-password-file F)",
                 "               --rate 100 (events/s; 0 = as fast as possible)  --duration 5m | --count N",
                 "               --seed N  --start 2025-03-01T09:00:00Z (same seed + start = same events)",
+                "               --event-rate 1000 (with --rate 0: events per second of event time; 0.05 spreads",
+                "                 100,000 events over 23 days, so that the funnel's opportunities and deals happen)",
                 "               --kafka.<property> value (any Kafka producer property, e.g. --kafka.security.protocol SASL_SSL)",
                 "               --kafka-properties-file F (Kafka client properties, e.g. SASL; --kafka.* override it)",
                 "",

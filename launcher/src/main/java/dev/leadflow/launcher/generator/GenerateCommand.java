@@ -28,17 +28,25 @@ public final class GenerateCommand {
         long seed = flags.longValue("seed", System.nanoTime());
         Instant start = flags.instant("start", Instant.now());
         int partitions = flags.integer("partitions", 2);
+        double eventRate = flags.decimal("event-rate", 1000);
+        if (flags.has("event-rate") && rate > 0) {
+            throw new Flags.UsageException("--event-rate is for --rate 0 (a history written as fast as possible); "
+                    + "paced, event times follow the clock");
+        }
+        if (!(eventRate > 0)) {
+            throw new Flags.UsageException("--event-rate must be positive, was " + eventRate);
+        }
         flags.requireAllUsed();
         if (duration != null && count >= 0) {
             throw new Flags.UsageException("give --duration or --count, not both");
         }
 
         createTopicsIfMissing(connection, partitions, err);
-        TrafficGenerator generator = new TrafficGenerator(seed, start.toEpochMilli(), rate > 0 ? rate : 1000);
+        TrafficGenerator generator = new TrafficGenerator(seed, start.toEpochMilli(), rate > 0 ? rate : eventRate);
         out.printf("Generating into %s (registry %s), seed %d, start %s, %s%s%n", bootstrap, registry.url(), seed, start,
                 rate > 0 ? String.format("%,.0f events/s", rate) : "as fast as possible",
                 count >= 0 ? String.format(", %,d events", count) : duration != null ? ", for " + duration.toSeconds() + " s" : ", until Ctrl-C");
-        // Unpaced, event times run ahead of the clock (1,000 events/s of simulated time): the records
+        // Unpaced, event times run at --event-rate (default 1,000 events/s of simulated time): the records
         // must carry them. Paced, they follow the clock, and the send time starts the latency.
         EventProducer.RecordTime recordTime = rate > 0 ? EventProducer.RecordTime.SEND : EventProducer.RecordTime.EVENT;
         try (EventProducer producer = new EventProducer(bootstrap, registry, kafka, rate <= 0 || rate > 5_000, recordTime)) {

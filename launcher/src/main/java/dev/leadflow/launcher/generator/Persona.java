@@ -15,7 +15,9 @@ public enum Persona {
     /** Someone from a competitor studying our pricing; never a sales lead. */
     COMPETITOR,
     /** A crawler hammering pages, mostly anonymous, sometimes behind a free-mail sign-up. */
-    BOT;
+    BOT,
+    /** A customer who buys through sales alone: an opportunity and a won deal with no marketing trail at all. */
+    DIRECT;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.UUID;
 
@@ -29,6 +30,14 @@ import java.util.UUID;
  * interleave. Buying committees are 3 to 5 people of one company; one of them asks for a demo.
  * The very first arrival is a buying committee whose champion asks for a demo within a few
  * events, so a demo shows a lead at once.
+ *
+ * <p>The sales outcomes of a real funnel follow each person's hidden intent, not any score: when a person's
+ * script ends, an opportunity may open {@value #MIN_OPPORTUNITY_DAYS} to {@value #MAX_OPPORTUNITY_DAYS} days
+ * later in event time and close (won or lost) {@value #MIN_CLOSE_DAYS} to {@value #MAX_CLOSE_DAYS} days after
+ * that (see {@link #outcomeChances}); such events are held until the stream's clock reaches their time, so no
+ * event is ever dated ahead of the ones around it, and a run shorter than those days in event time shows none.
+ * Noise: some deals are won with no marketing trail at all ({@link Persona#DIRECT}), and some hand-raisers
+ * never buy.
  *
  * <p>Deterministic: the same seed, start time and rate give the same events, ids included. Event
  * times advance by {@code 1 / eventsPerSecond} per event from {@code startMillis}; a producer that
@@ -77,7 +86,16 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
     // what crawlers hit; caps and the free-mail gate keep even an identified bot well below qualifying
     private static final String[] BOT_PAGES = {"pricing", "pricing", "home", "blog", "careers", "about"};
 
+    static final int MIN_OPPORTUNITY_DAYS = 3;
+    static final int MAX_OPPORTUNITY_DAYS = 21;
+    static final int MIN_CLOSE_DAYS = 14;
+    static final int MAX_CLOSE_DAYS = 60;
+    private static final long DAY = 86_400_000L;
+
     private final Random random;
+    /** Sales outcomes decided when a script ended, due later in event time: by time, then by order of decision. */
+    private final PriorityQueue<Due> due = new PriorityQueue<>();
+    private long dueSequence;
     private final long seed;
     private final long startMillis;
     private final double eventsPerSecond;
@@ -142,12 +160,19 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
         while (active.size() < target) {
             spawn();
         }
+        long at = startMillis + (long) (index * 1000.0 / eventsPerSecond);
+        if (!due.isEmpty() && due.peek().at() <= at) {
+            // an outcome whose day has come, dated at its own time (at most one event interval ago)
+            Due d = due.poll();
+            index++;
+            return d.session().emit(new Step(Step.Kind.SALES, null, null, null, d.type()), d.at());
+        }
         // the demo's first champion goes first: a hand-raiser within the first few events
         int pick = index < 4 ? 0 : random.nextInt(active.size());
         Session s = active.get(pick);
-        long at = startMillis + (long) (index * 1000.0 / eventsPerSecond);
         GeneratedEvent e = s.emit(s.steps.poll(), at);
         if (s.steps.isEmpty()) {
+            decideOutcome(s, at);
             // swap-remove keeps this O(1); the order of the list is part of the deterministic state
             Session last = active.remove(active.size() - 1);
             if (pick < active.size()) {
@@ -156,6 +181,54 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
         }
         index++;
         return e;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // the funnel
+
+    /**
+     * The chance that a person of this kind opens an opportunity, and that an opened one is won, in percent: by
+     * intent. A committee's champion speaks for the account; its other members never open one themselves.
+     */
+    static int[] outcomeChances(Persona persona, boolean champion, boolean raisedHand) {
+        return switch (persona) {
+            case BUYER -> champion ? new int[] {60, 50} : new int[] {0, 0};
+            case EVALUATOR -> raisedHand ? new int[] {40, 45} : new int[] {12, 35};
+            case RESEARCHER -> new int[] {3, 30};
+            case DIRECT -> new int[] {100, 100};
+            case STUDENT, COMPETITOR, BOT -> new int[] {0, 0};
+        };
+    }
+
+    private void decideOutcome(Session s, long at) {
+        Person p = s.person;
+        if (p.anonymousOnly) {
+            return;
+        }
+        int[] chance = outcomeChances(p.persona, p.champion, p.raisedHand);
+        // noise: one hand-raiser in five of those who would buy never does
+        if (chance[0] == 0 || random.nextInt(100) >= chance[0] || (p.raisedHand && random.nextInt(5) == 0)) {
+            return;
+        }
+        long opens = at + days(MIN_OPPORTUNITY_DAYS, MAX_OPPORTUNITY_DAYS);
+        long closes = opens + days(MIN_CLOSE_DAYS, MAX_CLOSE_DAYS);
+        schedule(s, opens, SalesActivityType.OPPORTUNITY_OPENED);
+        schedule(s, closes, random.nextInt(100) < chance[1] ? SalesActivityType.CLOSED_WON : SalesActivityType.CLOSED_LOST);
+    }
+
+    private long days(int min, int max) {
+        return min * DAY + (long) (random.nextDouble() * (max - min) * DAY);
+    }
+
+    private void schedule(Session s, long at, SalesActivityType type) {
+        due.add(new Due(at, dueSequence++, s, type));
+    }
+
+    private record Due(long at, long sequence, Session session, SalesActivityType type) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            return at != o.at ? Long.compare(at, o.at) : Long.compare(sequence, o.sequence);
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -176,6 +249,8 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
             add(competitor());
         } else if (r < 94) {
             add(bot());
+        } else if (r < 95) {
+            add(direct());
         } else {
             add(random.nextBoolean() ? researcher() : evaluator());
         }
@@ -194,6 +269,7 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
         for (int i = 0; i < members; i++) {
             boolean champion = i == 0;
             Person p = person(Persona.BUYER, champion ? pick(CHAMPION_TITLES) : pick(MEMBER_TITLES), company, null);
+            p.champion = champion;
             Session s = new Session(p);
             if (champion && fastChampion) {
                 s.identify();
@@ -276,6 +352,15 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
         if (random.nextInt(10) < 3) {
             s.salesFollowUp();
         }
+        return s;
+    }
+
+    /** Noise: a deal sales wins alone. The CRM knows the person; marketing never saw them. */
+    private Session direct() {
+        Company c = company(random.nextBoolean() ? ENTERPRISE_SIZES : MID_SIZES, random.nextBoolean());
+        Session s = new Session(person(Persona.DIRECT, pick(EVALUATOR_TITLES), c, null));
+        s.sales(SalesActivityType.OWNER_ASSIGNED);
+        s.sales(SalesActivityType.MEETING_HELD);
         return s;
     }
 
@@ -393,6 +478,8 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
         boolean freeMailOnly;
         boolean anonymousOnly;
         boolean identified;
+        boolean champion;
+        boolean raisedHand;
         String sellerId;
     }
 
@@ -426,6 +513,9 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
         }
 
         void track(String name) {
+            if (name.equals("demo_requested") || name.equals("contact_sales")) {
+                person.raisedHand = true;
+            }
             steps.add(new Step(Step.Kind.TRACK, name, null, null, null));
         }
 
