@@ -298,7 +298,7 @@ public final class JobSettings implements Serializable {
         }
     }
 
-    static Duration duration(String option, String value, Duration fallback) {
+    public static Duration duration(String option, String value, Duration fallback) {
         if (value == null) {
             return fallback;
         }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * 429): backoff from 100 ms doubling to {@link #MAX_BACKOFF}, for as long as it takes or until the
  * task is cancelled. Definite answers (not found, unauthorized, ...) are thrown at once.
  */
-final class RegistryRetry {
+public final class RegistryRetry {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryRetry.class);
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
@@ -23,7 +23,7 @@ final class RegistryRetry {
 
     private RegistryRetry() {}
 
-    static <T> T call(Supplier<T> lookup, Counter retries, String what) throws InterruptedIOException {
+    public static <T> T call(Supplier<T> lookup, Counter retries, String what) throws InterruptedIOException {
         long backoffMs = FIRST_BACKOFF.toMillis();
         long firstFailure = 0;
         long lastWarning = 0;

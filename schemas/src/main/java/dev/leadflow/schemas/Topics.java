@@ -15,6 +15,8 @@ public final class Topics {
     public static final String PRIVACY_CONFIRMATIONS = "leadflow.privacy-confirmations";
     /** Operator commands to the running job ({@code ControlCommand}). */
     public static final String CONTROL = "leadflow.control";
+    /** The fate of each handoff (outcomes job), keyed by handoff id, compacted. */
+    public static final String HANDOFF_OUTCOMES = "leadflow.handoff-outcomes";
 
     private Topics() {
     }
