@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.leadflow.avro.ClickEvent;
 import dev.leadflow.avro.ClickType;
 import dev.leadflow.avro.HandoffAction;
+import dev.leadflow.avro.HandoffOutcome;
 import dev.leadflow.avro.LeadHandoff;
 import dev.leadflow.launcher.registry.RegistryServer;
 import dev.leadflow.queue.HandoffQueue;
@@ -51,12 +52,14 @@ import org.junit.jupiter.api.Timeout;
  * off at once to {@code enterprise-na}, and nothing else happens to it. So the queue must end holding exactly
  * the input's leads, each once, and the audit topic must hold exactly one ENQUEUE (one handoff id) per lead —
  * through a TaskManager killed with SIGKILL and replaced by a new process, and through a stop with a savepoint
- * and a new submission restored from it.
+ * and a new submission restored from it. The outcomes job, from the same jar, runs beside it and must end with
+ * a fate for each of those handoffs.
  */
 class FlinkClusterIT {
 
     static final String QUEUE = "enterprise-na";
     static final String ENTRY = "dev.leadflow.job.LeadFlowJob";
+    static final String OUTCOMES_ENTRY = "dev.leadflow.outcomes.HandoffOutcomesJob";
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -72,9 +75,10 @@ class FlinkClusterIT {
                 FlinkSessionCluster cluster = new FlinkSessionCluster(Path.of(System.getProperty("flink.home")),
                         work.resolve("flink"), Map.of());
                 HandoffQueue queue = HandoffQueue.connect(RedisConfig.fromUri(redis.uri()), HandoffQueue.Options.defaults())) {
-            kafka.createTopics(2, Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES, Topics.HANDOFFS, Topics.DLQ);
+            kafka.createTopics(2, Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES, Topics.HANDOFFS, Topics.DLQ,
+                    Topics.HANDOFF_OUTCOMES);
             Process firstTaskManager = cluster.startTaskManager();
-            cluster.awaitSlots(1, Duration.ofSeconds(90));
+            cluster.awaitSlots(2, Duration.ofSeconds(90));
 
             List<String> args = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", registry.url(),
                     "--redis-uri", redis.uri(), "--checkpoint-interval", "1s", "--parallelism", "1",
@@ -82,6 +86,9 @@ class FlinkClusterIT {
             String jarId = cluster.upload(jar);
             String job = cluster.run(jarId, ENTRY, args, null);
             cluster.awaitRunning(job, Duration.ofSeconds(90));
+            // the outcomes job from the same jar, side by side in the same cluster
+            String outcomesJob = cluster.run(jarId, OUTCOMES_ENTRY, args, null);
+            cluster.awaitRunning(outcomesJob, Duration.ofSeconds(90));
 
             // 1. leads reach Redis
             Set<String> expected = new TreeSet<>();
@@ -129,6 +136,13 @@ class FlinkClusterIT {
             List<String> queued = queue.peek(QUEUE, 1_000).stream().map(QueuedLead::leadId).toList();
             assertThat(queued).as("queued leads, each once").doesNotHaveDuplicates();
             assertThat(new TreeSet<>(queued)).isEqualTo(expected);
+            // the outcomes job, which went through the same kill, has a fate for every handoff and for nothing else
+            Map<String, String> fates = cluster.await(Duration.ofSeconds(90), "an outcome for each of the " + expected.size() + " handoffs", () -> {
+                Map<String, String> leadByHandoff = outcomes(kafka, registry.url());
+                return new TreeSet<>(leadByHandoff.values()).equals(expected) ? leadByHandoff : null;
+            });
+            assertThat(fates).as("outcomes per handoff").hasSize(expected.size());
+            assertThat(cluster.prometheusText()).contains("leadflow_outcomes_handoffs");
             System.out.printf("cluster: %d leads in, %d handed off, lost %d, duplicated %d%n", expected.size(),
                     handoffsPerLead.size(), expected.size() - queued.size(), queued.size() - new TreeSet<>(queued).size());
         }
@@ -191,6 +205,17 @@ class FlinkClusterIT {
             }
         }
         return perLead;
+    }
+
+    /** handoff id → lead of every record on leadflow.handoff-outcomes. */
+    private static Map<String, String> outcomes(KafkaBroker kafka, String registryUrl) {
+        AvroWireDeserializer<HandoffOutcome> decode = new AvroWireDeserializer<>(RegistryConfig.of(registryUrl), HandoffOutcome.class);
+        Map<String, String> leadByHandoff = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records(kafka, Topics.HANDOFF_OUTCOMES)) {
+            HandoffOutcome o = decode.deserialize(r.value());
+            leadByHandoff.put(o.getHandoffId(), o.getLeadId());
+        }
+        return leadByHandoff;
     }
 
     /** Every record of a topic, from the beginning to its current end. */

@@ -90,9 +90,9 @@ final class FlinkSessionCluster implements AutoCloseable {
                 "rest.port: " + restPort,
                 "taskmanager.host: 127.0.0.1",
                 "taskmanager.bind-host: 127.0.0.1",
-                "taskmanager.numberOfTaskSlots: 1",
+                "taskmanager.numberOfTaskSlots: 2",
                 "jobmanager.memory.process.size: 768m",
-                "taskmanager.memory.process.size: 1280m",
+                "taskmanager.memory.process.size: 1536m",
                 "parallelism.default: 1",
                 // the image's reporter: one port per process, here a range starting at a free port
                 "metrics.reporter.prom.factory.class: " + REPORTER_FACTORY,
