@@ -60,6 +60,7 @@ final class ApiRoutes {
         route(routes, HandlerType.POST, "/api/v1/leads/{leadId}/release", ctx -> json(ctx, 200,
                 service.release(user(ctx), ctx.pathParam("leadId"), body(ctx))));
         route(routes, HandlerType.GET, "/api/v1/queues/{queue}/events", this::events);
+        route(routes, HandlerType.POST, "/api/v1/stream-tickets", this::streamTicket);
         // assignment mode (docs/speed-to-lead.md)
         route(routes, HandlerType.POST, "/api/v1/queues/{queue}/availability", ctx -> json(ctx, 200,
                 service.availability(user(ctx), ctx.pathParam("queue"), body(ctx))));
@@ -121,24 +122,32 @@ final class ApiRoutes {
                 () -> ctx.status(204));
     }
 
+    private void streamTicket(Context ctx) {
+        StreamTickets.Ticket t = auth.issueTicket(auth.bearer(ctx));
+        json(ctx, 200, MAPPER.createObjectNode().put("ticket", t.ticket())
+                .put("expiresAt", java.time.Instant.ofEpochMilli(t.expiresAt()).toString()));
+    }
+
     private void events(Context ctx) throws Exception {
-        User user = auth.require(ctx, true);
-        String queue = service.visibleQueue(user, ctx.pathParam("queue"));
+        Authenticator.Credential credential = auth.stream(ctx);
+        String queue = service.visibleQueue(credential.user(), ctx.pathParam("queue"));
         String accept = ctx.header("Accept");
         if (accept == null || !accept.contains("text/event-stream")) {
             throw new ApiException(406, "not_acceptable", "this route streams events: send Accept: text/event-stream");
         }
-        String lastEventId = ctx.header("Last-Event-ID");
+        // a browser resumes with the header; a page that opened a new stream (a new ticket) with ?lastEventId=
+        String lastEventId = ctx.header("Last-Event-ID") != null ? ctx.header("Last-Event-ID") : ctx.queryParam("lastEventId");
         if (lastEventId != null && !StreamIds.isValid(lastEventId)) {
             throw ApiException.malformed("Last-Event-ID must be an id of an event from this stream");
         }
         Subscriber subscriber = feeds.subscribe(queue, lastEventId);
+        subscriber.owner = credential;
         // no timeout: the stream lasts until the client leaves or the service stops
         new SseHandler(0, client -> feeds.start(subscriber, client, lastEventId)).handle(ctx);
     }
 
     private User user(Context ctx) {
-        return auth.require(ctx, false);
+        return auth.require(ctx);
     }
 
     private JsonBody body(Context ctx) {

@@ -94,6 +94,13 @@ final class LiveFeeds implements AutoCloseable {
         subscriber.start(client, cursor -> catchUp(subscriber.queue, lastEventId, cursor));
     }
 
+    /** The open streams, all queues. */
+    synchronized List<Subscriber> subscribers() {
+        List<Subscriber> all = new ArrayList<>();
+        feeds.values().forEach(feed -> all.addAll(feed.subscribers));
+        return all;
+    }
+
     synchronized int openStreams() {
         return streams;
     }

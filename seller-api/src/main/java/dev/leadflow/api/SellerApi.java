@@ -52,7 +52,8 @@ public final class SellerApi implements AutoCloseable {
             LeaseReaper reaper = opened(resources, new LeaseReaper(queue, known, metrics));
             LiveFeeds feeds = opened(resources, new LiveFeeds(queue, feedReader, config.maxEventStreams(),
                     config.maxLiveQueues()));
-            ApiRoutes api = new ApiRoutes(new Authenticator(users), service, feeds, metrics, config.bodyLimitBytes());
+            Authenticator auth = opened(resources, new Authenticator(config.usersFile(), users, config.sessions()));
+            ApiRoutes api = new ApiRoutes(auth, service, feeds, metrics, config.bodyLimitBytes());
             Javalin app = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 cfg.startup.showOldJavalinVersionWarning = false;
@@ -71,6 +72,7 @@ public final class SellerApi implements AutoCloseable {
             });
             app.start();
             reaper.start(config.reclaimInterval());
+            auth.start(feeds, User::maySee);
             targets.start();
             webhooks.start();
             LOG.info("seller API listening on port {} with {}", app.port(), config);

@@ -50,7 +50,29 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
                               Map<String, String> kafkaProperties, String registryUrl, String registryUser,
                               String registryPassword, Path usersFile, Duration leaseDuration, int bodyLimitBytes,
                               Duration reclaimInterval, int maxEventStreams, int maxLiveQueues,
-                              QueuePolicies queuePolicies) {
+                              QueuePolicies queuePolicies, Sessions sessions) {
+
+    /**
+     * Sign-in and event streams (docs/seller-api.md, "Users and tokens").
+     *
+     * @param streamLifetime      an event stream is closed after this; the client reconnects with a fresh ticket
+     * @param ticketTtl           how long a stream ticket may wait before it is used
+     * @param ticketSecret        the key stream tickets are signed with; the same on every instance behind one
+     *                            address (from {@code streamTicketSecretFile}); null: a random key per instance
+     * @param usersReloadInterval how often the users file is checked for changes
+     */
+    public record Sessions(Duration streamLifetime, Duration ticketTtl, String ticketSecret, Duration usersReloadInterval) {
+
+        public static Sessions defaults() {
+            return new Sessions(Duration.ofHours(1), Duration.ofSeconds(60), null, Duration.ofSeconds(1));
+        }
+
+        @Override
+        public String toString() {
+            return "Sessions[streamLifetime=" + streamLifetime + ", ticketTtl=" + ticketTtl + ", ticketSecret="
+                    + (ticketSecret == null ? "random per instance" : "***") + ", usersReloadInterval=" + usersReloadInterval + "]";
+        }
+    }
 
     public static final String ENV_PREFIX = "LEADFLOW_API_";
     static final String KAFKA_PROP_PREFIX = ENV_PREFIX + "KAFKA_PROP_";
@@ -83,6 +105,17 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
         require(maxEventStreams > 0, "maxEventStreams", "must be positive");
         require(maxLiveQueues > 0, "maxLiveQueues", "must be positive");
         queuePolicies = queuePolicies == null ? QueuePolicies.defaults() : queuePolicies;
+        sessions = sessions == null ? Sessions.defaults() : sessions;
+        require(positive(sessions.streamLifetime()), "streamLifetime", "must be positive");
+        require(positive(sessions.ticketTtl()), "streamTicketTtl", "must be positive");
+        require(positive(sessions.usersReloadInterval()), "usersReloadInterval", "must be positive");
+    }
+
+    /** The same with other session settings (stream lifetime, tickets, users file reloading). */
+    public SellerApiConfig withSessions(Sessions newSessions) {
+        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers,
+                kafkaProperties, registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
+                reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies, newSessions);
     }
 
     /**
@@ -108,14 +141,14 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
     SellerApiConfig withQueuePolicies(QueuePolicies policies) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers,
                 kafkaProperties, registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
-                reclaimInterval, maxEventStreams, maxLiveQueues, policies);
+                reclaimInterval, maxEventStreams, maxLiveQueues, policies, sessions);
     }
 
     /** The defaults with the given users file: Redis, Kafka and the registry on localhost. */
     public static SellerApiConfig defaults(Path usersFile) {
         return new SellerApiConfig(DEFAULT_PORT, DEFAULT_REDIS_URI, null, null, null, DEFAULT_KAFKA, Map.of(), DEFAULT_REGISTRY, null,
                 null, usersFile, DEFAULT_LEASE, DEFAULT_BODY_LIMIT, DEFAULT_RECLAIM_INTERVAL,
-                DEFAULT_MAX_EVENT_STREAMS, DEFAULT_MAX_LIVE_QUEUES, QueuePolicies.defaults());
+                DEFAULT_MAX_EVENT_STREAMS, DEFAULT_MAX_LIVE_QUEUES, QueuePolicies.defaults(), Sessions.defaults());
     }
 
     /**
@@ -142,7 +175,7 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
     public SellerApiConfig withRedisAccess(String user, String password, RedisTls tls) {
         return new SellerApiConfig(port, redisUri, user, password, tls, kafkaBootstrapServers, kafkaProperties,
                 registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
-                reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies);
+                reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies, sessions);
     }
 
     public RegistryConfig registry() {
@@ -153,42 +186,42 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
     public SellerApiConfig withPort(int newPort) {
         return new SellerApiConfig(newPort, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval,
-                maxEventStreams, maxLiveQueues, queuePolicies);
+                maxEventStreams, maxLiveQueues, queuePolicies, sessions);
     }
 
     public SellerApiConfig withRedisUri(String uri) {
         return new SellerApiConfig(port, uri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl, registryUser,
                 registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues, queuePolicies);
+                maxLiveQueues, queuePolicies, sessions);
     }
 
     public SellerApiConfig withKafka(String bootstrapServers, Map<String, String> properties) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, bootstrapServers, properties, registryUrl, registryUser,
                 registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues, queuePolicies);
+                maxLiveQueues, queuePolicies, sessions);
     }
 
     public SellerApiConfig withRegistry(String url, String user, String password) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, url, user, password,
-                usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies);
+                usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies, sessions);
     }
 
     public SellerApiConfig withLeaseDuration(Duration lease) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, lease, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues, queuePolicies);
+                maxLiveQueues, queuePolicies, sessions);
     }
 
     public SellerApiConfig withReclaimInterval(Duration interval) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, interval, maxEventStreams,
-                maxLiveQueues, queuePolicies);
+                maxLiveQueues, queuePolicies, sessions);
     }
 
     public SellerApiConfig withLimits(int newBodyLimitBytes, int newMaxEventStreams, int newMaxLiveQueues) {
         return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
                 registryUser, registryPassword, usersFile, leaseDuration, newBodyLimitBytes, reclaimInterval,
-                newMaxEventStreams, newMaxLiveQueues, queuePolicies);
+                newMaxEventStreams, newMaxLiveQueues, queuePolicies, sessions);
     }
 
     /** Safe to log: the Redis password, the registry password and secret-looking Kafka properties are masked. */
@@ -199,7 +232,7 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
                 + " " + kafka + ", registry=" + registryUrl + (registryUser == null ? "" : " (user " + registryUser
                 + ", password ***)") + ", usersFile=" + usersFile + ", leaseDuration=" + leaseDuration
                 + ", bodyLimitBytes=" + bodyLimitBytes + ", reclaimInterval=" + reclaimInterval + ", maxEventStreams="
-                + maxEventStreams + ", maxLiveQueues=" + maxLiveQueues + ", queues with settings=" + queuePolicies.byQueue().keySet()
+                + maxEventStreams + ", maxLiveQueues=" + maxLiveQueues + ", queues with settings=" + queuePolicies.byQueue().keySet() + ", " + sessions
                 + "]";
     }
 
@@ -246,8 +279,10 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
                     "redisTlsVerifyHostname", "kafkaBootstrapServers", "kafkaPropertiesFile", "registryUrl",
                     "registryUser", "registryPassword", "registryPasswordFile", "usersFile", "leaseDuration",
                     "bodyLimitBytes", "reclaimInterval", "maxEventStreams", "maxLiveQueues", "queuesFile",
-                    "escalationInterval")) {
-                KEYS.put(key, key.equals("redisUri") || key.equals("registryPassword") || key.equals("redisPassword"));
+                    "escalationInterval", "streamLifetime", "streamTicketTtl", "streamTicketSecret", "streamTicketSecretFile",
+                    "usersReloadInterval")) {
+                KEYS.put(key, key.equals("redisUri") || key.equals("registryPassword") || key.equals("redisPassword")
+                        || key.equals("streamTicketSecret"));
             }
         }
 
@@ -368,9 +403,14 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
             }
             QueuePolicies policies = QueuePolicies.parse(queuesNode, queuesBase, errors)
                     .withInterval(parse("escalationInterval", QueuePolicies.DEFAULT_INTERVAL, Loader::positiveDuration));
+            Sessions sessions = new Sessions(
+                    parse("streamLifetime", Sessions.defaults().streamLifetime(), Loader::positiveDuration),
+                    parse("streamTicketTtl", Sessions.defaults().ticketTtl(), Loader::positiveDuration),
+                    secretOrFile("streamTicketSecret", "streamTicketSecretFile", null),
+                    parse("usersReloadInterval", Sessions.defaults().usersReloadInterval(), Loader::positiveDuration));
             Yaml.failIfAny("seller API configuration", errors);
             return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaServers, kafka, registryUrl, registryUser,
-                    registryPassword, usersFile, lease, bodyLimit, reclaim, maxStreams, maxQueues, policies);
+                    registryPassword, usersFile, lease, bodyLimit, reclaim, maxStreams, maxQueues, policies, sessions);
         }
 
         /** TLS files as given (relative paths against the config file's folder); null when none is set. */

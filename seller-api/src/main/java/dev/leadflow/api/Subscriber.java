@@ -21,6 +21,10 @@ final class Subscriber {
     static final int MAX_PENDING = 1_000;
 
     final String queue;
+    /** When the stream was opened (wall clock), for its lifetime. */
+    final long openedAt = System.currentTimeMillis();
+    /** Who opened it ({@link Authenticator.Credential}), checked again while it is open. */
+    volatile Object owner;
     private final Executor writers;
     private final Consumer<Subscriber> onClosed;
     private final ArrayDeque<ChangeEvents.Event> outbox = new ArrayDeque<>();

@@ -81,7 +81,11 @@ public final class Users {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
-        byte[] presented = sha256(token);
+        return authenticateHash(sha256(token));
+    }
+
+    /** The user whose token has this SHA-256, if any (an open event stream checks its token again this way). */
+    Optional<User> authenticateHash(byte[] presented) {
         User found = null;
         for (Entry entry : entries) {
             // no early exit: the time taken does not depend on which user matched
@@ -188,7 +192,7 @@ public final class Users {
         return queues;
     }
 
-    private static byte[] sha256(String token) {
+    static byte[] sha256(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -96,7 +96,7 @@ class AuthorizationTest {
         expect(404, client.settle(bLead, "release", a, lease(aToken)));
         expect(404, client.settle("b-lead-2", "reject", a, "{\"leaseToken\":\"" + aToken + "\",\"reason\":\"duplicate\"}"));
         try (EventStream header = EventStream.open(client, "/api/v1/queues/team-b/events", a, null);
-             EventStream query = EventStream.open(client, "/api/v1/queues/team-b/events?access_token=" + a, null, null)) {
+             EventStream query = EventStream.open(client, "/api/v1/queues/team-b/events?ticket=" + ticket(a), null, null)) {
             assertThat(header.status()).isEqualTo(403);
             assertThat(query.status()).isEqualTo(403);
         }
@@ -150,8 +150,9 @@ class AuthorizationTest {
     }
 
     @Test
-    void tokensAreCheckedOnEveryCallAndOnlyEventStreamsTakeThemFromTheUrl() {
+    void tokensAreCheckedOnEveryCallAndNeverTakenFromTheUrlWhereEventStreamsTakeASingleUseTicket() {
         expect(401, client.get("/api/v1/queues?access_token=" + TestUsers.A1, null));
+        expect(401, client.post("/api/v1/stream-tickets", null, ""));
         expect(401, client.get("/api/v1/queues/team-a/leads", TestUsers.A1 + "x"));
         expect(401, client.get("/api/v1/queues/team-a/leads", TestUsers.A1.toUpperCase()));
         expect(401, client.claim("team-a", null));
@@ -163,12 +164,29 @@ class AuthorizationTest {
         }
         try (EventStream stream = EventStream.open(client, "/api/v1/queues/team-a/events?access_token=" + TestUsers.A2,
                 null, null)) {
+            assertThat(stream.status()).as("the long-lived token in a URL").isEqualTo(401);
+        }
+        String ticket = ticket(TestUsers.A2);
+        try (EventStream stream = EventStream.open(client, "/api/v1/queues/team-a/events?ticket=" + ticket, null, null)) {
             assertThat(stream.status()).isEqualTo(200);
             stream.next("ready", Duration.ofSeconds(5));
+        }
+        try (EventStream again = EventStream.open(client, "/api/v1/queues/team-a/events?ticket=" + ticket, null, null)) {
+            assertThat(again.status()).as("a ticket opens one stream").isEqualTo(401);
+        }
+        try (EventStream forged = EventStream.open(client, "/api/v1/queues/team-a/events?ticket="
+                + ticket.substring(0, ticket.length() - 2) + (ticket.endsWith("AA") ? "BB" : "AA"), null, null)) {
+            assertThat(forged.status()).as("a ticket with a changed signature").isEqualTo(401);
         }
         JsonNode me = seen(client.get("/api/v1/me", TestUsers.A2)).json();
         assertThat(me.path("id").asText()).isEqualTo("a2");
         assertThat(me.path("role").asText()).isEqualTo("seller");
+    }
+
+    private String ticket(String token) {
+        ApiClient.Response r = client.post("/api/v1/stream-tickets", token, "");
+        assertThat(r.status()).as("stream ticket: %s", r.body()).isEqualTo(200);
+        return r.json().path("ticket").asText();
     }
 
     private ApiClient.Response seen(ApiClient.Response r) {

@@ -32,6 +32,7 @@ final class EventStream implements AutoCloseable {
     private final HttpResponse<InputStream> response;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final StringBuilder raw = new StringBuilder();
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
     private EventStream(HttpResponse<InputStream> response) {
         this.response = response;
@@ -125,6 +126,18 @@ final class EventStream implements AutoCloseable {
             }
         } catch (IOException e) {
             // closed by the test or the server
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    /** Whether the server ended the stream within {@code timeout}. */
+    boolean awaitEnd(Duration timeout) {
+        try {
+            return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -141,17 +141,42 @@ function openQueue(name) {
   setAvailable(false);
   render();
   setLive(false, 'Connecting…');
-  // EventSource cannot send headers, so this one route takes the token as a query parameter
-  const url = '/api/v1/queues/' + encodeURIComponent(name) + '/events?access_token=' + encodeURIComponent(state.token);
+  connectEvents(name, null);
+}
+
+// EventSource cannot send headers: each stream opens with a short-lived single-use ticket, fetched with the
+// token, so the token never travels in a URL. When the server ends a stream (its lifetime is bounded, and a
+// revoked token ends it at once) the page asks for a new ticket and resumes after the last event it saw.
+async function connectEvents(name, lastEventId) {
+  let ticket;
+  try {
+    ticket = (await api('POST', '/api/v1/stream-tickets')).ticket;
+  } catch (error) {
+    if (name === state.queue) setLive(false, error.status === 401 ? 'Signed out' : 'Offline');
+    if (error.status !== 401 && name === state.queue) setTimeout(() => { if (name === state.queue && !state.events) connectEvents(name, lastEventId); }, 5000);
+    return;
+  }
+  if (name !== state.queue) return;
+  let url = '/api/v1/queues/' + encodeURIComponent(name) + '/events?ticket=' + encodeURIComponent(ticket);
+  if (lastEventId) url += '&lastEventId=' + encodeURIComponent(lastEventId);
   const events = new EventSource(url);
   state.events = events;
+  let last = lastEventId;
+  const seen = (e) => { if (e.lastEventId) last = e.lastEventId; };
   // "ready" starts (and after a reconnect, resumes) the stream: from then on every change arrives here
-  events.addEventListener('ready', () => { setLive(true, 'Live'); reloadLeads(); });
-  events.addEventListener('reset', () => reloadLeads());
+  events.addEventListener('ready', (e) => { seen(e); setLive(true, 'Live'); reloadLeads(); });
+  events.addEventListener('reset', (e) => { seen(e); reloadLeads(); });
   // a lead was erased (GDPR): the event names no lead, so the whole list is fetched again
-  events.addEventListener('erase', () => reloadLeads());
-  UPSERTING.concat(REMOVING).forEach((type) => events.addEventListener(type, (e) => applyChange(JSON.parse(e.data))));
-  events.onerror = () => setLive(false, events.readyState === EventSource.CLOSED ? 'Offline' : 'Reconnecting…');
+  events.addEventListener('erase', (e) => { seen(e); reloadLeads(); });
+  UPSERTING.concat(REMOVING).forEach((type) => events.addEventListener(type, (e) => { seen(e); applyChange(JSON.parse(e.data)); }));
+  events.onerror = () => {
+    // the ticket was used: the browser's own reconnect cannot succeed, so this page opens a new stream
+    events.close();
+    if (state.events !== events) return;
+    state.events = null;
+    setLive(false, 'Reconnecting…');
+    setTimeout(() => { if (name === state.queue && !state.events) connectEvents(name, last); }, 1000);
+  };
 }
 
 function closeEvents() {
