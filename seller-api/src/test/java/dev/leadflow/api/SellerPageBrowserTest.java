@@ -123,6 +123,9 @@ class SellerPageBrowserTest {
         assertThat(items).extracting(e -> e.getAttribute("data-lead-id")).containsExactly("lead-2", "lead-1");
         assertThat(items.get(0).getText()).contains("Acme lead-2", "VP Engineering", "A1",
                 "Viewed pricing 3 times in the last 24 h, +24");
+        // both people are of one account (acme.example, 2 engaged): a committee, not two unrelated cards
+        assertThat(items).allSatisfy(i -> assertThat(i.getText())
+                .contains("Buying committee: 2 engaged people at acme.example, 2 waiting here"));
         assertThat(js("return window.leadflowTestMarker;")).isEqualTo("still the same page");
         assertThat(browser.findElement(By.id("leads")).getText()).doesNotContain("@acme.example", "Person lead-");
 

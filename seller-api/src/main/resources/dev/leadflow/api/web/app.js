@@ -219,15 +219,24 @@ function ordered() {
 
 function render() {
   const leads = ordered();
-  $('leads').replaceChildren(...leads.map(leadItem));
+  // a buying committee: people of one account waiting in this queue, shown as such on each of their cards
+  const here = new Map();
+  leads.forEach((lead) => {
+    const domain = lead.account && lead.account.domain;
+    if (domain) here.set(domain, (here.get(domain) || 0) + 1);
+  });
+  $('leads').replaceChildren(...leads.map((lead) => leadItem(lead, here)));
   $('empty').hidden = leads.length > 0;
   $('queue-summary').textContent = leads.length === 1 ? '1 lead waiting' : leads.length + ' leads waiting';
 }
 
-function leadItem(lead) {
+function leadItem(lead, here) {
   const item = document.createElement('li');
   item.className = 'lead';
   item.dataset.leadId = lead.leadId;
+  const domain = lead.account && lead.account.domain;
+  const engaged = (lead.account && lead.account.engagedLeads) || 0;
+  const waiting = domain && here ? here.get(domain) || 0 : 0;
   const title = document.createElement('h3');
   title.textContent = (lead.company || 'Unknown company') + (lead.title ? ' · ' + lead.title : '');
   const meta = document.createElement('p');
@@ -246,7 +255,17 @@ function leadItem(lead) {
     meta.append(target);
     showTimeLeft(item, target);
   }
-  item.append(title, meta, reasonList(lead.reasons, 3));
+  item.append(title, meta);
+  if (domain && (engaged > 1 || waiting > 1)) {
+    item.classList.add('committee');
+    item.dataset.account = domain;
+    const committee = document.createElement('p');
+    committee.className = 'committee-note';
+    committee.textContent = 'Buying committee: ' + engaged + ' engaged ' + (engaged === 1 ? 'person' : 'people')
+      + ' at ' + domain + ', ' + waiting + ' waiting here';
+    item.append(committee);
+  }
+  item.append(reasonList(lead.reasons, 3));
   return item;
 }
 
