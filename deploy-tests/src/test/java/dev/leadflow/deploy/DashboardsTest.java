@@ -75,7 +75,7 @@ class DashboardsTest {
     }
 
     @Test
-    void thePipelineAndTheQueuesDashboards() {
+    void thePipelineQueuesAndMarketingAndSalesDashboards() {
         Set<String> titles = new TreeSet<>();
         Set<String> uids = new TreeSet<>();
         for (Path f : dashboardFiles()) {
@@ -85,8 +85,9 @@ class DashboardsTest {
             // one Prometheus data source variable, so the same JSON works in compose and behind the sidecar
             assertThat(d.path("templating").path("list").get(0).path("type").asText()).isEqualTo("datasource");
         }
-        assertThat(titles).containsExactlyInAnyOrder("LeadFlow pipeline", "LeadFlow queues and sellers");
-        assertThat(uids).hasSize(2).allMatch(u -> !u.isBlank() && u.length() <= 40);
+        assertThat(titles).containsExactlyInAnyOrder("LeadFlow pipeline", "LeadFlow queues and sellers",
+                "LeadFlow marketing and sales");
+        assertThat(uids).hasSize(3).allMatch(u -> !u.isBlank() && u.length() <= 40);
     }
 
     @Test

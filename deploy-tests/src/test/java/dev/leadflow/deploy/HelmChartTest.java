@@ -74,7 +74,7 @@ class HelmChartTest {
     void defaultsRenderTheCoreAndNothingOptional() {
         assertThat(kinds(defaults)).containsExactlyInAnyOrder(
                 "FlinkDeployment", "Deployment", "Service", "PodDisruptionBudget",
-                "ConfigMap", "ConfigMap", "NetworkPolicy", "NetworkPolicy");
+                "ConfigMap", "ConfigMap", "ConfigMap", "NetworkPolicy", "NetworkPolicy"); // three dashboards
     }
 
     @Test
@@ -85,8 +85,8 @@ class HelmChartTest {
         // the alerts are the rules file Prometheus loads in docker/compose.yaml
         assertThat(one(allOn, "PrometheusRule").path("spec"))
                 .isEqualTo(Repo.yamlDocuments(Repo.read(Repo.CHART.resolve("alerts/leadflow-alerts.yaml"))).get(0));
-        // dashboards x2 and the model
-        assertThat(all(allOn, "ConfigMap")).hasSize(3);
+        // the three dashboards and the model
+        assertThat(all(allOn, "ConfigMap")).hasSize(4);
         allOn.forEach(d -> assertThat(d.path("metadata").path("labels").path("team").asText()).isEqualTo("revenue-ops"));
     }
 
@@ -346,7 +346,7 @@ class HelmChartTest {
         for (List<JsonNode> docs : List.of(defaults, allOn)) {
             List<JsonNode> dashboards = all(docs, "ConfigMap").stream()
                     .filter(c -> c.path("metadata").path("labels").path("grafana_dashboard").asText().equals("1")).toList();
-            assertThat(dashboards).hasSize(2);
+            assertThat(dashboards).hasSize(DashboardsTest.dashboardFiles().size());
             for (JsonNode cm : dashboards) {
                 String file = cm.path("data").fieldNames().next();
                 assertThat(Repo.JSON.readTree(cm.path("data").path(file).asText()))
@@ -354,7 +354,7 @@ class HelmChartTest {
             }
         }
         assertThat(all(allOn, "ConfigMap").stream().filter(c -> c.path("metadata").path("name").asText().contains("dashboard")))
-                .hasSize(2)
+                .hasSize(DashboardsTest.dashboardFiles().size())
                 .allMatch(c -> c.path("metadata").path("annotations").path("grafana_folder").asText().equals("LeadFlow"));
     }
 

@@ -7,11 +7,14 @@ import dev.leadflow.api.SellerApi;
 import dev.leadflow.api.SellerApiConfig;
 import dev.leadflow.avro.ClickEvent;
 import dev.leadflow.avro.ClickType;
+import dev.leadflow.avro.SalesActivity;
+import dev.leadflow.avro.SalesActivityType;
 import dev.leadflow.collector.Collector;
 import dev.leadflow.collector.CollectorConfig;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
+import dev.leadflow.outcomes.HandoffOutcomesJob;
 import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.Topics;
@@ -45,7 +48,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Every panel of both dashboards returns data from the real thing: the scoring job runs in a local
+ * Every panel of the three dashboards returns data from the real thing (the outcomes job runs beside the
+ * scoring job, and a reject, a won and a lost deal follow the handoffs): the scoring job runs in a local
  * Flink cluster with Flink's Prometheus reporter (as in the images), against a real Kafka broker and
  * redis-server; the seller API runs beside it; hand-raisers flow through the job into the queues,
  * a seller claims and accepts, a lease runs out; Debian's `prometheus` scrapes both, and each
@@ -65,7 +69,8 @@ class PrometheusDashboardsIT {
     void everyPanelQueryReturnsASeries() throws Exception {
         Path work = Files.createDirectories(Path.of("target/prometheus-it"));
         try (KafkaBroker kafka = KafkaBroker.start(); RedisServer redis = RedisServer.start()) {
-            kafka.createTopics(2, Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES, Topics.HANDOFFS, Topics.DLQ);
+            kafka.createTopics(2, Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES, Topics.HANDOFFS, Topics.DLQ,
+                    Topics.HANDOFF_OUTCOMES);
 
             // the job, with the reporter configuration of docker/compose.yaml and the chart
             int flinkMetricsPort = freePort();
@@ -81,6 +86,19 @@ class PrometheusDashboardsIT {
             LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(settings), LeadFlowJob.kafkaOutputs(settings),
                     ScoringModel.load(null), settings);
             JobClient job = env.executeAsync(LeadFlowJob.JOB_NAME);
+            // the outcomes job beside it, in a local cluster of its own with its own reporter port
+            int outcomesMetricsPort = freePort();
+            HandoffOutcomesJob.Settings outcomes = HandoffOutcomesJob.Settings.fromArgs(new String[] {
+                "--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", REGISTRY, "--checkpoint-interval", "1s",
+                "--parallelism", "1", "--checkpoint-dir", work.resolve("outcomes-checkpoints").toUri().toString()}, Map.of());
+            Configuration outcomesConf = LeadFlowJob.flinkConfig(outcomes.job());
+            outcomesConf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            outcomesConf.setString("metrics.reporter.prom.port", String.valueOf(outcomesMetricsPort));
+            StreamExecutionEnvironment outcomesEnv = StreamExecutionEnvironment.createLocalEnvironment(1, outcomesConf);
+            LeadFlowJob.configure(outcomesEnv, outcomes.job());
+            HandoffOutcomesJob.defineWorkflow(outcomesEnv, HandoffOutcomesJob.source(outcomes.job()),
+                    HandoffOutcomesJob.sink(outcomes.job()), outcomes);
+            JobClient outcomesJob = outcomesEnv.executeAsync(HandoffOutcomesJob.JOB_NAME);
 
             Map<String, String> apiEnv = new HashMap<>();
             apiEnv.put("LEADFLOW_API_PORT", "0");
@@ -114,7 +132,7 @@ class PrometheusDashboardsIT {
                     Collector collector = Collector.start(CollectorConfig.defaults(keys).withPort(0)
                             .withKafka(kafka.bootstrapServers(), Map.of()).withRegistry(REGISTRY))) {
                 int promPort = freePort();
-                prometheus = startPrometheus(work, promPort, flinkMetricsPort, api.port(), collector.port());
+                prometheus = startPrometheus(work, promPort, flinkMetricsPort, outcomesMetricsPort, api.port(), collector.port());
 
                 // traffic: hand-raisers at large US companies go straight to enterprise-na
                 AvroWireSerializer<ClickEvent> clicks = new AvroWireSerializer<>(RegistryConfig.of(REGISTRY),
@@ -144,6 +162,16 @@ class PrometheusDashboardsIT {
                 post(base + "/api/v1/leads/" + first.path("lead").path("leadId").asText() + "/accept",
                         "{\"leaseToken\":\"" + first.path("leaseToken").asText() + "\"}");
                 waitForClaim(base, "enterprise-na", Duration.ofSeconds(30)); // never settled: expires after 2 s
+                // what sales did next, for the marketing-and-sales panels: a reject, a won and a lost deal
+                AvroWireSerializer<SalesActivity> sales = new AvroWireSerializer<>(RegistryConfig.of(REGISTRY),
+                        Topics.valueSubject(Topics.SALES), SalesActivity.getClassSchema());
+                Instant later = Instant.now();
+                kafka.send(List.of(
+                        salesRecord(sales, "lead-it-3", SalesActivityType.HANDOFF_REJECTED, "no-budget", later),
+                        salesRecord(sales, "lead-it-4", SalesActivityType.OPPORTUNITY_OPENED, null, later),
+                        salesRecord(sales, "lead-it-4", SalesActivityType.CLOSED_WON, null, later.plusSeconds(1)),
+                        salesRecord(sales, "lead-it-5", SalesActivityType.OPPORTUNITY_OPENED, null, later),
+                        salesRecord(sales, "lead-it-5", SalesActivityType.CLOSED_LOST, null, later.plusSeconds(1))));
                 get(base + "/api/v1/queues", SELLER_TOKEN);
 
                 // every panel's query, through Prometheus's HTTP API, until it returns a series
@@ -176,7 +204,8 @@ class PrometheusDashboardsIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static Process startPrometheus(Path work, int port, int flinkPort, int apiPort, int collectorPort) throws Exception {
+    private static Process startPrometheus(Path work, int port, int flinkPort, int outcomesPort, int apiPort, int collectorPort)
+            throws Exception {
         Path token = work.resolve("seller-api.token");
         Files.writeString(token, PROMETHEUS_TOKEN);
         Path config = work.resolve("prometheus.yml");
@@ -187,7 +216,7 @@ class PrometheusDashboardsIT {
                 "scrape_configs:",
                 "  - job_name: flink",
                 "    static_configs:",
-                "      - targets: [\"127.0.0.1:" + flinkPort + "\"]",
+                "      - targets: [\"127.0.0.1:" + flinkPort + "\", \"127.0.0.1:" + outcomesPort + "\"]",
                 "  - job_name: seller-api",
                 "    metrics_path: /metrics",
                 "    authorization:",
@@ -268,6 +297,13 @@ class PrometheusDashboardsIT {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET %s: %s", url, r.body()).isEqualTo(200);
+    }
+
+    private static ProducerRecord<byte[], byte[]> salesRecord(AvroWireSerializer<SalesActivity> ser, String lead,
+            SalesActivityType type, String reason, Instant at) {
+        SalesActivity a = SalesActivity.newBuilder().setEventId(lead + "-" + type).setOccurredAt(at).setLeadId(lead)
+                .setAccountDomain(null).setSellerId("s42").setType(type).setReason(reason).build();
+        return new ProducerRecord<>(Topics.SALES, null, at.toEpochMilli(), lead.getBytes(StandardCharsets.UTF_8), ser.serialize(a));
     }
 
     private static ProducerRecord<byte[], byte[]> record(String key, byte[] value) {

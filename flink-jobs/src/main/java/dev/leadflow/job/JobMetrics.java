@@ -75,4 +75,22 @@ public final class JobMetrics {
     public static final String MODEL_VERSION = "model_version";
 
     private JobMetrics() {}
+
+    // the outcomes job (dev.leadflow.outcomes): what became of each handoff
+    /** Handoffs seen on the audit trail; groups {@code queue}, {@code grade}. */
+    public static final String OUTCOMES_HANDOFFS = "leadflow_outcomes_handoffs";
+    /** Handoffs accepted; groups {@code queue}, {@code grade}, {@code model_version}. */
+    public static final String OUTCOMES_ACCEPTED = "leadflow_outcomes_accepted";
+    /** Handoffs rejected; groups {@code queue}, {@code grade}, {@code model_version}, {@code reason}. */
+    public static final String OUTCOMES_REJECTED = "leadflow_outcomes_rejected";
+    /** Handoffs the scoring job withdrew; group {@code queue}. */
+    public static final String OUTCOMES_WITHDRAWN = "leadflow_outcomes_withdrawn";
+    /** Opportunities opened within the outcome window after a handoff; group {@code grade}. */
+    public static final String OUTCOMES_OPPORTUNITIES = "leadflow_outcomes_opportunities";
+    /** Deals won within the window; group {@code grade}. */
+    public static final String OUTCOMES_WON = "leadflow_outcomes_won";
+    /** Deals lost within the window; group {@code grade}. */
+    public static final String OUTCOMES_LOST = "leadflow_outcomes_lost";
+    /** Input records the outcomes job could not decode and skipped. */
+    public static final String OUTCOMES_UNDECODABLE = "leadflow_outcomes_undecodable";
 }

@@ -1,5 +1,6 @@
 package dev.leadflow.outcomes;
 
+import dev.leadflow.job.JobMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,13 +28,13 @@ import org.apache.flink.util.Collector;
  */
 public class HandoffOutcomeFunction extends KeyedProcessFunction<String, FateEvent, FateRecord> {
 
-    static final String HANDOFFS = "leadflow_outcomes_handoffs";
-    static final String ACCEPTED = "leadflow_outcomes_accepted";
-    static final String REJECTED = "leadflow_outcomes_rejected";
-    static final String WITHDRAWN = "leadflow_outcomes_withdrawn";
-    static final String OPPORTUNITIES = "leadflow_outcomes_opportunities";
-    static final String WON = "leadflow_outcomes_won";
-    static final String LOST = "leadflow_outcomes_lost";
+    static final String HANDOFFS = JobMetrics.OUTCOMES_HANDOFFS;
+    static final String ACCEPTED = JobMetrics.OUTCOMES_ACCEPTED;
+    static final String REJECTED = JobMetrics.OUTCOMES_REJECTED;
+    static final String WITHDRAWN = JobMetrics.OUTCOMES_WITHDRAWN;
+    static final String OPPORTUNITIES = JobMetrics.OUTCOMES_OPPORTUNITIES;
+    static final String WON = JobMetrics.OUTCOMES_WON;
+    static final String LOST = JobMetrics.OUTCOMES_LOST;
 
     private final long windowMillis;
     private final long orphanMillis;

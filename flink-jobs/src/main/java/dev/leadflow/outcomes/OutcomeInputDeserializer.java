@@ -26,7 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class OutcomeInputDeserializer implements KafkaRecordDeserializationSchema<FateEvent> {
 
-    static final String UNDECODABLE = "leadflow_outcomes_undecodable";
+    static final String UNDECODABLE = dev.leadflow.job.JobMetrics.OUTCOMES_UNDECODABLE;
 
     private final RegistryConfig registry;
     private transient AvroWireDeserializer<LeadHandoff> handoffs;
