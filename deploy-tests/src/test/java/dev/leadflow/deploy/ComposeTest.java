@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadflow.job.JobSettings;
+import dev.leadflow.outcomes.HandoffOutcomesJob;
 import dev.leadflow.schemas.Topics;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docker/compose.yaml against the applications it runs: every environment variable, flag and port
- * the file sets is one the job (JobSettings), the seller API (SellerApiConfig), the generator
+ * the file sets is one the scoring job (JobSettings), the outcomes job (HandoffOutcomesJob), the seller API (SellerApiConfig), the generator
  * (`leadflow generate`) and Flink (its ConfigOptions) really read; the services find each other
  * on the host names and ports they listen on; Prometheus scrapes the ports the metrics are served on.
  * There is no Docker engine here: `docker-compose config -q` validates the file itself.
@@ -38,6 +40,9 @@ class ComposeTest {
     /** Options of Flink's standalone-job entrypoint, given before the job's own arguments. */
     static final Set<String> FLINK_ENTRYPOINT_OPTIONS = Set.of("--job-classname", "--job-id", "--fromSavepoint",
             "--allowNonRestoredState", "--jars", "-D");
+    /** Each Flink cluster of the file: its JobManager service and its TaskManager service. */
+    static final Map<String, String> FLINK_CLUSTERS = Map.of("jobmanager", "taskmanager",
+            "outcomes-jobmanager", "outcomes-taskmanager");
 
     @TempDir
     Path tmp;
@@ -84,24 +89,61 @@ class ComposeTest {
         assertThat(environment(service("taskmanager")).keySet()).noneMatch(k -> k.startsWith(JobOptions.ENV_PREFIX));
     }
 
+    /** The outcomes job: a Flink cluster of its own next to the scoring job's, reading what the file sets. */
+    @Test
+    void theOutcomesJobReadsEveryVariableAndFlagTheFileSets() {
+        Map<String, Object> jm = service("outcomes-jobmanager");
+        Map<String, String> env = environment(jm);
+        assertThat(JobOptions.unknownOutcomesVariables(env)).as("LEADFLOW_* variables the outcomes job does not read").isEmpty();
+        List<String> command = strings(jm.get("command"));
+        assertThat(command.get(0)).isEqualTo("standalone-job");
+        assertThat(command).containsSubsequence("--job-classname", HandoffOutcomesJob.class.getName());
+        assertThat(jm.get("image")).isEqualTo(service("jobmanager").get("image"));
+        HandoffOutcomesJob.Settings settings = JobOptions.outcomesSettings(jobArguments(command), env, tmp);
+        JobSettings s = settings.job();
+        assertThat(settings.outcomeWindow()).isEqualTo(Duration.ofDays(90));
+        assertThat(s.groupId).as("a consumer group of its own").isEqualTo(HandoffOutcomesJob.DEFAULT_GROUP_ID)
+                .isNotEqualTo(JobOptions.settings(jobArguments(strings(service("jobmanager").get("command"))),
+                        environment(service("jobmanager")), tmp).groupId);
+        assertThat(advertisedListeners()).contains(s.bootstrapServers);
+        assertThat(URI.create(s.registryUrl).getHost()).isEqualTo("schema-registry");
+        assertThat(URI.create(s.registryUrl).getPort()).isEqualTo(registryPort());
+        assertThat(env.keySet()).as("the outcomes job needs no Redis").noneMatch(k -> k.contains("REDIS"));
+        assertThat(s.parallelism).isLessThanOrEqualTo(
+                Integer.parseInt(flinkProperties("outcomes-taskmanager").get("taskmanager.numberOfTaskSlots")));
+
+        // its checkpoints: a volume shared by its JobManager and TaskManager, not the scoring job's (a
+        // standalone-job cluster always runs its job under the same id)
+        String dir = URI.create(s.checkpointDir).getPath();
+        assertThat(volumeTargets(service("outcomes-jobmanager")).get(dir)).isNotNull()
+                .isEqualTo(volumeTargets(service("outcomes-taskmanager")).get(dir))
+                .isNotEqualTo(volumeTargets(service("jobmanager")).get(dir));
+        assertThat(environment(service("outcomes-taskmanager")).keySet()).noneMatch(k -> k.startsWith(JobOptions.ENV_PREFIX));
+        assertThat(dependsOn(service("outcomes-taskmanager"))).containsKey("outcomes-jobmanager");
+        assertThat(healthcheck(jm)).contains("\"state\":\"RUNNING\"");
+    }
+
     @Test
     void flinkPropertiesAreOptionsFlinkKnows() {
-        for (String svc : List.of("jobmanager", "taskmanager")) {
-            Map<String, String> props = flinkProperties(svc);
-            for (String key : props.keySet()) {
-                assertThat(FlinkOptions.known(key)).as("%s sets unknown Flink option %s", svc, key).isTrue();
-                assertThat(FlinkOptions.deprecated(key)).as("%s sets deprecated Flink key %s", svc, key).isFalse();
+        FLINK_CLUSTERS.forEach((jobManager, taskManager) -> {
+            for (String svc : List.of(jobManager, taskManager)) {
+                Map<String, String> props = flinkProperties(svc);
+                for (String key : props.keySet()) {
+                    assertThat(FlinkOptions.known(key)).as("%s sets unknown Flink option %s", svc, key).isTrue();
+                    assertThat(FlinkOptions.deprecated(key)).as("%s sets deprecated Flink key %s", svc, key).isFalse();
+                }
+                assertThat(props).containsEntry("metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+                assertThat(props.get("jobmanager.rpc.address")).as("%s finds its JobManager", svc).isEqualTo(jobManager);
+                assertThat(service(jobManager).get("hostname")).isEqualTo(jobManager);
+                assertThat(scrapeTargets("flink")).contains(svc + ":" + props.get("metrics.reporter.prom.port"));
+                for (String dirKey : List.of("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir")) {
+                    assertThat(volumeTargets(service(svc))).containsKey(URI.create(props.get(dirKey)).getPath());
+                }
             }
-            assertThat(props).containsEntry("metrics.reporter.prom.factory.class",
-                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-            assertThat(props.get("jobmanager.rpc.address")).isEqualTo("jobmanager").isIn(services().keySet());
-            assertThat(scrapeTargets("flink")).contains(svc + ":" + props.get("metrics.reporter.prom.port"));
-            for (String dirKey : List.of("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir")) {
-                assertThat(volumeTargets(service(svc))).containsKey(URI.create(props.get(dirKey)).getPath());
-            }
-        }
-        assertThat(flinkProperties("jobmanager").get("execution.checkpointing.dir"))
-                .isEqualTo(environment(service("jobmanager")).get("LEADFLOW_CHECKPOINT_DIR"));
+            assertThat(flinkProperties(jobManager).get("execution.checkpointing.dir"))
+                    .isEqualTo(environment(service(jobManager)).get("LEADFLOW_CHECKPOINT_DIR"));
+        });
     }
 
     @Test
@@ -139,7 +181,7 @@ class ComposeTest {
             }
         }
         assertThat(environment(service("kafka")).get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")).isEqualTo("false");
-        for (String app : List.of("jobmanager", "seller-api", "generator")) {
+        for (String app : List.of("jobmanager", "outcomes-jobmanager", "seller-api", "generator")) {
             assertThat(dependsOn(service(app))).as("%s waits for topic creation", app)
                     .containsEntry("kafka-init", "service_completed_successfully");
         }
@@ -198,8 +240,10 @@ class ComposeTest {
                 assertThat(context.resolve(String.valueOf(build.get("dockerfile")))).as("Dockerfile of %s", name).isRegularFile();
             }
         });
-        // the TaskManager runs the image the JobManager service builds
-        assertThat(service("taskmanager").get("image")).isEqualTo(service("jobmanager").get("image"));
+        // the TaskManagers and the outcomes job run the image the JobManager service builds
+        for (String svc : List.of("taskmanager", "outcomes-jobmanager", "outcomes-taskmanager")) {
+            assertThat(service(svc).get("image")).as("image of %s", svc).isEqualTo(service("jobmanager").get("image"));
+        }
         assertThat(String.valueOf(service("kafka").get("image"))).isEqualTo("apache/kafka:4.2.0");
         assertThat(String.valueOf(service("schema-registry").get("image"))).startsWith("confluentinc/cp-schema-registry:");
     }

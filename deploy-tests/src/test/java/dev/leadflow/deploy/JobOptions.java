@@ -1,6 +1,7 @@
 package dev.leadflow.deploy;
 
 import dev.leadflow.job.JobSettings;
+import dev.leadflow.outcomes.HandoffOutcomesJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +45,26 @@ final class JobOptions {
         return ENV_PREFIX + option.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    /** LEADFLOW_* variables of env that the job does not read (LEADFLOW_KAFKA_PROP_* are all read). */
+    /** LEADFLOW_* variables of env that the scoring job does not read (LEADFLOW_KAFKA_PROP_* are all read). */
     static List<String> unknownVariables(Map<String, String> env) {
-        Set<String> known = new TreeSet<>();
+        return unknownVariables(env, Set.of());
+    }
+
+    /**
+     * LEADFLOW_* variables of env that the outcomes job does not read: the scoring job's options, which it
+     * takes through JobSettings, and its own, read from HandoffOutcomesJob's code.
+     */
+    static List<String> unknownOutcomesVariables(Map<String, String> env) {
+        Path src = Repo.ROOT.resolve("flink-jobs/src/main/java/dev/leadflow/outcomes/HandoffOutcomesJob.java");
+        Set<String> own = new TreeSet<>(Repo.groups(Pattern.compile("env\\.get\\(\"(LEADFLOW_[A-Z_]+)\"\\)"), Repo.read(src)));
+        if (!own.contains("LEADFLOW_OUTCOME_WINDOW")) {
+            throw new IllegalStateException("found only " + own + " in " + src + "; has the way the job reads its options changed?");
+        }
+        return unknownVariables(env, own);
+    }
+
+    private static List<String> unknownVariables(Map<String, String> env, Set<String> extra) {
+        Set<String> known = new TreeSet<>(extra);
         names().forEach(n -> known.add(envName(n)));
         List<String> unknown = new ArrayList<>();
         for (String k : new TreeSet<>(env.keySet())) {
@@ -63,6 +81,15 @@ final class JobOptions {
      * with a dummy value of the right shape.
      */
     static JobSettings settings(String[] args, Map<String, String> env, Path tmp) {
+        return JobSettings.fromArgs(args, containerEnvironment(env, tmp));
+    }
+
+    /** The outcomes job's settings from flags and environment, as its main() builds them. */
+    static HandoffOutcomesJob.Settings outcomesSettings(String[] args, Map<String, String> env, Path tmp) {
+        return HandoffOutcomesJob.Settings.fromArgs(args, containerEnvironment(env, tmp));
+    }
+
+    private static Map<String, String> containerEnvironment(Map<String, String> env, Path tmp) {
         Map<String, String> e = new HashMap<>();
         for (Map.Entry<String, String> v : env.entrySet()) {
             if (!v.getKey().startsWith(ENV_PREFIX)) {
@@ -74,7 +101,7 @@ final class JobOptions {
             }
             e.put(v.getKey(), value == null ? "" : value);
         }
-        return JobSettings.fromArgs(args, e);
+        return e;
     }
 
     private static Path dummyFile(Path tmp, String variable) {
