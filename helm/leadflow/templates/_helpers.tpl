@@ -40,9 +40,25 @@ app.kubernetes.io/name: {{ include "leadflow.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
-{{/* Names and selectors of the two workloads. */}}
+{{/* Names and selectors of the workloads. */}}
 {{- define "leadflow.job.name" -}}
 {{- printf "%s-job" (include "leadflow.fullname" .) }}
+{{- end }}
+
+{{- define "leadflow.outcomes.name" -}}
+{{- printf "%s-outcomes" (include "leadflow.fullname" .) }}
+{{- end }}
+
+{{/* The FlinkDeployments rendered, as a JSON list of {name, component}: the scoring job, the outcomes job. */}}
+{{- define "leadflow.flinkDeployments" -}}
+{{- $out := list }}
+{{- if .Values.job.enabled }}
+{{- $out = append $out (dict "name" (include "leadflow.job.name" .) "component" "job") }}
+{{- end }}
+{{- if .Values.outcomes.enabled }}
+{{- $out = append $out (dict "name" (include "leadflow.outcomes.name" .) "component" "outcomes") }}
+{{- end }}
+{{- toJson $out }}
 {{- end }}
 
 {{- define "leadflow.sellerApi.name" -}}
@@ -63,10 +79,6 @@ app.kubernetes.io/component: seller-api
 app.kubernetes.io/component: collector
 {{- end }}
 
-{{/* The operator labels every Flink pod with app: <FlinkDeployment name>. */}}
-{{- define "leadflow.job.podSelectorLabels" -}}
-app: {{ include "leadflow.job.name" . }}
-{{- end }}
 
 {{/* The Secret holding every credential (never created by the chart). */}}
 {{- define "leadflow.secretName" -}}

@@ -17,12 +17,17 @@ class ClusterDriftTest {
     static final Path ROOT = Path.of(System.getProperty("leadflow.root", "..")).toAbsolutePath().normalize();
 
     @Test
-    void composeAndChartRunTheEntryClassAndReporterTheClusterTestProves() throws IOException {
+    void composeAndChartRunTheEntryClassesAndReporterTheClusterTestProves() throws IOException {
         String compose = Files.readString(ROOT.resolve("docker/compose.yaml"));
+        // the chart's two FlinkDeployments (scoring and outcomes job) are rendered from one template
         String chart = Files.readString(ROOT.resolve("helm/leadflow/templates/flinkdeployment.yaml"));
-        assertThat(compose).contains("--job-classname\", \"" + FlinkClusterIT.ENTRY + "\"")
-                .contains("metrics.reporter.prom.factory.class: " + FlinkSessionCluster.REPORTER_FACTORY);
-        assertThat(chart).contains("entryClass: " + FlinkClusterIT.ENTRY)
+        String template = Files.readString(ROOT.resolve("helm/leadflow/templates/_flinkdeployment.tpl"));
+        for (String entry : new String[] {FlinkClusterIT.ENTRY, FlinkClusterIT.OUTCOMES_ENTRY}) {
+            assertThat(compose).contains("--job-classname\", \"" + entry + "\"");
+            assertThat(chart).contains("\"entryClass\" \"" + entry + "\"");
+        }
+        assertThat(compose).contains("metrics.reporter.prom.factory.class: " + FlinkSessionCluster.REPORTER_FACTORY);
+        assertThat(template).contains("entryClass: {{ .entryClass }}")
                 .contains("\"metrics.reporter.prom.factory.class\" \"" + FlinkSessionCluster.REPORTER_FACTORY + "\"");
     }
 

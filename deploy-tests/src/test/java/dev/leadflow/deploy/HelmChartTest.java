@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import dev.leadflow.job.JobSettings;
+import dev.leadflow.outcomes.HandoffOutcomesJob;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,8 +75,8 @@ class HelmChartTest {
     @Test
     void defaultsRenderTheCoreAndNothingOptional() {
         assertThat(kinds(defaults)).containsExactlyInAnyOrder(
-                "FlinkDeployment", "Deployment", "Service", "PodDisruptionBudget",
-                "ConfigMap", "ConfigMap", "ConfigMap", "NetworkPolicy", "NetworkPolicy"); // three dashboards
+                "FlinkDeployment", "FlinkDeployment", "Deployment", "Service", "PodDisruptionBudget", // scoring and outcomes job
+                "ConfigMap", "ConfigMap", "ConfigMap", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy"); // three dashboards
     }
 
     @Test
@@ -92,7 +94,7 @@ class HelmChartTest {
 
     @Test
     void flinkDeploymentCarriesWhatTheOperatorNeeds() {
-        JsonNode fd = one(defaults, "FlinkDeployment");
+        JsonNode fd = scoringJob(defaults);
         assertThat(fd.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
         JsonNode spec = fd.path("spec");
         assertThat(spec.path("image").asText()).isEqualTo("leadflow/job:" + appVersion());
@@ -136,7 +138,7 @@ class HelmChartTest {
 
     @Test
     void flinkDeploymentWithEveryOptionOn() {
-        JsonNode fd = one(allOn, "FlinkDeployment");
+        JsonNode fd = scoringJob(allOn);
         JsonNode spec = fd.path("spec");
         assertThat(fd.path("metadata").path("name").asText()).isEqualTo("lf-job");
         assertThat(spec.path("image").asText()).isEqualTo("registry.internal/leadflow/job:1.2.3");
@@ -182,8 +184,8 @@ class HelmChartTest {
 
     @Test
     void flinkDeploymentUsesOnlyFieldsOfTheOperatorsSpec() {
-        for (List<JsonNode> docs : List.of(defaults, allOn)) {
-            JsonNode spec = one(docs, "FlinkDeployment").path("spec");
+        for (JsonNode fd : concat(all(defaults, "FlinkDeployment"), all(allOn, "FlinkDeployment"))) {
+            JsonNode spec = fd.path("spec");
             assertThat(fieldNames(spec)).isSubsetOf(Set.of("image", "imagePullPolicy", "serviceAccount", "flinkVersion",
                     "ingress", "podTemplate", "jobManager", "taskManager", "logConfiguration", "job", "restartNonce",
                     "flinkConfiguration", "mode"));
@@ -208,8 +210,8 @@ class HelmChartTest {
 
     @Test
     void flinkConfigurationKeysAreOnesFlinkKnows() {
-        for (List<JsonNode> docs : List.of(defaults, allOn)) {
-            for (String key : flinkConfiguration(one(docs, "FlinkDeployment")).keySet()) {
+        for (JsonNode fd : concat(all(defaults, "FlinkDeployment"), all(allOn, "FlinkDeployment"))) {
+            for (String key : flinkConfiguration(fd).keySet()) {
                 if (key.startsWith("kubernetes.operator.")) {
                     continue; // the operator's own settings
                 }
@@ -222,7 +224,7 @@ class HelmChartTest {
     @Test
     void theJobAcceptsItsEnvironmentAndArguments() {
         for (List<JsonNode> docs : List.of(defaults, allOn)) {
-            JsonNode fd = one(docs, "FlinkDeployment");
+            JsonNode fd = scoringJob(docs);
             Map<String, String> env = env(flinkContainer(fd));
             assertThat(JobOptions.unknownVariables(env)).as("LEADFLOW_* variables the job does not read").isEmpty();
             // secretKeyRef variables get a stand-in value; JobSettings must accept the rest as rendered
@@ -241,7 +243,7 @@ class HelmChartTest {
             assertThat(s.checkpointDir).isEqualTo(flinkConfiguration(fd).get("execution.checkpointing.dir"));
             assertThat(s.redisUri).isEqualTo("redis://:not-a-secret@redis:6379");
         }
-        JobSettings prod = JobOptions.settings(new String[0], envWithStandIns(flinkContainer(one(allOn, "FlinkDeployment"))), tmp);
+        JobSettings prod = JobOptions.settings(new String[0], envWithStandIns(flinkContainer(scoringJob(allOn))), tmp);
         assertThat(prod.kafkaProperties).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512");
         assertThat(prod.startFrom).isEqualTo(JobSettings.StartFrom.LATEST);
         assertThat(prod.groupId).isEqualTo("leadflow-prod");
@@ -320,10 +322,16 @@ class HelmChartTest {
         assertThat(auth.path("type").asText()).isEqualTo("Bearer");
         assertThat(auth.path("credentials").path("name").asText() + "/" + auth.path("credentials").path("key").asText())
                 .isEqualTo("leadflow-prod-credentials/metrics-token");
-        JsonNode pm = one(allOn, "PodMonitor");
-        assertThat(pm.path("spec").path("podMetricsEndpoints").get(0).path("port").asText())
-                .isEqualTo("metrics").as("the Flink container's port name");
-        assertThat(pm.path("spec").path("selector").path("matchLabels").path("app").asText()).isEqualTo("lf-job");
+        // one PodMonitor per FlinkDeployment: the scoring job's and the outcomes job's pods
+        List<JsonNode> pms = all(allOn, "PodMonitor");
+        assertThat(pms.stream().map(pm -> pm.path("spec").path("selector").path("matchLabels").path("app").asText()))
+                .containsExactlyInAnyOrderElementsOf(all(allOn, "FlinkDeployment").stream()
+                        .map(fd -> fd.path("metadata").path("name").asText()).toList())
+                .containsExactlyInAnyOrder("lf-job", "lf-outcomes");
+        for (JsonNode pm : pms) {
+            assertThat(pm.path("spec").path("podMetricsEndpoints").get(0).path("port").asText())
+                    .as("the Flink container's port name").isEqualTo("metrics");
+        }
     }
 
     @Test
@@ -334,10 +342,14 @@ class HelmChartTest {
             JsonNode api = policies.values().stream().filter(p -> p.path("metadata").path("name").asText().endsWith("seller-api")).findFirst().orElseThrow();
             assertThat(api.path("spec").path("podSelector").path("matchLabels"))
                     .isEqualTo(one(docs, "Deployment").path("spec").path("selector").path("matchLabels"));
-            JsonNode job = policies.values().stream().filter(p -> p.path("metadata").path("name").asText().endsWith("-job")).findFirst().orElseThrow();
-            // the operator labels Flink pods app=<FlinkDeployment name>
-            assertThat(job.path("spec").path("podSelector").path("matchLabels").path("app").asText())
-                    .isEqualTo(one(docs, "FlinkDeployment").path("metadata").path("name").asText());
+            // the operator labels Flink pods app=<FlinkDeployment name>; a policy for each of them
+            List<JsonNode> flink = all(docs, "FlinkDeployment");
+            assertThat(flink).hasSize(2);
+            for (JsonNode fd : flink) {
+                String name = fd.path("metadata").path("name").asText();
+                assertThat(policies).as("NetworkPolicy of %s", name).containsKey(name);
+                assertThat(policies.get(name).path("spec").path("podSelector").path("matchLabels").path("app").asText()).isEqualTo(name);
+            }
         }
     }
 
@@ -358,10 +370,82 @@ class HelmChartTest {
                 .allMatch(c -> c.path("metadata").path("annotations").path("grafana_folder").asText().equals("LeadFlow"));
     }
 
+    /** The outcomes job: a second FlinkDeployment of the same image and jar, with what it reads and nothing of Redis. */
+    @Test
+    void theOutcomesJobIsASecondFlinkDeploymentOfTheSameJar() {
+        for (List<JsonNode> docs : List.of(defaults, allOn)) {
+            JsonNode scoring = scoringJob(docs);
+            JsonNode fd = outcomesJob(docs);
+            JsonNode spec = fd.path("spec");
+            assertThat(fd.path("metadata").path("name").asText())
+                    .isEqualTo(scoring.path("metadata").path("name").asText().replaceAll("-job$", "-outcomes"));
+            assertThat(spec.path("job").path("entryClass").asText()).isEqualTo(HandoffOutcomesJob.class.getName());
+            assertThat(spec.path("image").asText()).isEqualTo(scoring.path("spec").path("image").asText());
+            assertThat(spec.path("job").path("jarURI").asText()).isEqualTo(scoring.path("spec").path("job").path("jarURI").asText());
+            assertThat(spec.path("podTemplate").path("metadata").path("labels").path("app.kubernetes.io/component").asText())
+                    .isEqualTo("outcomes");
+
+            JsonNode container = flinkContainer(fd);
+            Map<String, String> env = env(container);
+            assertThat(JobOptions.unknownOutcomesVariables(env)).as("LEADFLOW_* variables the outcomes job does not read").isEmpty();
+            assertThat(env.keySet()).as("the outcomes job needs no Redis").noneMatch(k -> k.contains("REDIS"));
+            assertThat(mountPaths(container)).doesNotContainKeys("redis-tls", "model");
+            assertThat(port(container, "metrics")).isEqualTo(port(flinkContainer(scoring), "metrics"));
+            HandoffOutcomesJob.Settings settings = JobOptions.outcomesSettings(
+                    texts(spec.path("job").path("args")).toArray(String[]::new), envWithStandIns(container), tmp);
+            JobSettings s = settings.job();
+            JobSettings scoringSettings = JobOptions.settings(new String[0], envWithStandIns(flinkContainer(scoring)), tmp);
+            assertThat(s.parallelism).isEqualTo(spec.path("job").path("parallelism").asInt());
+            assertThat(s.groupId).as("a consumer group of its own").isNotEqualTo(scoringSettings.groupId);
+            assertThat(s.bootstrapServers).isEqualTo(scoringSettings.bootstrapServers);
+            assertThat(s.registryUrl).isEqualTo(scoringSettings.registryUrl);
+            assertThat(s.kafkaProperties).isEqualTo(scoringSettings.kafkaProperties);
+            assertThat(s.checkpointDir).isEqualTo(flinkConfiguration(fd).get("execution.checkpointing.dir"))
+                    .isEqualTo(scoringSettings.checkpointDir + "/outcomes");
+            assertThat(flinkConfiguration(fd).get("execution.checkpointing.savepoint-dir"))
+                    .isEqualTo(flinkConfiguration(scoring).get("execution.checkpointing.savepoint-dir") + "/outcomes");
+        }
+        HandoffOutcomesJob.Settings byDefault = JobOptions.outcomesSettings(new String[0], envWithStandIns(flinkContainer(outcomesJob(defaults))), tmp);
+        assertThat(byDefault.outcomeWindow()).isEqualTo(HandoffOutcomesJob.DEFAULT_WINDOW);
+        assertThat(byDefault.job().groupId).isEqualTo(HandoffOutcomesJob.DEFAULT_GROUP_ID);
+        assertThat(byDefault.job().redisUri).as("no Redis URI given: the unused default").isEqualTo(new JobSettings().redisUri);
+        assertThat(volumeNames(outcomesJob(defaults))).as("no credentials to mount by default").isEmpty();
+
+        JsonNode prod = outcomesJob(allOn);
+        HandoffOutcomesJob.Settings prodSettings = JobOptions.outcomesSettings(
+                texts(prod.path("spec").path("job").path("args")).toArray(String[]::new), envWithStandIns(flinkContainer(prod)), tmp);
+        assertThat(prodSettings.outcomeWindow()).isEqualTo(Duration.ofDays(120));
+        assertThat(prodSettings.job().groupId).isEqualTo("leadflow-prod-outcomes");
+        assertThat(prod.path("spec").path("job").path("parallelism").asInt()).isEqualTo(2);
+        // the registry password is the only credential it mounts; the pod settings are the scoring job's
+        JsonNode podSpec = prod.path("spec").path("podTemplate").path("spec");
+        assertThat(volumeNames(prod)).containsExactly("credentials");
+        assertThat(StreamSupport.stream(volume(podSpec, "credentials").path("secret").path("items").spliterator(), false)
+                .map(i -> i.path("key").asText() + "->" + i.path("path").asText())).containsExactly("registry-password->registry-password");
+        assertThat(secretRef(flinkContainer(prod), "LEADFLOW_KAFKA_PROP_SASL_JAAS_CONFIG")).isEqualTo("leadflow-prod-credentials/kafka-jaas");
+        assertThat(podSpec.path("nodeSelector").path("pool").asText()).isEqualTo("streaming");
+        assertThat(env(flinkContainer(prod))).as("job.env (S3 plugin and region), then its own")
+                .containsEntry("AWS_REGION", "eu-west-1").containsEntry("ENABLE_BUILT_IN_PLUGINS", "flink-s3-fs-hadoop-2.2.1.jar")
+                .containsEntry("OUTCOMES_ONLY", "yes");
+        assertThat(env(flinkContainer(scoringJob(allOn)))).doesNotContainKey("OUTCOMES_ONLY");
+        assertThat(flinkConfiguration(prod)).containsEntry("kubernetes.operator.periodic.savepoint.interval", "6h")
+                .doesNotContainKey("taskmanager.memory.managed.fraction");
+    }
+
+    @Test
+    void theOutcomesJobCanBeSwitchedOff() {
+        List<JsonNode> docs = Repo.yamlDocuments(new Helm(Repo.CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion("1.30.0").set("outcomes.enabled", "false").set("monitoring.podMonitor.enabled", "true").call());
+        assertThat(all(docs, "FlinkDeployment")).hasSize(1);
+        assertThat(scoringJob(docs)).isNotNull();
+        assertThat(all(docs, "PodMonitor")).hasSize(1);
+        assertThat(all(docs, "NetworkPolicy")).hasSize(2);
+    }
+
     /** The job and the API as their own Redis ACL users, with the CA and client certificate from a Secret. */
     @Test
     void redisTlsFilesAndTheApisOwnRedisUserReachBothPods() {
-        JsonNode fd = one(allOn, "FlinkDeployment");
+        JsonNode fd = scoringJob(allOn);
         JsonNode dep = one(allOn, "Deployment");
         JsonNode jobPod = fd.path("spec").path("podTemplate").path("spec");
         JsonNode apiPod = dep.path("spec").path("template").path("spec");
@@ -505,6 +589,34 @@ class HelmChartTest {
         List<JsonNode> found = all(docs, kind);
         assertThat(found).as("rendered %s", kind).hasSize(1);
         return found.get(0);
+    }
+
+    /** The scoring job's FlinkDeployment, the outcomes job's. */
+    static JsonNode scoringJob(List<JsonNode> docs) {
+        return flinkDeployment(docs, dev.leadflow.job.LeadFlowJob.class.getName());
+    }
+
+    static JsonNode outcomesJob(List<JsonNode> docs) {
+        return flinkDeployment(docs, HandoffOutcomesJob.class.getName());
+    }
+
+    private static JsonNode flinkDeployment(List<JsonNode> docs, String entryClass) {
+        List<JsonNode> found = all(docs, "FlinkDeployment").stream()
+                .filter(fd -> fd.path("spec").path("job").path("entryClass").asText().equals(entryClass)).toList();
+        assertThat(found).as("rendered FlinkDeployment of %s", entryClass).hasSize(1);
+        return found.get(0);
+    }
+
+    static List<String> volumeNames(JsonNode fd) {
+        List<String> names = new ArrayList<>();
+        fd.path("spec").path("podTemplate").path("spec").path("volumes").forEach(v -> names.add(v.path("name").asText()));
+        return names;
+    }
+
+    static List<JsonNode> concat(List<JsonNode> a, List<JsonNode> b) {
+        List<JsonNode> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     static Map<String, String> flinkConfiguration(JsonNode fd) {
