@@ -67,15 +67,10 @@ class ComposeTest {
         Map<String, Object> jm = service("jobmanager");
         Map<String, String> env = environment(jm);
         assertThat(JobOptions.unknownVariables(env)).as("LEADFLOW_* variables JobSettings does not read").isEmpty();
-        List<String> command = strings(jm.get("command"));
-        assertThat(command.get(0)).isEqualTo("standalone-job");
-        assertThat(command).containsSubsequence("--job-classname", dev.leadflow.job.LeadFlowJob.class.getName());
-        JobSettings s = JobOptions.settings(jobArguments(command), env, tmp);
+        JobSettings s = JobOptions.settings(standaloneJobArguments(jm, dev.leadflow.job.LeadFlowJob.class), env, tmp);
 
         // the job reaches the servers on the names and ports they listen on
-        assertThat(advertisedListeners()).contains(s.bootstrapServers);
-        assertThat(URI.create(s.registryUrl).getHost()).isEqualTo("schema-registry");
-        assertThat(URI.create(s.registryUrl).getPort()).isEqualTo(registryPort());
+        assertReachesKafkaAndTheRegistry(s);
         assertThat(URI.create(s.redisUri).getHost()).isEqualTo("redis");
         assertThat(URI.create(s.redisUri).getPort()).isEqualTo(6379);
 
@@ -95,19 +90,14 @@ class ComposeTest {
         Map<String, Object> jm = service("outcomes-jobmanager");
         Map<String, String> env = environment(jm);
         assertThat(JobOptions.unknownOutcomesVariables(env)).as("LEADFLOW_* variables the outcomes job does not read").isEmpty();
-        List<String> command = strings(jm.get("command"));
-        assertThat(command.get(0)).isEqualTo("standalone-job");
-        assertThat(command).containsSubsequence("--job-classname", HandoffOutcomesJob.class.getName());
         assertThat(jm.get("image")).isEqualTo(service("jobmanager").get("image"));
-        HandoffOutcomesJob.Settings settings = JobOptions.outcomesSettings(jobArguments(command), env, tmp);
+        HandoffOutcomesJob.Settings settings = JobOptions.outcomesSettings(standaloneJobArguments(jm, HandoffOutcomesJob.class), env, tmp);
         JobSettings s = settings.job();
         assertThat(settings.outcomeWindow()).isEqualTo(Duration.ofDays(90));
         assertThat(s.groupId).as("a consumer group of its own").isEqualTo(HandoffOutcomesJob.DEFAULT_GROUP_ID)
                 .isNotEqualTo(JobOptions.settings(jobArguments(strings(service("jobmanager").get("command"))),
                         environment(service("jobmanager")), tmp).groupId);
-        assertThat(advertisedListeners()).contains(s.bootstrapServers);
-        assertThat(URI.create(s.registryUrl).getHost()).isEqualTo("schema-registry");
-        assertThat(URI.create(s.registryUrl).getPort()).isEqualTo(registryPort());
+        assertReachesKafkaAndTheRegistry(s);
         assertThat(env.keySet()).as("the outcomes job needs no Redis").noneMatch(k -> k.contains("REDIS"));
         assertThat(s.parallelism).isLessThanOrEqualTo(
                 Integer.parseInt(flinkProperties("outcomes-taskmanager").get("taskmanager.numberOfTaskSlots")));
@@ -282,6 +272,21 @@ class ComposeTest {
         Map<String, Object> s = services().get(name);
         assertThat(s).as("service %s in compose.yaml", name).isNotNull();
         return s;
+    }
+
+    /** The job's arguments of a JobManager service running {@code main} with Flink's standalone-job entrypoint. */
+    static String[] standaloneJobArguments(Map<String, Object> jobManager, Class<?> main) {
+        List<String> command = strings(jobManager.get("command"));
+        assertThat(command.get(0)).isEqualTo("standalone-job");
+        assertThat(command).containsSubsequence("--job-classname", main.getName());
+        return jobArguments(command);
+    }
+
+    /** The job reaches Kafka and the registry on the names and ports they listen on. */
+    static void assertReachesKafkaAndTheRegistry(JobSettings s) {
+        assertThat(advertisedListeners()).contains(s.bootstrapServers);
+        assertThat(URI.create(s.registryUrl).getHost()).isEqualTo("schema-registry");
+        assertThat(URI.create(s.registryUrl).getPort()).isEqualTo(registryPort());
     }
 
     /** The job's own arguments: what follows Flink's entrypoint command and options. */
