@@ -90,7 +90,7 @@ public final class Backtest {
         SalesOutcomes outcomes = SalesOutcomes.read(client, o.registry(), o.from(), o.to().plus(o.outcomeWindow()), progress);
         BacktestReport report = BacktestReport.build(o.from(), o.to(), o.outcomeWindow().toMillis(),
                 name(o.baseline()), baseline.version(), b, name(o.candidate()), candidate.version(), c, outcomes, null);
-        String json = JSON.writeValueAsString(report);
+        String json = json(report);
         String html = HtmlReport.render(report);
         if (o.json() != null) {
             Files.writeString(o.json(), json, StandardCharsets.UTF_8);
@@ -99,6 +99,11 @@ public final class Backtest {
             Files.writeString(o.html(), html, StandardCharsets.UTF_8);
         }
         return new Run(report, b, c, outcomes, json, html);
+    }
+
+    /** The report as the JSON document the command writes. */
+    static String json(BacktestReport report) throws java.io.IOException {
+        return JSON.writeValueAsString(report);
     }
 
     private static String name(String location) {
