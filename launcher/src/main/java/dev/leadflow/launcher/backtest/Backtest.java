@@ -80,10 +80,14 @@ public final class Backtest {
         s.parallelism = o.parallelism();
         progress.printf(Locale.ROOT, "backtest: %s to %s, baseline %s, candidate %s%n", o.from(), o.to(),
                 baseline.version(), candidate.version());
+        long started = System.nanoTime();
         Replay.Result b = Replay.run(s, baseline, o.from(), o.to(), "baseline", progress);
-        progress.printf(Locale.ROOT, "backtest: baseline handed off %,d leads%n", b.handoffs().size());
+        progress.printf(Locale.ROOT, "backtest: baseline handed off %,d leads (replay %.1f s)%n", b.handoffs().size(),
+                (System.nanoTime() - started) / 1e9);
+        started = System.nanoTime();
         Replay.Result c = Replay.run(s, candidate, o.from(), o.to(), "candidate", progress);
-        progress.printf(Locale.ROOT, "backtest: candidate handed off %,d leads%n", c.handoffs().size());
+        progress.printf(Locale.ROOT, "backtest: candidate handed off %,d leads (replay %.1f s)%n", c.handoffs().size(),
+                (System.nanoTime() - started) / 1e9);
         Properties client = new Properties();
         client.put("bootstrap.servers", o.bootstrapServers());
         client.putAll(o.kafkaProperties());
