@@ -1,6 +1,5 @@
 package dev.leadflow.launcher.backtest;
 
-import dev.leadflow.job.ControlDeserializer;
 import dev.leadflow.job.ControlRecord;
 import dev.leadflow.job.DeadLetter;
 import dev.leadflow.job.HandoffCommand;
@@ -17,15 +16,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.regex.Pattern;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,14 +30,14 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /**
  * One model over one period of the input topics: the production topology
  * ({@link LeadFlowPipeline#defineWorkflow}) on a Flink cluster inside this JVM, fed by the job's own
- * Kafka sources bounded by the period's timestamps, with an empty control stream (the model under test
+ * Kafka sources bounded by the period's timestamps, with an empty control stream ({@link EmptySource}: the model under test
  * is the only one; the live model topic is not read) and collecting sinks instead of Redis, the audit
  * topic and the DLQ. No offsets are committed (no checkpoints), so the job's consumer groups are untouched.
  */
 final class Replay {
 
     /** What one model did: the first ENQUEUE of each lead handed off in the period, by lead id. */
-    record Result(List<Handoff> handoffs, long auditedActions, long deadLetters) {}
+    record Result(List<Handoff> handoffs, long deadLetters) {}
 
     /**
      * No split may follow the wall clock in a replay: a quiet partition would carry event time to today
@@ -55,7 +51,7 @@ final class Replay {
             throws Exception {
         JobSettings s = copyForReplay(base);
         String run = "backtest-" + UUID.randomUUID();
-        CollectingSink<HandoffCommand, HandoffCommand> audit = new CollectingSink<>(run + "-audit", Replay::copy);
+        CollectingSink<HandoffCommand, Handoff> audit = new CollectingSink<>(run + "-audit", Handoff::ofEnqueue);
         CollectingSink<DeadLetter, String> dlq = new CollectingSink<>(run + "-dlq", d -> "dead letter");
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig());
@@ -70,7 +66,7 @@ final class Replay {
                     LeadFlowJob.source(s, Topics.CLICKSTREAM, start, stop),
                     LeadFlowJob.source(s, Topics.CAMPAIGN, start, stop),
                     LeadFlowJob.source(s, Topics.SALES, start, stop),
-                    noControl(s));
+                    new EmptySource<ControlRecord>());
             LeadFlowPipeline.Outputs out = new LeadFlowPipeline.Outputs(new DiscardingSink<>(), audit, dlq);
             LeadFlowPipeline.defineWorkflow(env, in, out, model, s);
             long started = System.nanoTime();
@@ -81,13 +77,13 @@ final class Replay {
                     done.get(5, TimeUnit.SECONDS);
                     break;
                 } catch (TimeoutException still) {
-                    progress.printf(Locale.ROOT, "backtest: %s: %,d handoff actions after %d s%n", label, audit.size(),
+                    progress.printf(Locale.ROOT, "backtest: %s: %,d handoffs (ENQUEUE) after %d s%n", label, audit.size(),
                             (System.nanoTime() - started) / 1_000_000_000L);
                 }
             }
-            List<HandoffCommand> actions = audit.drain();
+            List<Handoff> enqueues = audit.drain();
             long deadLetters = dlq.drain().size();
-            return new Result(firstEnqueues(actions, from, to), actions.size(), deadLetters);
+            return new Result(firstEnqueues(enqueues, from, to), deadLetters);
         } finally {
             audit.drain();
             dlq.drain();
@@ -95,31 +91,16 @@ final class Replay {
     }
 
     /** The first ENQUEUE of each lead that lies in the period (timer-driven actions at the end of input do not count). */
-    static List<Handoff> firstEnqueues(List<HandoffCommand> actions, Instant from, Instant to) {
+    static List<Handoff> firstEnqueues(List<Handoff> enqueues, Instant from, Instant to) {
         Map<String, Handoff> first = new HashMap<>();
         Comparator<Handoff> earliest = Comparator.comparingLong(Handoff::enqueuedAt).thenComparing(Handoff::queue);
-        for (HandoffCommand c : actions) {
-            Handoff h = Handoff.ofEnqueue(c);
-            if (h == null || h.enqueuedAt() < from.toEpochMilli() || h.enqueuedAt() >= to.toEpochMilli()) {
+        for (Handoff h : enqueues) {
+            if (h.enqueuedAt() < from.toEpochMilli() || h.enqueuedAt() >= to.toEpochMilli()) {
                 continue;
             }
             first.merge(h.leadId(), h, (a, b) -> earliest.compare(a, b) <= 0 ? a : b);
         }
         return first.values().stream().sorted(Comparator.comparing(Handoff::leadId)).toList();
-    }
-
-    private static HandoffCommand copy(HandoffCommand c) {
-        // the prioritizer emits a fresh command per action; keep only what the report reads
-        HandoffCommand k = new HandoffCommand();
-        k.action = c.action;
-        k.leadId = c.leadId;
-        k.queue = c.queue;
-        k.grade = c.grade;
-        k.readiness = c.readiness;
-        k.enqueuedAt = c.enqueuedAt;
-        k.rebuild = c.rebuild;
-        k.reasons = List.copyOf(c.reasons);
-        return k;
     }
 
     private static JobSettings copyForReplay(JobSettings base) {
@@ -142,28 +123,5 @@ final class Replay {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         return conf;
-    }
-
-    /**
-     * A control stream with nothing in it: the model under test stays in force for the whole replay. The
-     * control topics are read from their end to their end (no model, erasure or command of today applies to
-     * the past), through the job's own deserializer.
-     */
-    private static KafkaSource<ControlRecord> noControl(JobSettings s) {
-        StringBuilder pattern = new StringBuilder();
-        for (String topic : ControlDeserializer.TOPICS) {
-            pattern.append(pattern.length() == 0 ? "" : "|").append(Pattern.quote(topic));
-        }
-        Properties kafka = new Properties();
-        kafka.putAll(s.kafkaProperties);
-        return KafkaSource.<ControlRecord>builder()
-                .setBootstrapServers(s.bootstrapServers)
-                .setTopicPattern(Pattern.compile(pattern.toString()))
-                .setGroupId(s.groupId)
-                .setStartingOffsets(OffsetsInitializer.latest())
-                .setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new ControlDeserializer(s.registryConfig()))
-                .setProperties(kafka)
-                .build();
     }
 }

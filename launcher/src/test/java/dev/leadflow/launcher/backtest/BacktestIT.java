@@ -71,7 +71,8 @@ class BacktestIT {
     static void history() throws Exception {
         registry = RegistryServer.start("127.0.0.1", 0, null);
         KAFKA.broker().createTopics(2, Topics.CLICKSTREAM, Topics.CAMPAIGN, Topics.SALES);
-        KAFKA.broker().createTopics(1, Topics.HANDOFFS, Topics.DLQ, Topics.SCORING_MODEL, Topics.PRIVACY, Topics.CONTROL);
+        // no control topics: a backtest needs none (and must not read today's model from them)
+        KAFKA.broker().createTopics(1, Topics.HANDOFFS, Topics.DLQ);
         TrafficGenerator generator = new TrafficGenerator(11, T0.toEpochMilli(), EVENT_RATE);
         Set<String> leads = new TreeSet<>();
         long last = 0;
