@@ -215,15 +215,27 @@ public final class LeadFlowJob {
         OffsetsInitializer start = s.startFrom == JobSettings.StartFrom.LATEST
                 ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST)
                 : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        return KafkaSource.<DecodedRecord>builder()
+        return source(s, topic, start, null);
+    }
+
+    /**
+     * An input source as {@link #source(JobSettings, String)} builds it, from {@code start}; bounded at
+     * {@code stop} when that is not null (a replay of a period, e.g. {@code leadflow backtest}).
+     */
+    public static KafkaSource<DecodedRecord> source(JobSettings s, String topic, OffsetsInitializer start,
+            OffsetsInitializer stop) {
+        var builder = KafkaSource.<DecodedRecord>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(s.groupId)
                 .setStartingOffsets(start)
                 .setDeserializer(new InputDeserializer(topic, s.registryConfig(), s.maxEventBytes, s.maxEventTimeSkew))
                 .setProperties(inputProperties(s))
-                .setProperty("client.id.prefix", s.groupId + "-" + InputDeserializer.streamName(topic))
-                .build();
+                .setProperty("client.id.prefix", s.groupId + "-" + InputDeserializer.streamName(topic));
+        if (stop != null) {
+            builder.setBounded(stop);
+        }
+        return builder.build();
     }
 
     public static LeadFlowPipeline.Outputs kafkaOutputs(JobSettings s) {

@@ -1,5 +1,6 @@
 package dev.leadflow.launcher;
 
+import dev.leadflow.launcher.backtest.Backtest;
 import dev.leadflow.launcher.bench.Bench;
 import dev.leadflow.launcher.demo.DemoCommand;
 import dev.leadflow.launcher.generator.GenerateCommand;
@@ -9,7 +10,7 @@ import dev.leadflow.launcher.ops.RebuildQueueCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-/** {@code leadflow demo | generate | bench | erase | rebuild-queue | model}: see {@link #usage}. */
+/** {@code leadflow demo | generate | bench | backtest | erase | rebuild-queue | model}: see {@link #usage}. */
 public final class Main {
 
     private Main() {}
@@ -62,6 +63,8 @@ public final class Main {
                     return GenerateCommand.run(Flags.parse(rest), out, err);
                 case "bench":
                     return Bench.run(Flags.parse(rest), out, err);
+                case "backtest":
+                    return Backtest.run(Flags.parse(rest), out, err);
                 case "erase":
                     return EraseCommand.run(rest, out, err);
                 case "rebuild-queue":
@@ -117,6 +120,13 @@ public final class Main {
                 "               --warmup 300s (at most: the LeadFlow job runs unmeasured until the JIT has compiled it; 0 = none)",
                 "               --history <duration> (event time the preloaded events span; default: events / latency rate)",
                 "               --state-backend hashmap|rocksdb (default hashmap; rocksdb checkpoints incrementally)",
+                "",
+                "  backtest   Replays a period of the input topics through the scoring job once per model and",
+                "             compares the handoffs with what sales did next (docs/backtest.md).",
+                "               --model candidate.yaml  [--baseline current.yaml (default: the default model)]",
+                "               --from 2026-01-01 --to 2026-03-31 (dates, UTC, --to inclusive; or instants)",
+                "               --outcome-window 90d  --report backtest.html  --json <report>.json  --parallelism N",
+                "               --bootstrap-servers, --registry-url, --registry-user/-password(-file), --kafka.<property>",
                 "",
                 "  erase <lead-id>",
                 "             GDPR erasure: asks the running scoring job to erase the lead (state, stitched anonymous",
