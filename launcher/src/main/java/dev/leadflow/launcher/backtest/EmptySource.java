@@ -2,6 +2,7 @@ package dev.leadflow.launcher.backtest;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
@@ -12,15 +13,27 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 
 /**
  * A bounded source that ends at once without a record: the backtest's control stream. The model under test
  * is the only model of a replay, and today's erasures and commands do not apply to the past, so nothing is
  * read from the control topics (which need not even exist where the history is kept).
  */
-final class EmptySource<T> implements Source<T, EmptySource.NoSplit, Void> {
+final class EmptySource<T> implements Source<T, EmptySource.NoSplit, Void>, ResultTypeQueryable<T> {
 
     private static final long serialVersionUID = 1L;
+
+    private final TypeInformation<T> type;
+
+    EmptySource(TypeInformation<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return type;
+    }
 
     /** There are none. */
     static final class NoSplit implements SourceSplit {

@@ -20,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -55,7 +57,7 @@ final class Replay {
         CollectingSink<DeadLetter, String> dlq = new CollectingSink<>(run + "-dlq", d -> "dead letter");
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig());
-            env.setBufferTimeout(s.bufferTimeout.toMillis());
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
             env.getConfig().enableObjectReuse();
             if (s.parallelism > 0) {
                 env.setParallelism(s.parallelism);
@@ -66,7 +68,7 @@ final class Replay {
                     LeadFlowJob.source(s, Topics.CLICKSTREAM, start, stop),
                     LeadFlowJob.source(s, Topics.CAMPAIGN, start, stop),
                     LeadFlowJob.source(s, Topics.SALES, start, stop),
-                    new EmptySource<ControlRecord>());
+                    new EmptySource<>(TypeInformation.of(ControlRecord.class)));
             LeadFlowPipeline.Outputs out = new LeadFlowPipeline.Outputs(new DiscardingSink<>(), audit, dlq);
             LeadFlowPipeline.defineWorkflow(env, in, out, model, s);
             long started = System.nanoTime();

@@ -111,7 +111,7 @@ class BacktestIT {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         first = Backtest.run(options, quiet);
         second = Backtest.run(new Backtest.Options(poor.toString(), null, T0, to, WINDOW, KAFKA.broker().bootstrapServers(),
-                RegistryConfig.of(registry.url()), Map.of(), 2, null, null), quiet);
+                RegistryConfig.of(registry.url()), Map.of(), 1, null, null), quiet);
     }
 
     @AfterAll
@@ -240,14 +240,11 @@ class BacktestIT {
     }
 
     /**
-     * Not yet true: the production topology scores each event as it arrives, and a replay reads the three
-     * topics (and their partitions) at speeds of its own, so a lead's events reach scoring in an order that
-     * changes from run to run (a few handoffs and their times differ). Flink's watermark alignment would hold
-     * the sources together, but with bounded Kafka sources it fails ("No current assignment for partition",
-     * kafka connector 5.0.0). See docs/backtest.md, "Known limits".
+     * A replay runs in Flink's batch mode, where every keyed operator reads its input sorted by key and event
+     * time: the same history gives the same handoffs, whatever the speed of each partition and topic and
+     * whatever the parallelism (the second run has one slot, the first two).
      */
     @Test
-    @org.junit.jupiter.api.Disabled("replays are not yet deterministic: see the comment and docs/backtest.md")
     void sameInputSameReport() {
         assertThat(second.json()).isEqualTo(first.json());
     }
