@@ -120,6 +120,7 @@ public final class Main {
                 "               --warmup 300s (at most: the LeadFlow job runs unmeasured until the JIT has compiled it; 0 = none)",
                 "               --history <duration> (event time the preloaded events span; default: events / latency rate)",
                 "               --state-backend hashmap|rocksdb (default hashmap; rocksdb checkpoints incrementally)",
+                "               --backtest (also time one leadflow backtest replay of the preloaded events)",
                 "",
                 "  backtest   Replays a period of the input topics through the scoring job once per model and",
                 "             compares the handoffs with what sales did next (docs/backtest.md).",

@@ -105,6 +105,15 @@ public final class Backtest {
         return new Run(report, b, c, outcomes, json, html);
     }
 
+    /**
+     * One replay of everything the input topics hold with {@code model} (the bench's {@code --backtest}): how
+     * many leads it handed off.
+     */
+    public static int replayAll(JobSettings s, ScoringModel model, PrintStream progress) throws Exception {
+        return Replay.run(s, model, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE / 2), "all", progress)
+                .handoffs().size();
+    }
+
     /** The report as the JSON document the command writes. */
     static String json(BacktestReport report) throws java.io.IOException {
         return JSON.writeValueAsString(report);

@@ -1,5 +1,8 @@
 package dev.leadflow.launcher.bench;
 
+import dev.leadflow.launcher.backtest.Backtest;
+import java.io.OutputStream;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadflow.job.JobMetrics;
 import dev.leadflow.job.JobSettings;
@@ -60,7 +63,7 @@ public final class Bench {
     /** What the benchmark runs with. */
     public record Options(long events, double latencyRate, Duration latencyDuration, int parallelism,
             Duration bufferTimeout, Duration checkpointInterval, long seed, Path dataDir, boolean keepData,
-            Duration warmup, Duration history, JobSettings.StateBackend stateBackend) {
+            Duration warmup, Duration history, JobSettings.StateBackend stateBackend, boolean backtest) {
 
         /**
          * Event time the preloaded events span: {@code --history}, else as if they had arrived at the latency
@@ -74,13 +77,19 @@ public final class Bench {
     /** The figures. */
     public record Result(long events, double floorEps, double leadflowEps, double p50, double p95, double p99,
             double max, long latencySamples, double offeredRate, double loadAverage, double floorCpuUs,
-            double leadflowCpuUs, long handoffActions, Checkpoints checkpoints, Warmup warmup, Options options) {
+            double leadflowCpuUs, long handoffActions, Checkpoints checkpoints, Warmup warmup, Replayed replayed,
+            Options options) {
 
         /** Queue actions (ENQUEUE, UPDATE, WITHDRAW) the LeadFlow drain decided per 1,000 events. */
         public double actionsPerThousandEvents() {
             return handoffActions * 1000.0 / events;
         }
 
+
+        /** How long the LeadFlow drain took, from its events/s. */
+        public double drainSeconds() {
+            return leadflowEps == 0 ? 0 : events / leadflowEps;
+        }
 
         public double ratio() {
             return floorEps == 0 ? 0 : leadflowEps / floorEps;
@@ -121,9 +130,21 @@ public final class Bench {
             m.put("checkpoint_full_bytes", checkpoints.fullBytes());
             m.put("checkpoint_bytes", checkpoints.bytes());
             m.put("checkpoint_ms", checkpoints.durationMs());
+            if (replayed != null) {
+                // --backtest: one model's replay of the preloaded events as leadflow backtest runs it
+                m.put("backtest_replay_s", round(replayed.seconds(), 1));
+                m.put("backtest_to_drain_ratio", round(replayed.seconds() / drainSeconds(), 2));
+                m.put("backtest_handoffs", replayed.handoffs());
+            }
             return m;
         }
     }
+
+    /**
+     * {@code --backtest}: the wall time of one {@code leadflow backtest} replay (default model, batch mode, the
+     * bench's parallelism) over the preloaded events, and the leads it handed off.
+     */
+    public record Replayed(double seconds, int handoffs) {}
 
     /** The garbage collector of this JVM, by the name of its first collector bean ("G1", "ZGC", ...). */
     static String collector() {
@@ -166,7 +187,8 @@ public final class Bench {
                 flags.bool("keep-data"),
                 flags.duration("warmup", Duration.ofSeconds(300)),
                 flags.duration("history", null),
-                DemoCommand.stateBackend(flags, JobSettings.StateBackend.HASHMAP));
+                DemoCommand.stateBackend(flags, JobSettings.StateBackend.HASHMAP),
+                flags.bool("backtest"));
         flags.requireAllUsed();
         if (o.events() < 1) {
             throw new Flags.UsageException("--events must be >= 1");
@@ -225,15 +247,27 @@ public final class Bench {
                     job -> checkpoints[0] = checkpointAfterDrain(job));
             long actions = (long) leadflow[2];
             redis.flushAll();
+            Replayed replayed = options.backtest() ? replay(kafka, redis, registry) : null;
             double[] latency = latency(flink, kafka, redis, registry);
             double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             return new Result(options.events(), floor[0], leadflow[0], latency[0], latency[1], latency[2], latency[3],
-                    (long) latency[4], latency[5], load, floor[1], leadflow[1], actions, checkpoints[0], warmup, options);
+                    (long) latency[4], latency[5], load, floor[1], leadflow[1], actions, checkpoints[0], warmup, replayed, options);
         } finally {
             if (!options.keepData()) {
                 deleteRecursively(data);
             }
         }
+    }
+
+    /** One backtest replay of everything preloaded, timed from submission to the last handoff collected. */
+    private Replayed replay(KafkaBroker kafka, RedisServer redis, RegistryServer registry) throws Exception {
+        long started = System.nanoTime();
+        int handoffs = Backtest.replayAll(settings(kafka, redis, registry, "bench-backtest"), ScoringModel.defaults(),
+                new PrintStream(OutputStream.nullOutputStream()));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.printf(Locale.ROOT, "bench: backtest replay of %,d events: %.1f s, %,d leads handed off%n", options.events(),
+                seconds, handoffs);
+        return new Replayed(seconds, handoffs);
     }
 
     private JobSettings settings(KafkaBroker kafka, RedisServer redis, RegistryServer registry, String group) {
@@ -541,6 +575,12 @@ public final class Bench {
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 p99", ms(r.p99()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 max", ms(r.max()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "handoff actions measured", String.format(Locale.ROOT, "%,d", r.latencySamples()));
+        if (r.replayed() != null) {
+            out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "backtest replay of the same events (--backtest)",
+                    String.format(Locale.ROOT, "%.1f s", r.replayed().seconds()));
+            out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                   / LeadFlow drain time",
+                    String.format(Locale.ROOT, "%.2f", r.replayed().seconds() / r.drainSeconds()));
+        }
         out.println("  └──────────────────────────────────────────────┴──────────────┘");
         out.printf(Locale.ROOT, "  (1-minute load average at the end: %.2f on %d cores)%n", r.loadAverage(),
                 Runtime.getRuntime().availableProcessors());
