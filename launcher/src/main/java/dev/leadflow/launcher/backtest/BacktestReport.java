@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * input gives the same document. Rates are fractions (0..1); times are ISO-8601 instants.
  */
 public record BacktestReport(Period period, Outcomes outcomes, ModelReport baseline, ModelReport candidate,
-        Overlap overlap, Earlier earlier, Object signals) {
+        List<String> verdict, Overlap overlap, Earlier earlier, Object signals) {
 
     public record Period(String from, String to, long outcomeWindowDays) {}
 
@@ -63,12 +63,55 @@ public record BacktestReport(Period period, Outcomes outcomes, ModelReport basel
             Replay.Result candidate, SalesOutcomes outcomes, Object signals) {
         Map<String, Handoff> b = byLead(baseline.handoffs());
         Map<String, Handoff> c = byLead(candidate.handoffs());
+        ModelReport bm = model(baselineName, baselineVersion, baseline, outcomes, windowMillis);
+        ModelReport cm = model(candidateName, candidateVersion, candidate, outcomes, windowMillis);
         return new BacktestReport(
                 new Period(from.toString(), to.toString(), windowMillis / 86_400_000L),
                 new Outcomes(outcomes.opportunityOpened().size(), outcomes.won().size(), outcomes.undecodable()),
-                model(baselineName, baselineVersion, baseline, outcomes, windowMillis),
-                model(candidateName, candidateVersion, candidate, outcomes, windowMillis),
-                overlap(b, c), earlier(b, c, outcomes, windowMillis), signals);
+                bm, cm, verdict(bm, cm), overlap(b, c), earlier(b, c, outcomes, windowMillis), signals);
+    }
+
+    /** Differences of precision or recall smaller than this (a share) are reported as "about the same". */
+    static final double SAME = 0.02;
+
+    /**
+     * The report's answer in sentences: how the candidate compares with the baseline on recall (the pipeline it
+     * finds) and precision (its handoffs that become pipeline), and what that means for the rollout.
+     */
+    static List<String> verdict(ModelReport b, ModelReport c) {
+        List<String> out = new ArrayList<>();
+        int recall = compare(c.recall().value(), b.recall().value());
+        int precision = compare(c.precision().value(), b.precision().value());
+        out.add(String.format(java.util.Locale.ROOT,
+                "The candidate hands off %,d leads (baseline %,d). It finds %s of the opportunities before they open "
+                        + "(baseline %s), and %s of its handoffs open one (baseline %s).",
+                c.handoffs(), b.handoffs(), HtmlReport.percent(c.recall().value()), HtmlReport.percent(b.recall().value()),
+                HtmlReport.percent(c.precision().value()), HtmlReport.percent(b.precision().value())));
+        if (b.recall().denominator() == 0) {
+            out.add("No opportunity opened in the period and the outcome window: the history cannot tell the models apart.");
+        } else if (recall < 0 && precision < 0) {
+            out.add("The candidate is worse on both: it would miss pipeline the current model finds and send sellers "
+                    + "more leads that do not buy. Do not roll it out.");
+        } else if (recall > 0 && precision > 0) {
+            out.add("The candidate is better on both: it finds more of the pipeline with fewer wasted handoffs.");
+        } else if (recall == 0 && precision == 0) {
+            out.add("The two models perform about the same on this history.");
+        } else if (recall >= 0 && precision <= 0) {
+            out.add("The candidate finds " + (recall > 0 ? "more" : "about as much") + " of the pipeline but "
+                    + (precision < 0 ? "sends sellers more leads that do not buy" : "at about the same precision")
+                    + ": check the queues' capacity (handoffs per week) before rolling it out.");
+        } else {
+            out.add("The candidate's handoffs are " + (precision > 0 ? "more often" : "about as often")
+                    + " right, but it " + (recall < 0 ? "misses pipeline the current model finds" : "finds about as much pipeline")
+                    + ".");
+        }
+        return List.copyOf(out);
+    }
+
+    /** -1, 0 or 1: candidate below, about equal to, or above the baseline. */
+    private static int compare(double candidate, double baseline) {
+        double d = candidate - baseline;
+        return Math.abs(d) < SAME ? 0 : d < 0 ? -1 : 1;
     }
 
     static Map<String, Handoff> byLead(List<Handoff> handoffs) {
@@ -107,8 +150,9 @@ public record BacktestReport(Period period, Outcomes outcomes, ModelReport basel
         int n = r.handoffs().size();
         double base = rate(converted, n);
         Map<String, GradeRow> byGrade = new TreeMap<>();
-        grades.forEach((grade, g) -> byGrade.put(grade,
-                new GradeRow(g[0], g[1], rate(g[1], g[0]), base == 0 ? 0 : round(rate(g[1], g[0]) / base))));
+        double exactBase = n == 0 ? 0 : (double) converted / n;
+        grades.forEach((grade, g) -> byGrade.put(grade, new GradeRow(g[0], g[1], rate(g[1], g[0]),
+                exactBase == 0 ? 0 : round((double) g[1] / g[0] / exactBase))));
         Map<String, Handoff> handed = byLead(r.handoffs());
         int inTime = 0;
         for (Map.Entry<String, Long> opp : o.opportunityOpened().entrySet()) {

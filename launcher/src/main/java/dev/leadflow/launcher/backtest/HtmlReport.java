@@ -35,6 +35,12 @@ final class HtmlReport {
                 .append("</b> (").append(esc(r.candidate().model())).append("). Leads with an opportunity in the period: ")
                 .append(r.outcomes().leadsWithOpportunity()).append("; won: ").append(r.outcomes().leadsWon()).append(".</p>\n");
 
+        h.append("<h2>Verdict</h2>\n<div id=\"verdict\">");
+        for (String sentence : r.verdict()) {
+            h.append("<p>").append(esc(sentence)).append("</p>");
+        }
+        h.append("</div>\n");
+
         h.append("<h2>Precision and recall</h2>\n<table id=\"summary\"><tr><th></th><th>handoffs</th><th>precision</th><th>recall</th><th>conversion rate</th></tr>\n");
         row(h, "baseline", r.baseline());
         row(h, "candidate", r.candidate());

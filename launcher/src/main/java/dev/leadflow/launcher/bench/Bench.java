@@ -576,9 +576,9 @@ public final class Bench {
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                                 max", ms(r.max()));
         out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "handoff actions measured", String.format(Locale.ROOT, "%,d", r.latencySamples()));
         if (r.replayed() != null) {
-            out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "backtest replay of the same events (--backtest)",
+            out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "backtest replay, same events (--backtest)",
                     String.format(Locale.ROOT, "%.1f s", r.replayed().seconds()));
-            out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "                   / LeadFlow drain time",
+            out.printf(Locale.ROOT, "  │ %-44s │ %12s │%n", "  / LeadFlow drain time",
                     String.format(Locale.ROOT, "%.2f", r.replayed().seconds() / r.drainSeconds()));
         }
         out.println("  └──────────────────────────────────────────────┴──────────────┘");

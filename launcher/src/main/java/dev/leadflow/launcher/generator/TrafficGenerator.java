@@ -183,6 +183,21 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
         return e;
     }
 
+    /**
+     * Ends a history: the sales outcomes still held for a later day (opportunities and closes of the people seen
+     * so far), in their time order, each dated at its own time, which lies after the last event. Afterwards
+     * none is held; the generator can go on.
+     */
+    public List<GeneratedEvent> pendingOutcomes() {
+        List<GeneratedEvent> outcomes = new ArrayList<>();
+        while (!due.isEmpty()) {
+            Due d = due.poll();
+            index++;
+            outcomes.add(d.session().emit(new Step(Step.Kind.SALES, null, null, null, d.type()), d.at()));
+        }
+        return outcomes;
+    }
+
     // ---------------------------------------------------------------------------------------
     // the funnel
 
