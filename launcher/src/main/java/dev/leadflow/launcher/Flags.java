@@ -147,12 +147,13 @@ public final class Flags {
                 case 's': return Duration.ofSeconds(n);
                 case 'm': return Duration.ofMinutes(n);
                 case 'h': return Duration.ofHours(n);
+                case 'd': return Duration.ofDays(n);
                 default: break;
             }
         } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
             // reported below
         }
-        throw new UsageException("--" + name + " expects a duration like 500ms, 30s, 5m or 1h, got '" + v + "'");
+        throw new UsageException("--" + name + " expects a duration like 500ms, 30s, 5m, 1h or 90d, got '" + v + "'");
     }
 
     public Instant instant(String name, Instant fallback) {

@@ -51,7 +51,10 @@ public final class Backtest {
         if (!from.isBefore(to)) {
             throw new Flags.UsageException("--from must lie before --to");
         }
-        Duration window = days(flags.string("outcome-window", "90d"));
+        Duration window = flags.duration("outcome-window", Duration.ofDays(90));
+        if (window.isNegative() || window.isZero()) {
+            throw new Flags.UsageException("--outcome-window must be positive, e.g. 90d");
+        }
         Path html = flags.path("report", Path.of("backtest.html"));
         Path json = flags.path("json", Path.of(html.toString().replaceFirst("\\.html?$", "") + ".json"));
         int parallelism = flags.integer("parallelism", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
@@ -140,16 +143,4 @@ public final class Backtest {
         }
     }
 
-    /** {@code 90d}, or any duration {@link Flags} reads ({@code 36h}). */
-    static Duration days(String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (s.endsWith("d")) {
-                return Duration.ofDays(Long.parseLong(s.substring(0, s.length() - 1)));
-            }
-            return Flags.parse(new String[] {"--w", v}).duration("w", null);
-        } catch (NumberFormatException e) {
-            throw new Flags.UsageException("--outcome-window expects a duration like 90d, got '" + v + "'");
-        }
-    }
 }

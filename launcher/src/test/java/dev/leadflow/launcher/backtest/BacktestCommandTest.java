@@ -44,9 +44,10 @@ class BacktestCommandTest {
         assertThat(Backtest.day("2026-01-01", "from", false)).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(Backtest.day("2026-03-31", "to", true)).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
         assertThat(Backtest.day("2026-03-31T12:00:00Z", "to", true)).isEqualTo(Instant.parse("2026-03-31T12:00:00Z"));
-        assertThat(Backtest.days("90d")).isEqualTo(Duration.ofDays(90));
-        assertThat(Backtest.days("36h")).isEqualTo(Duration.ofHours(36));
-        assertThatThrownBy(() -> Backtest.days("1y")).isInstanceOf(Flags.UsageException.class);
+        assertThat(Flags.parse(new String[] {"--outcome-window", "90d"}).duration("outcome-window", null))
+                .isEqualTo(Duration.ofDays(90));
+        assertThatThrownBy(() -> Flags.parse(new String[] {"--outcome-window", "1y"}).duration("outcome-window", null))
+                .isInstanceOf(Flags.UsageException.class).hasMessageContaining("--outcome-window expects a duration");
     }
 
     @Test
