@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -69,6 +70,15 @@ public final class ScoringModel implements Serializable {
         this.grades = grades;
         this.reasonsCount = reasonsCount;
         this.limits = limits;
+    }
+
+    /**
+     * This model with handoffs that carry {@code count} reasons: the same scores, grades and routing (and the same
+     * version and fingerprint). For tools that read every signal behind a handoff (leadflow backtest).
+     */
+    public ScoringModel withReasonsCount(int count) {
+        return new ScoringModel(version, fingerprint, qualifyThreshold, exitThreshold, fit, engagement, sales, routing,
+                account, grades, count, limits);
     }
 
     /** Parses and validates a model; a {@link ModelException} names the bad key path and value. */
@@ -284,6 +294,16 @@ public final class ScoringModel implements Serializable {
     /** How many reasons a handoff carries. */
     public int reasonsCount() {
         return reasonsCount;
+    }
+
+    /**
+     * The points the model gives one event of {@code signal} (e.g. {@code page:pricing}), and the rule's key
+     * (which may be a wildcard such as {@code campaign:*:UNSUBSCRIBED}); null when the model gives it none. For
+     * tools that suggest changes to the model (leadflow backtest).
+     */
+    public Map.Entry<String, Integer> signalPoints(String signal) {
+        SignalRule rule = engagement.signals().resolve(signal);
+        return rule == null ? null : Map.entry(rule.key(), rule.points());
     }
 
     FitRules fit() {

@@ -67,6 +67,11 @@ public final class Backtest {
                 HtmlReport.percent(r.report().candidate().precision().value()),
                 HtmlReport.percent(r.report().baseline().recall().value()),
                 HtmlReport.percent(r.report().candidate().recall().value()));
+        r.report().signals().warnings().forEach(w -> out.println("backtest: signals: " + w));
+        if (!r.report().signals().diff().isEmpty()) {
+            out.println("backtest: suggested changes to the baseline model (apply by hand, then backtest again):");
+            r.report().signals().diff().forEach(line -> out.println("  " + line));
+        }
         out.println("backtest: wrote " + html + " and " + json);
         return 0;
     }
@@ -96,7 +101,7 @@ public final class Backtest {
         client.putAll(o.kafkaProperties());
         SalesOutcomes outcomes = SalesOutcomes.read(client, o.registry(), o.from(), o.to().plus(o.outcomeWindow()), progress);
         BacktestReport report = BacktestReport.build(o.from(), o.to(), o.outcomeWindow().toMillis(),
-                name(o.baseline()), baseline.version(), b, name(o.candidate()), candidate.version(), c, outcomes, null);
+                name(o.baseline()), baseline.version(), b, name(o.candidate()), candidate.version(), c, outcomes, baseline);
         String json = json(report);
         String html = HtmlReport.render(report);
         if (o.json() != null) {

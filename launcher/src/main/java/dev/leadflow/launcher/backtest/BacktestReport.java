@@ -1,5 +1,6 @@
 package dev.leadflow.launcher.backtest;
 
+import dev.leadflow.scoring.ScoringModel;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * input gives the same document. Rates are fractions (0..1); times are ISO-8601 instants.
  */
 public record BacktestReport(Period period, Outcomes outcomes, ModelReport baseline, ModelReport candidate,
-        List<String> verdict, Overlap overlap, Earlier earlier, Object signals) {
+        List<String> verdict, Overlap overlap, Earlier earlier, SignalReport signals) {
 
     public record Period(String from, String to, long outcomeWindowDays) {}
 
@@ -55,12 +56,12 @@ public record BacktestReport(Period period, Outcomes outcomes, ModelReport basel
     static final int EXAMPLES = 5;
 
     /**
-     * @param signals the "signals" section (which signals predict conversion); null until that analysis is
-     *                wired in. HOOK: SignalAnalysis (another branch) fills this.
+     * The report of both replays against the outcomes; {@code baselineModel} is the model whose points the
+     * signal analysis (over the baseline's handoffs) suggests changes to.
      */
     public static BacktestReport build(Instant from, Instant to, long windowMillis, String baselineName,
             String baselineVersion, Replay.Result baseline, String candidateName, String candidateVersion,
-            Replay.Result candidate, SalesOutcomes outcomes, Object signals) {
+            Replay.Result candidate, SalesOutcomes outcomes, ScoringModel baselineModel) {
         Map<String, Handoff> b = byLead(baseline.handoffs());
         Map<String, Handoff> c = byLead(candidate.handoffs());
         ModelReport bm = model(baselineName, baselineVersion, baseline, outcomes, windowMillis);
@@ -68,7 +69,17 @@ public record BacktestReport(Period period, Outcomes outcomes, ModelReport basel
         return new BacktestReport(
                 new Period(from.toString(), to.toString(), windowMillis / 86_400_000L),
                 new Outcomes(outcomes.opportunityOpened().size(), outcomes.won().size(), outcomes.undecodable()),
-                bm, cm, verdict(bm, cm), overlap(b, c), earlier(b, c, outcomes, windowMillis), signals);
+                bm, cm, verdict(bm, cm), overlap(b, c), earlier(b, c, outcomes, windowMillis),
+                signals(baseline, outcomes, windowMillis, baselineModel));
+    }
+
+    /** Which signals behind the baseline's handoffs went with conversion. */
+    static SignalReport signals(Replay.Result baseline, SalesOutcomes outcomes, long window, ScoringModel model) {
+        List<SignalAnalysis.LeadSignals> leads = new ArrayList<>();
+        for (Handoff h : baseline.handoffs()) {
+            leads.add(new SignalAnalysis.LeadSignals(h.leadId(), h.signals(), converted(h, outcomes, window)));
+        }
+        return SignalAnalysis.analyse(leads, model);
     }
 
     /** Differences of precision or recall smaller than this (a share) are reported as "about the same". */

@@ -90,9 +90,37 @@ final class HtmlReport {
                 .append(e.baselineEarlier()).append(" (median ").append(e.medianBaselineLeadHours()).append(" h), at the same time for ")
                 .append(e.sameTime()).append(". Only the candidate handed off ").append(e.onlyCandidateInTime())
                 .append(", only the baseline ").append(e.onlyBaselineInTime()).append(".</p>\n");
-        // HOOK: the "signals" section (which signals predict conversion, SignalAnalysis) renders here.
-        h.append("<section id=\"signals\"></section>\n</body></html>\n");
+        signals(h, r.signals());
+        h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /** Which signals behind the baseline's handoffs went with conversion, and the suggested points. */
+    private static void signals(StringBuilder h, SignalReport s) {
+        h.append("<section id=\"signals\">\n<h2>Which signals predict conversion</h2>\n<p>Over the baseline's ")
+                .append(s.leads()).append(" handoffs, ").append(s.converted())
+                .append(" converted. Rates with 95 % Wilson intervals; a signal predicts conversion when the interval of")
+                .append(" the leads with it lies wholly above that of the leads without it.</p>\n");
+        for (String w : s.warnings()) {
+            h.append("<p class=\"warning\"><b>Warning:</b> ").append(esc(w)).append("</p>\n");
+        }
+        h.append("<table id=\"signals-table\"><tr><th>signal</th><th>points</th><th>leads with it</th><th>converted with it</th>")
+                .append("<th>converted without it</th><th>verdict</th><th>suggested points</th></tr>\n");
+        for (SignalReport.Row row : s.signals()) {
+            h.append("<tr><th>").append(esc(row.signal())).append("</th><td>")
+                    .append(row.points() == null ? "" : row.points()).append("</td><td>").append(row.with().leads())
+                    .append("</td><td>").append(share(row.with())).append("</td><td>").append(share(row.without()))
+                    .append("</td><td>").append(esc(row.verdict())).append("</td><td>")
+                    .append(row.suggestedPoints() == null ? "" : row.suggestedPoints()).append("</td></tr>\n");
+        }
+        h.append("</table>\n<p>Suggested changes to the baseline model, to apply by hand and backtest again:</p>\n")
+                .append("<pre id=\"signals-diff\">");
+        h.append(s.diff().isEmpty() ? "(none)" : esc(String.join("\n", s.diff())));
+        h.append("</pre>\n</section>\n");
+    }
+
+    private static String share(SignalAnalysis.Share s) {
+        return percent(s.rate()) + " [" + percent(s.low()) + ", " + percent(s.high()) + "]";
     }
 
     private static void row(StringBuilder h, String side, BacktestReport.ModelReport m) {

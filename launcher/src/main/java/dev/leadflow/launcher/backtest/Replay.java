@@ -47,6 +47,9 @@ final class Replay {
      */
     static final Duration NEVER_IDLE = Duration.ofDays(36_500);
 
+    /** Reasons a replayed handoff carries (the most a model allows): enough for every signal of a lead. */
+    static final int ALL_REASONS = 20;
+
     private Replay() {}
 
     static Result run(JobSettings base, ScoringModel model, Instant from, Instant to, String label, PrintStream progress)
@@ -70,7 +73,8 @@ final class Replay {
                     LeadFlowJob.source(s, Topics.SALES, start, stop),
                     new EmptySource<>(TypeInformation.of(ControlRecord.class)));
             LeadFlowPipeline.Outputs out = new LeadFlowPipeline.Outputs(new DiscardingSink<>(), audit, dlq);
-            LeadFlowPipeline.defineWorkflow(env, in, out, model, s);
+            // every signal behind a handoff, not only the model's top few: the scores and decisions are the same
+            LeadFlowPipeline.defineWorkflow(env, in, out, model.withReasonsCount(ALL_REASONS), s);
             long started = System.nanoTime();
             JobClient job = env.executeAsync("leadflow-backtest-" + label);
             CompletableFuture<?> done = job.getJobExecutionResult();

@@ -260,6 +260,23 @@ class BacktestIT {
         assertThat(first.report().verdict()).anySatisfy(v -> assertThat(v).contains("worse on both"));
     }
 
+    /** The signal analysis counts the baseline's handoffs as a plain count over them does. */
+    @Test
+    void signalsAreCountedOverTheBaselinesHandoffs() {
+        SignalReport signals = first.report().signals();
+        List<Handoff> handoffs = first.baseline().handoffs();
+        assertThat(signals.leads()).isEqualTo(handoffs.size());
+        assertThat(signals.converted()).isEqualTo(first.report().baseline().converted());
+        assertThat(signals.signals()).isNotEmpty().allSatisfy(row -> {
+            long with = handoffs.stream().filter(h -> h.signals().contains(row.signal())).count();
+            assertThat(row.with().leads()).as(row.signal()).isEqualTo((int) with);
+            assertThat(row.with().leads() + row.without().leads()).isEqualTo(handoffs.size());
+        });
+        // the replay keeps every signal behind a handoff, not only the top three reasons
+        assertThat(handoffs).anySatisfy(h -> assertThat(h.signals().size()).isGreaterThan(Handoff.TOP_REASONS));
+        System.out.println("backtest signals: " + signals.warnings() + " " + signals.diff());
+    }
+
     @Test
     void nothingReachesTheProductionTopics() {
         assertThat(KAFKA.broker().readAll(Topics.HANDOFFS)).isEmpty();
@@ -281,7 +298,7 @@ class BacktestIT {
     void theReportIsAFunctionOfTheHandoffsAndOutcomes() throws Exception {
         BacktestReport again = BacktestReport.build(T0, to, WINDOW.toMillis(), first.report().baseline().model(),
                 first.report().baseline().version(), first.baseline(), first.report().candidate().model(),
-                first.report().candidate().version(), first.candidate(), first.outcomes(), null);
+                first.report().candidate().version(), first.candidate(), first.outcomes(), ScoringModel.defaults());
         assertThat(Backtest.json(again)).isEqualTo(first.json());
         assertThat(HtmlReport.render(again)).isEqualTo(first.html());
     }
@@ -309,6 +326,12 @@ class BacktestIT {
                 assertThat(browser.findElement(By.id("verdict")).getText()).contains(sentence.asText());
             }
             assertThat(json.get("verdict")).hasSize(2);
+            assertThat(browser.findElement(By.id("signals-table")).findElements(By.tagName("tr")))
+                    .hasSize(json.get("signals").get("signals").size() + 1);
+            String diff = browser.findElement(By.id("signals-diff")).getText();
+            for (JsonNode line : json.get("signals").get("diff")) {
+                assertThat(diff).contains(line.asText());
+            }
             for (String side : List.of("baseline", "candidate")) {
                 for (String metric : List.of("precision", "recall")) {
                     double value = json.get(side).get(metric).get("value").asDouble();
