@@ -5,6 +5,7 @@ import dev.leadflow.collector.CollectorConfig;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
+import dev.leadflow.job.ModelTopic;
 import dev.leadflow.launcher.LocalFlink;
 import dev.leadflow.launcher.Ports;
 import dev.leadflow.launcher.Quietly;
@@ -228,6 +229,10 @@ public final class Demo implements AutoCloseable {
         JobSettings s = jobSettings();
         StreamExecutionEnvironment env = flink.environment();
         LeadFlowJob.configure(env, s);
+        // as the job's main does: an empty model topic gets the model the job runs, so `leadflow model show` (and
+        // every tool that reads the model in force) finds it; a model published since stays in force
+        ModelTopic.reconcile(LeadFlowJob.clientProperties(s), ScoringModel.defaults(), ScoringModel.document(null),
+                Duration.ofSeconds(30));
         LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s), ScoringModel.defaults(), s);
         JobID id = flink.submit(env, LeadFlowJob.JOB_NAME, checkpoint == null ? null : checkpoint.getParent());
         try {

@@ -14,6 +14,7 @@ import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.schemas.Topics;
+import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.redis.RedisServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -91,6 +92,12 @@ class DemoTest {
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("Sent 300 events; acknowledged 300");
+            // the model in force is on the model topic, as with a deployed job: `leadflow model show` reads it
+            ByteArrayOutputStream model = new ByteArrayOutputStream();
+            code = dev.leadflow.launcher.Main.run(new String[] {"model", "show", "--bootstrap-servers", demo.kafkaBootstrap()},
+                    new PrintStream(model, true, StandardCharsets.UTF_8), new PrintStream(model, true, StandardCharsets.UTF_8));
+            assertThat(code).as(model.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(model.toString(StandardCharsets.UTF_8)).contains(ScoringModel.defaults().version());
             awaitCompletedCheckpoint(demo);
         }
         assertThat(ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false))
