@@ -162,13 +162,16 @@ class PrometheusDashboardsIT {
                 post(base + "/api/v1/leads/" + first.path("lead").path("leadId").asText() + "/accept",
                         "{\"leaseToken\":\"" + first.path("leaseToken").asText() + "\"}");
                 waitForClaim(base, "enterprise-na", Duration.ofSeconds(30)); // never settled: expires after 2 s
-                // what sales did next, for the marketing-and-sales panels: a reject, a won and a lost deal
+                // what sales did next, for the marketing-and-sales panels: a reject, a call, a won and a lost deal
                 AvroWireSerializer<SalesActivity> sales = new AvroWireSerializer<>(RegistryConfig.of(REGISTRY),
                         Topics.valueSubject(Topics.SALES), SalesActivity.getClassSchema());
                 Instant later = Instant.now();
                 kafka.send(List.of(
                         salesRecord(sales, "lead-it-3", SalesActivityType.HANDOFF_REJECTED, "no-budget", later),
+                        salesRecord(sales, "lead-it-4", SalesActivityType.CALL, null, later),
                         salesRecord(sales, "lead-it-4", SalesActivityType.OPPORTUNITY_OPENED, null, later),
+                        // a deal won with no handoff at all: counted among all deals, not as sourced
+                        salesRecord(sales, "lead-it-direct", SalesActivityType.CLOSED_WON, null, later),
                         salesRecord(sales, "lead-it-4", SalesActivityType.CLOSED_WON, null, later.plusSeconds(1)),
                         salesRecord(sales, "lead-it-5", SalesActivityType.OPPORTUNITY_OPENED, null, later),
                         salesRecord(sales, "lead-it-5", SalesActivityType.CLOSED_LOST, null, later.plusSeconds(1))));

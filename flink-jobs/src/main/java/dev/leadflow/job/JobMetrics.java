@@ -91,6 +91,17 @@ public final class JobMetrics {
     public static final String OUTCOMES_WON = "leadflow_outcomes_won";
     /** Deals lost within the window; group {@code grade}. */
     public static final String OUTCOMES_LOST = "leadflow_outcomes_lost";
+    /**
+     * Handoffs whose first sales touch (call, e-mail, meeting) came within {@code le} seconds of the enqueue,
+     * cumulative like a Prometheus histogram's buckets ({@code le} up to {@code +Inf}); group {@code queue}.
+     */
+    public static final String OUTCOMES_FIRST_TOUCH = "leadflow_outcomes_first_touch";
+    /** Handoffs accepted within {@code le} seconds of the enqueue, cumulative as above; group {@code queue}. */
+    public static final String OUTCOMES_ACCEPT_TIME = "leadflow_outcomes_accept_time";
+    /** Every deal won the outcomes job saw, handed off or not (each CLOSED_WON event once). */
+    public static final String OUTCOMES_DEALS_WON = "leadflow_outcomes_deals_won";
+    /** Deals won whose opportunity opened after a LeadFlow handoff of the lead (within the window); group {@code grade}. */
+    public static final String OUTCOMES_WON_SOURCED = "leadflow_outcomes_won_sourced";
     /** Input records the outcomes job could not decode and skipped. */
     public static final String OUTCOMES_UNDECODABLE = "leadflow_outcomes_undecodable";
 }

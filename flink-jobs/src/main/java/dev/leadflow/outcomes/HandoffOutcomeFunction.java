@@ -35,6 +35,8 @@ public class HandoffOutcomeFunction extends KeyedProcessFunction<String, FateEve
     static final String OPPORTUNITIES = JobMetrics.OUTCOMES_OPPORTUNITIES;
     static final String WON = JobMetrics.OUTCOMES_WON;
     static final String LOST = JobMetrics.OUTCOMES_LOST;
+    /** Upper bounds (seconds) of the time-to-first-touch and time-to-accept buckets; the last is +Inf. */
+    static final long[] BUCKETS = {60, 300, 900, 3_600, 14_400, 86_400, 259_200, 604_800};
 
     private final long windowMillis;
     private final long orphanMillis;
@@ -63,6 +65,9 @@ public class HandoffOutcomeFunction extends KeyedProcessFunction<String, FateEve
         List<FateEvent> after = new ArrayList<>(before);
         after.add(e);
         events.add(e);
+        if (e.kind == FateEvent.Kind.WON && isNew(e, before)) {
+            counter(JobMetrics.OUTCOMES_DEALS_WON).inc();
+        }
 
         Map<String, Fates.Fate> old = new HashMap<>();
         for (Fates.Fate f : Fates.compute(before, windowMillis)) {
@@ -101,29 +106,78 @@ public class HandoffOutcomeFunction extends KeyedProcessFunction<String, FateEve
 
     /** Counts what became true of a handoff's fate ({@code before} null: the handoff is new). */
     private void count(Fates.Fate before, Fates.Fate f) {
+        for (List<String> increment : increments(before, f)) {
+            counter(increment.get(0), increment.subList(1, increment.size()).toArray(String[]::new)).inc();
+        }
+    }
+
+    /**
+     * The counters one change of a handoff's fate increments, each as its name followed by its label groups (key,
+     * value, ...); {@code before} null: the handoff is new. Each thing that became true counts once, whatever
+     * the order its events arrived in.
+     */
+    static List<List<String>> increments(Fates.Fate before, Fates.Fate f) {
+        List<List<String>> out = new ArrayList<>();
         String grade = f.grade() == null ? "none" : f.grade();
         if (before == null) {
-            counter(HANDOFFS, "queue", f.queue(), "grade", grade).inc();
+            out.add(List.of(HANDOFFS, "queue", f.queue(), "grade", grade));
         }
-        if (f.acceptedAt() != null && (before == null || before.acceptedAt() == null)) {
-            counter(ACCEPTED, "queue", f.queue(), "grade", grade, "model_version", f.modelVersion()).inc();
+        if (became(before, f, Fates.Fate::acceptedAt)) {
+            out.add(List.of(ACCEPTED, "queue", f.queue(), "grade", grade, "model_version", f.modelVersion()));
+            observe(out, JobMetrics.OUTCOMES_ACCEPT_TIME, f.queue(), f.acceptedAt() - f.enqueuedAt());
         }
-        if (f.rejectedAt() != null && (before == null || before.rejectedAt() == null)) {
+        if (became(before, f, Fates.Fate::rejectedAt)) {
             String reason = f.rejectReason() == null ? "none" : f.rejectReason().split(":", 2)[0].trim();
-            counter(REJECTED, "queue", f.queue(), "grade", grade, "model_version", f.modelVersion(), "reason", reason).inc();
+            out.add(List.of(REJECTED, "queue", f.queue(), "grade", grade, "model_version", f.modelVersion(), "reason", reason));
         }
-        if (f.withdrawnAt() != null && (before == null || before.withdrawnAt() == null)) {
-            counter(WITHDRAWN, "queue", f.queue()).inc();
+        if (became(before, f, Fates.Fate::withdrawnAt)) {
+            out.add(List.of(WITHDRAWN, "queue", f.queue()));
         }
-        if (f.opportunityAt() != null && (before == null || before.opportunityAt() == null)) {
-            counter(OPPORTUNITIES, "grade", grade).inc();
+        if (became(before, f, Fates.Fate::firstTouchAt)) {
+            observe(out, JobMetrics.OUTCOMES_FIRST_TOUCH, f.queue(), f.firstTouchAt() - f.enqueuedAt());
         }
-        if (f.wonAt() != null && (before == null || before.wonAt() == null)) {
-            counter(WON, "grade", grade).inc();
+        if (became(before, f, Fates.Fate::opportunityAt)) {
+            out.add(List.of(OPPORTUNITIES, "grade", grade));
         }
-        if (f.lostAt() != null && (before == null || before.lostAt() == null)) {
-            counter(LOST, "grade", grade).inc();
+        if (became(before, f, Fates.Fate::wonAt)) {
+            out.add(List.of(WON, "grade", grade));
         }
+        if (became(before, f, Fates.Fate::lostAt)) {
+            out.add(List.of(LOST, "grade", grade));
+        }
+        // sourced: the won deal's opportunity opened after this handoff (the two may arrive in either order)
+        boolean sourced = f.wonAt() != null && f.opportunityAt() != null;
+        if (sourced && (before == null || before.wonAt() == null || before.opportunityAt() == null)) {
+            out.add(List.of(JobMetrics.OUTCOMES_WON_SOURCED, "grade", grade));
+        }
+        return out;
+    }
+
+    private static boolean became(Fates.Fate before, Fates.Fate f, java.util.function.Function<Fates.Fate, Long> time) {
+        return time.apply(f) != null && (before == null || time.apply(before) == null);
+    }
+
+    /** One duration into cumulative buckets: every bucket whose bound it does not exceed, and +Inf. */
+    private static void observe(List<List<String>> out, String name, String queue, long millis) {
+        for (long bound : BUCKETS) {
+            if (millis <= bound * 1000) {
+                out.add(List.of(name, "queue", queue, "le", Long.toString(bound)));
+            }
+        }
+        out.add(List.of(name, "queue", queue, "le", "+Inf"));
+    }
+
+    /** Whether no event of {@code before} has {@code e}'s kind and id (a repeated record counts once). */
+    static boolean isNew(FateEvent e, List<FateEvent> before) {
+        if (e.eventId == null) {
+            return true;
+        }
+        for (FateEvent b : before) {
+            if (b.kind == e.kind && e.eventId.equals(b.eventId)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A counter under label groups (key, value, key, value...), which Prometheus shows as labels. */
