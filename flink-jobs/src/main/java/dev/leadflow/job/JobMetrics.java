@@ -93,7 +93,7 @@ public final class JobMetrics {
     public static final String OUTCOMES_LOST = "leadflow_outcomes_lost";
     /**
      * Handoffs whose first sales touch (call, e-mail, meeting) came within {@code le} seconds of the enqueue,
-     * cumulative like a Prometheus histogram's buckets ({@code le} up to {@code +Inf}); group {@code queue}.
+     * cumulative like a Prometheus histogram's buckets ({@code le} up to {@code Inf}, which Prometheus reads as +Inf); group {@code queue}.
      */
     public static final String OUTCOMES_FIRST_TOUCH = "leadflow_outcomes_first_touch";
     /** Handoffs accepted within {@code le} seconds of the enqueue, cumulative as above; group {@code queue}. */

@@ -164,7 +164,7 @@ public class HandoffOutcomeFunction extends KeyedProcessFunction<String, FateEve
                 out.add(List.of(name, "queue", queue, "le", Long.toString(bound)));
             }
         }
-        out.add(List.of(name, "queue", queue, "le", "+Inf"));
+        out.add(List.of(name, "queue", queue, "le", "Inf"));
     }
 
     /** Whether no event of {@code before} has {@code e}'s kind and id (a repeated record counts once). */

@@ -81,8 +81,8 @@ class OutcomeCountersTest {
                         .isEqualTo(touchAfter <= bound * 1000 ? 1 : 0);
                 assertThat(bucket(totals, JobMetrics.OUTCOMES_ACCEPT_TIME, le)).isEqualTo(acceptAfter <= bound * 1000 ? 1 : 0);
             }
-            assertThat(bucket(totals, JobMetrics.OUTCOMES_FIRST_TOUCH, "+Inf")).isEqualTo(1);
-            assertThat(bucket(totals, JobMetrics.OUTCOMES_ACCEPT_TIME, "+Inf")).isEqualTo(1);
+            assertThat(bucket(totals, JobMetrics.OUTCOMES_FIRST_TOUCH, "Inf")).isEqualTo(1);
+            assertThat(bucket(totals, JobMetrics.OUTCOMES_ACCEPT_TIME, "Inf")).isEqualTo(1);
             assertThat(totals.getOrDefault(List.of(JobMetrics.OUTCOMES_WON_SOURCED, "grade", "A1"), 0))
                     .as("sourced only with an opportunity after the handoff").isEqualTo(opportunityFirst ? 1 : 0);
             assertThat(totals.get(List.of(JobMetrics.OUTCOMES_WON, "grade", "A1"))).isEqualTo(1);
