@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -34,7 +35,7 @@ public final class Backtest {
 
     /** The report and what it was built from (the oracle of the tests reads the handoffs). */
     public record Run(BacktestReport report, Replay.Result baseline, Replay.Result candidate, SalesOutcomes outcomes,
-            String json, String html) {}
+            Map<String, Long> firstSignals, String json, String html) {}
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -100,8 +101,9 @@ public final class Backtest {
         client.put("bootstrap.servers", o.bootstrapServers());
         client.putAll(o.kafkaProperties());
         SalesOutcomes outcomes = SalesOutcomes.read(client, o.registry(), o.from(), o.to().plus(o.outcomeWindow()), progress);
+        Map<String, Long> firstSignals = FirstSignals.read(client, o.registry(), o.from(), o.to(), progress);
         BacktestReport report = BacktestReport.build(o.from(), o.to(), o.outcomeWindow().toMillis(),
-                name(o.baseline()), baseline.version(), b, name(o.candidate()), candidate.version(), c, outcomes, baseline);
+                name(o.baseline()), baseline.version(), b, name(o.candidate()), candidate.version(), c, outcomes, firstSignals, baseline);
         String json = json(report);
         String html = HtmlReport.render(report);
         if (o.json() != null) {
@@ -110,7 +112,7 @@ public final class Backtest {
         if (o.html() != null) {
             Files.writeString(o.html(), html, StandardCharsets.UTF_8);
         }
-        return new Run(report, b, c, outcomes, json, html);
+        return new Run(report, b, c, outcomes, firstSignals, json, html);
     }
 
     /**

@@ -31,7 +31,13 @@ public record BacktestReport(Period period, Outcomes outcomes, ModelReport basel
 
     public record ModelReport(String model, String version, int handoffs, long deadLetters,
             Map<String, Integer> handoffsPerWeek, Map<String, Integer> handoffsPerQueue, int converted,
-            double baseRate, Map<String, GradeRow> byGrade, Ratio precision, Ratio recall) {}
+            double baseRate, Map<String, GradeRow> byGrade, Ratio precision, Ratio recall, TimeToHandoff timeToHandoff) {}
+
+    /**
+     * From a lead's first event in the period (any of the three topics; anonymous clicks of the lead included) to
+     * its handoff: over how many handoffs that is known, the median and the 90th percentile (nearest rank), hours.
+     */
+    public record TimeToHandoff(int handoffs, double medianHours, double p90Hours) {}
 
     /** Handoffs of one grade, how many converted, their rate and its lift over the model's base rate. */
     public record GradeRow(int handoffs, int converted, double rate, double lift) {}
@@ -61,11 +67,11 @@ public record BacktestReport(Period period, Outcomes outcomes, ModelReport basel
      */
     public static BacktestReport build(Instant from, Instant to, long windowMillis, String baselineName,
             String baselineVersion, Replay.Result baseline, String candidateName, String candidateVersion,
-            Replay.Result candidate, SalesOutcomes outcomes, ScoringModel baselineModel) {
+            Replay.Result candidate, SalesOutcomes outcomes, Map<String, Long> firstSignals, ScoringModel baselineModel) {
         Map<String, Handoff> b = byLead(baseline.handoffs());
         Map<String, Handoff> c = byLead(candidate.handoffs());
-        ModelReport bm = model(baselineName, baselineVersion, baseline, outcomes, windowMillis);
-        ModelReport cm = model(candidateName, candidateVersion, candidate, outcomes, windowMillis);
+        ModelReport bm = model(baselineName, baselineVersion, baseline, outcomes, firstSignals, windowMillis);
+        ModelReport cm = model(candidateName, candidateVersion, candidate, outcomes, firstSignals, windowMillis);
         return new BacktestReport(
                 new Period(from.toString(), to.toString(), windowMillis / 86_400_000L),
                 new Outcomes(outcomes.opportunityOpened().size(), outcomes.won().size(), outcomes.undecodable()),
@@ -138,7 +144,8 @@ public record BacktestReport(Period period, Outcomes outcomes, ModelReport basel
         return at != null && at > h.enqueuedAt() && at <= h.enqueuedAt() + window;
     }
 
-    static ModelReport model(String name, String version, Replay.Result r, SalesOutcomes o, long window) {
+    static ModelReport model(String name, String version, Replay.Result r, SalesOutcomes o, Map<String, Long> firstSignals,
+            long window) {
         Map<String, Integer> perWeek = new TreeMap<>();
         Map<String, Integer> perQueue = new TreeMap<>();
         Map<String, int[]> grades = new TreeMap<>();
@@ -175,7 +182,20 @@ public record BacktestReport(Period period, Outcomes outcomes, ModelReport basel
         int opportunities = o.opportunityOpened().size();
         return new ModelReport(name, version, n, r.deadLetters(), perWeek, perQueue, converted, base, byGrade,
                 new Ratio(opportunityAfter, n, rate(opportunityAfter, n)),
-                new Ratio(inTime, opportunities, rate(inTime, opportunities)));
+                new Ratio(inTime, opportunities, rate(inTime, opportunities)), timeToHandoff(r.handoffs(), firstSignals));
+    }
+
+    static TimeToHandoff timeToHandoff(List<Handoff> handoffs, Map<String, Long> firstSignals) {
+        List<Long> waits = new ArrayList<>();
+        for (Handoff h : handoffs) {
+            Long first = firstSignals.get(h.leadId());
+            if (first != null && first <= h.enqueuedAt()) {
+                waits.add(h.enqueuedAt() - first);
+            }
+        }
+        Collections.sort(waits);
+        double p90 = waits.isEmpty() ? 0 : waits.get(Math.max(0, (int) Math.ceil(0.9 * waits.size()) - 1)) / 3_600_000.0;
+        return new TimeToHandoff(waits.size(), medianHours(waits), round(p90));
     }
 
     static Overlap overlap(Map<String, Handoff> b, Map<String, Handoff> c) {

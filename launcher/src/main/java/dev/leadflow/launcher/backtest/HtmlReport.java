@@ -83,6 +83,16 @@ final class HtmlReport {
         examples(h, "Only candidate", o.onlyCandidateExamples());
         examples(h, "Both", o.bothExamples());
 
+        h.append("<h2>Time from first signal to handoff</h2>\n<table id=\"time-to-handoff\"><tr><th></th><th>handoffs</th>")
+                .append("<th>median</th><th>90th percentile</th></tr>\n");
+        for (var side : java.util.List.of(java.util.Map.entry("baseline", r.baseline()), java.util.Map.entry("candidate", r.candidate()))) {
+            BacktestReport.TimeToHandoff t = side.getValue().timeToHandoff();
+            h.append("<tr><th>").append(side.getKey()).append("</th><td>").append(t.handoffs()).append("</td><td id=\"")
+                    .append(side.getKey()).append("-median-hours\">").append(hours(t.medianHours())).append("</td><td>")
+                    .append(hours(t.p90Hours())).append("</td></tr>\n");
+        }
+        h.append("</table>\n<p>From the lead's first event in the period (its anonymous visits included) to its handoff.</p>\n");
+
         BacktestReport.Earlier e = r.earlier();
         h.append("<h2>Who handed off conversions earlier</h2>\n<p>Of ").append(e.handedOffByBoth())
                 .append(" opportunities both models handed off in time, the candidate was earlier for ")
@@ -131,6 +141,10 @@ final class HtmlReport {
     }
 
     /** How the page shows a rate: 41.25 %. */
+    static String hours(double h) {
+        return String.format(Locale.ROOT, "%.1f h", h);
+    }
+
     static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.2f %%", fraction * 100);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadflow.avro.ClickEvent;
 import dev.leadflow.avro.SalesActivity;
 import dev.leadflow.avro.SalesActivityType;
 import dev.leadflow.launcher.generator.EventProducer;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,8 @@ class BacktestIT {
     /** First opportunity and first win per lead, from everything written to the sales topic. */
     private static final Map<String, Long> OPENED = new TreeMap<>();
     private static final Map<String, Long> WON = new TreeMap<>();
+    /** Each lead's first event of the period, by the generator's own knowledge of whose anonymous clicks are whose. */
+    private static final Map<String, Long> FIRST = new TreeMap<>();
     private static Backtest.Run first;
     private static Backtest.Run second;
 
@@ -85,6 +89,7 @@ class BacktestIT {
                 note(e.value());
                 if (e.leadId() != null) {
                     leads.add(e.leadId());
+                    FIRST.merge(e.leadId(), e.occurredAt(), Math::min);
                 }
                 last = Math.max(last, e.occurredAt());
             }
@@ -142,7 +147,17 @@ class BacktestIT {
         return after;
     }
 
+    /** The first event of the lead that carries its lead id. */
+    private static final Map<String, Long> IDENTIFIED = new TreeMap<>();
+
+    private static long firstIdentified(String lead) {
+        return IDENTIFIED.getOrDefault(lead, Long.MAX_VALUE);
+    }
+
     private static void note(Object value) {
+        if (value instanceof ClickEvent c && c.getLeadId() != null) {
+            IDENTIFIED.merge(c.getLeadId(), c.getOccurredAt().toEpochMilli(), Math::min);
+        }
         if (value instanceof SalesActivity a) {
             long at = a.getOccurredAt().toEpochMilli();
             if (a.getType() == SalesActivityType.OPPORTUNITY_OPENED) {
@@ -191,6 +206,30 @@ class BacktestIT {
             assertThat(b).doesNotContain(x.leadId());
             assertThat(x.candidateReasons()).isNotEmpty();
         });
+    }
+
+    /** The time from first signal to handoff against the generator's knowledge of each lead's first event. */
+    @Test
+    void timeFromFirstSignalToHandoffCountsTheLeadsAnonymousVisits() {
+        for (var side : List.of(Map.entry(first.report().baseline(), first.baseline().handoffs()),
+                Map.entry(first.report().candidate(), first.candidate().handoffs()))) {
+            List<Long> waits = new ArrayList<>();
+            for (Handoff h : side.getValue()) {
+                assertThat(first.firstSignals().get(h.leadId())).as(h.leadId()).isEqualTo(FIRST.get(h.leadId()));
+                waits.add(h.enqueuedAt() - FIRST.get(h.leadId()));
+            }
+            Collections.sort(waits);
+            int n = waits.size();
+            double median = (n % 2 == 1 ? waits.get(n / 2) : (waits.get(n / 2 - 1) + waits.get(n / 2)) / 2.0) / 3_600_000.0;
+            double p90 = waits.get((int) Math.ceil(0.9 * n) - 1) / 3_600_000.0;
+            BacktestReport.TimeToHandoff t = side.getKey().timeToHandoff();
+            assertThat(t.handoffs()).isEqualTo(n);
+            assertThat(t.medianHours()).isCloseTo(median, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(t.p90Hours()).isCloseTo(p90, org.assertj.core.data.Offset.offset(1e-4));
+        }
+        // anonymous visits before identifying count: some lead's first event is an anonymous click
+        assertThat(first.baseline().handoffs()).anySatisfy(h -> assertThat(FIRST.get(h.leadId()))
+                .isLessThan(firstIdentified(h.leadId())));
     }
 
     /** Precision, recall, conversions by grade and handoffs per queue, counted again from scratch. */
@@ -298,7 +337,7 @@ class BacktestIT {
     void theReportIsAFunctionOfTheHandoffsAndOutcomes() throws Exception {
         BacktestReport again = BacktestReport.build(T0, to, WINDOW.toMillis(), first.report().baseline().model(),
                 first.report().baseline().version(), first.baseline(), first.report().candidate().model(),
-                first.report().candidate().version(), first.candidate(), first.outcomes(), ScoringModel.defaults());
+                first.report().candidate().version(), first.candidate(), first.outcomes(), first.firstSignals(), ScoringModel.defaults());
         assertThat(Backtest.json(again)).isEqualTo(first.json());
         assertThat(HtmlReport.render(again)).isEqualTo(first.html());
     }
