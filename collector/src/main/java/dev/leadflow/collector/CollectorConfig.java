@@ -8,6 +8,7 @@ import dev.leadflow.schemas.RegistryConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.leadflow.schemas.Durations;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -53,7 +54,6 @@ public record CollectorConfig(int port, String kafkaBootstrapServers, Map<String
     private static final Set<String> FILE_KEYS = Set.of("port", "kafkaBootstrapServers", "kafkaProperties",
             "kafkaPropertiesFile", "registryUrl", "registryUser", "registryPassword", "registryPasswordFile",
             "keysFile", "allowedOrigins", "ackTimeout", "maxEventAhead", "retryAfter");
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     public CollectorConfig {
         require(port >= 0 && port <= 65_535, "port", "must be 0..65535, was " + port);
@@ -229,25 +229,12 @@ public record CollectorConfig(int port, String kafkaBootstrapServers, Map<String
         }
     }
 
+    /** {@code text} read as {@link Durations} reads every duration; {@code otherwise} when absent. */
     static Duration duration(String text, String key, Duration otherwise) {
         if (text == null) {
             return otherwise;
         }
-        Matcher m = SHORT_DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + ": must be a duration like 10s or 500ms, was \"" + text + "\"");
-        }
+        return Durations.tryParse(text).orElseThrow(() -> new IllegalArgumentException(key + ": " + Durations.problem(text)));
     }
 
     private static void require(boolean ok, String key, String message) {

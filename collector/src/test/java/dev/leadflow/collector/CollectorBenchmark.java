@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.testkit.kafka.KafkaBroker;
+import dev.leadflow.embedded.kafka.KafkaBroker;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;

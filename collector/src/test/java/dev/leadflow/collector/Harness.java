@@ -8,7 +8,7 @@ import dev.leadflow.avro.SalesActivity;
 import dev.leadflow.schemas.AvroWireDeserializer;
 import dev.leadflow.schemas.MockSchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.testkit.kafka.KafkaBroker;
+import dev.leadflow.embedded.kafka.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.leadflow.schemas.Durations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -298,27 +299,12 @@ public final class JobSettings implements Serializable {
         }
     }
 
+    /** {@code value} read as {@link Durations} reads every duration; {@code fallback} when absent. */
     public static Duration duration(String option, String value, Duration fallback) {
         if (value == null) {
             return fallback;
         }
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            long n = Long.parseLong(v.substring(0, v.length() - 1));
-            switch (v.charAt(v.length() - 1)) {
-                case 's': return Duration.ofSeconds(n);
-                case 'm': return Duration.ofMinutes(n);
-                case 'h': return Duration.ofHours(n);
-                case 'd': return Duration.ofDays(n);
-                default: break;
-            }
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            // fall through to the error below
-        }
-        throw new IllegalArgumentException(option + ": expected a duration like 500ms, 10s, 5m, 2h or 3d, was '" + value + "'");
+        return Durations.tryParse(value).orElseThrow(() -> new IllegalArgumentException(option + ": " + Durations.problem(value)));
     }
 
     private static boolean bool(String option, String value) {

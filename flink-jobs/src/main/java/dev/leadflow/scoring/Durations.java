@@ -1,17 +1,16 @@
 package dev.leadflow.scoring;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Durations as written in the model: a whole number and one unit, {@code 3d 12h 30m 45s 500ms}. */
+/**
+ * Durations of the model, read as every duration of LeadFlow is ({@link dev.leadflow.schemas.Durations}: a whole
+ * number and one unit, {@code 3d 12h 30m 45s 500ms}), and written back with the largest unit.
+ */
 public final class Durations {
 
     static final long SECOND = 1_000L;
     static final long MINUTE = 60 * SECOND;
     static final long HOUR = 60 * MINUTE;
     static final long DAY = 24 * HOUR;
-
-    private static final Pattern SYNTAX = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private Durations() {}
 
@@ -21,13 +20,15 @@ public final class Durations {
         return millis > 0 ? millis : -1;
     }
 
-    /** Millis of a duration, 0 included ({@code 0m}), or -1 if the text is not one. */
+    /**
+     * Millis of a duration, 0 included ({@code 0m}), or -1 if the text is not one (or is negative): read as every
+     * duration of LeadFlow is ({@link dev.leadflow.schemas.Durations}).
+     */
     static long parse(String text) {
-        Matcher m = SYNTAX.matcher(text.trim());
-        if (!m.matches()) {
-            return -1;
-        }
-        return Long.parseLong(m.group(1)) * unit(m.group(2));
+        return dev.leadflow.schemas.Durations.tryParse(text)
+                .filter(d -> !d.isNegative())
+                .map(java.time.Duration::toMillis)
+                .orElse(-1L);
     }
 
     /** The largest unit that divides the duration exactly, e.g. {@code 259200000 -> "3d"}. */
@@ -45,20 +46,5 @@ public final class Durations {
             return millis / SECOND + "s";
         }
         return millis + "ms";
-    }
-
-    private static long unit(String unit) {
-        switch (unit) {
-            case "d":
-                return DAY;
-            case "h":
-                return HOUR;
-            case "m":
-                return MINUTE;
-            case "s":
-                return SECOND;
-            default:
-                return 1;
-        }
     }
 }

@@ -116,7 +116,7 @@ final class YamlReader {
         JsonNode value = node.get(key);
         long millis = value.isTextual() ? Durations.parsePositive(value.asText()) : -1;
         if (millis <= 0) {
-            throw error(key, "must be a positive duration like 3d or 12h");
+            throw error(key, "expected a positive " + dev.leadflow.schemas.Durations.LIKE.substring(2));
         }
         return millis;
     }
@@ -134,7 +134,7 @@ final class YamlReader {
         long millis = value.isTextual() ? Durations.parse(value.asText())
                 : value.isIntegralNumber() && value.asLong() == 0 ? 0 : -1;
         if (millis < 0) {
-            throw error(key, "must be a duration like 15m or 2h, or 0 for none");
+            throw error(key, "expected " + dev.leadflow.schemas.Durations.LIKE + ", or 0 for none");
         }
         return millis;
     }

@@ -5,7 +5,7 @@ import dev.leadflow.avro.LeadHandoff;
 import dev.leadflow.schemas.AvroWireDeserializer;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.testkit.kafka.KafkaBroker;
+import dev.leadflow.embedded.kafka.KafkaBroker;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
-import dev.leadflow.testkit.redis.RedisServer;
+import dev.leadflow.embedded.redis.RedisServer;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.time.Duration;
 import java.util.List;

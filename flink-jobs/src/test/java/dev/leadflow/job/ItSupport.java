@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
-import dev.leadflow.testkit.kafka.KafkaBroker;
+import dev.leadflow.embedded.kafka.KafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -51,8 +51,10 @@ class JobSettingsTest {
         assertThat(JobSettings.fromArgs(new String[0], Map.of("LEADFLOW_MAX_EVENT_TIME_SKEW", "0s")).maxEventTimeSkew)
                 .isZero();
         assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--max-event-time-skew", "5 minutes"}, Map.of()))
-                .hasMessage("max-event-time-skew: expected a duration like 500ms, 10s, 5m, 2h or 3d, was '5 minutes'");
+                .hasMessage("max-event-time-skew: expected a duration like 500ms, 30s, 15m, 2h or 90d, was '5 minutes'");
         assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--max-event-time-skew=-5m"}, Map.of()))
+                .hasMessage("max-event-time-skew: expected a duration like 500ms, 30s, 15m, 2h or 90d, was '-5m'");
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--max-event-time-skew=PT-5M"}, Map.of()))
                 .hasMessage("max-event-time-skew must not be negative");
     }
 
@@ -220,7 +222,7 @@ class JobSettingsTest {
                 .hasMessage("checkpoint-timeout must be positive");
         assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--tolerable-checkpoint-failures", "-1"}, Map.of()))
                 .hasMessage("tolerable-checkpoint-failures must be >= 0");
-        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--min-pause-between-checkpoints", "-1s"}, Map.of()))
+        assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--min-pause-between-checkpoints", "PT-1S"}, Map.of()))
                 .hasMessage("min-pause-between-checkpoints must not be negative");
         assertThatThrownBy(() -> JobSettings.fromArgs(new String[] {"--max-parallelism", "0"}, Map.of()))
                 .hasMessage("max-parallelism must be between 1 and 32768");

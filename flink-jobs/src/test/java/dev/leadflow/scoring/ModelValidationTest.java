@@ -24,25 +24,25 @@ class ModelValidationTest {
     @Test
     void negativeHalfLife() {
         rejects(defaultYamlWith("{points: 8,   halfLife: 3d,", "{points: 8,   halfLife: -1d,"),
-                "engagement.signals.\"page:pricing\".halfLife: must be a positive duration like 3d or 12h, was \"-1d\"");
+                "engagement.signals.\"page:pricing\".halfLife: expected a positive duration like 500ms, 30s, 15m, 2h or 90d, was \"-1d\"");
     }
 
     @Test
     void durationsNeedAUnit() {
         rejects(defaultYamlWith("  horizon: 30d", "  horizon: 30"),
-                "state.horizon: must be a positive duration like 3d or 12h, was 30");
+                "state.horizon: expected a positive duration like 500ms, 30s, 15m, 2h or 90d, was 30");
         rejects(defaultYamlWith("  touchWindow: 14d", "  touchWindow: 2w"),
-                "sales.touchWindow: must be a positive duration like 3d or 12h, was \"2w\"");
+                "sales.touchWindow: expected a positive duration like 500ms, 30s, 15m, 2h or 90d, was \"2w\"");
         rejects(defaultYamlWith("  window: 7d", "  window: 0d"),
-                "engagement.handRaisers.window: must be a positive duration like 3d or 12h, was \"0d\"");
+                "engagement.handRaisers.window: expected a positive duration like 500ms, 30s, 15m, 2h or 90d, was \"0d\"");
     }
 
     @Test
     void waitingForTraits() {
         rejects(defaultYamlWith("awaitTraits: 15m", "awaitTraits: 15"),
-                "engagement.handRaisers.awaitTraits: must be a duration like 15m or 2h, or 0 for none, was 15");
+                "engagement.handRaisers.awaitTraits: expected a duration like 500ms, 30s, 15m, 2h or 90d, or 0 for none, was 15");
         rejects(defaultYamlWith("awaitTraits: 15m", "awaitTraits: -15m"),
-                "engagement.handRaisers.awaitTraits: must be a duration like 15m or 2h, or 0 for none, was \"-15m\"");
+                "engagement.handRaisers.awaitTraits: expected a duration like 500ms, 30s, 15m, 2h or 90d, or 0 for none, was \"-15m\"");
         rejects(defaultYamlWith("awaitTraits: 15m", "awaitTraits: 8d"),
                 "engagement.handRaisers.awaitTraits: must not be above window (7d); to never hand off a hand-raise"
                         + " without an email, use afterAwait: drop, was \"8d\"");

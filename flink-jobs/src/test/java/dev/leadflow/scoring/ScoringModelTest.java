@@ -137,7 +137,7 @@ class ScoringModelTest {
         Files.writeString(bad, TestModels.MINIMAL.replace("halfLife: 3d", "halfLife: 3 days"));
         assertThatThrownBy(() -> ScoringModel.load(bad.toString()))
                 .isInstanceOf(ModelException.class)
-                .hasMessage(bad + ": engagement.signals.\"page:pricing\".halfLife: must be a positive duration like 3d or 12h,"
+                .hasMessage(bad + ": engagement.signals.\"page:pricing\".halfLife: expected a positive duration like 500ms, 30s, 15m, 2h or 90d,"
                         + " was \"3 days\"");
     }
 
@@ -187,7 +187,10 @@ class ScoringModelTest {
         assertThat(Durations.parsePositive("0s")).isEqualTo(-1);
         assertThat(Durations.parsePositive("-1d")).isEqualTo(-1);
         assertThat(Durations.parsePositive("1.5d")).isEqualTo(-1);
-        assertThat(Durations.parsePositive("3D")).isEqualTo(-1);
+        // one grammar for every duration of LeadFlow (dev.leadflow.schemas.Durations): case is ignored, ISO-8601 read
+        assertThat(Durations.parsePositive("3D")).isEqualTo(3 * Events.DAY);
+        assertThat(Durations.parsePositive("PT12H")).isEqualTo(12 * Events.HOUR);
+        assertThat(Durations.parsePositive("PT-12H")).isEqualTo(-1);
         assertThat(Durations.format(3 * Events.DAY)).isEqualTo("3d");
         assertThat(Durations.format(36 * Events.HOUR)).isEqualTo("36h");
         assertThat(Durations.format(1500)).isEqualTo("1500ms");

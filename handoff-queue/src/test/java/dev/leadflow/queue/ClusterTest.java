@@ -4,7 +4,7 @@ import dev.leadflow.testkit.Await;
 import static dev.leadflow.queue.Leads.enqueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.leadflow.testkit.redis.RedisServer;
+import dev.leadflow.embedded.redis.RedisServer;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.time.Duration;
 import java.util.List;

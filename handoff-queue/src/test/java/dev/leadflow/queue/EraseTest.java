@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.queue.QueueChange.Type;
 import dev.leadflow.testkit.Await;
-import dev.leadflow.testkit.redis.RedisServer;
+import dev.leadflow.embedded.redis.RedisServer;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package dev.leadflow.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.leadflow.testkit.redis.RedisAclFile;
-import dev.leadflow.testkit.redis.RedisServer;
+import dev.leadflow.embedded.redis.RedisAclFile;
+import dev.leadflow.embedded.redis.RedisServer;
 import dev.leadflow.testkit.redis.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.leadflow.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.leadflow.testkit.redis.RedisServer;
+import dev.leadflow.embedded.redis.RedisServer;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.redis.RedisSentinelExtension;
-import dev.leadflow.testkit.redis.RedisSentinelGroup;
+import dev.leadflow.embedded.redis.RedisSentinelGroup;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

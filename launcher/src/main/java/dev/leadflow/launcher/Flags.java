@@ -1,5 +1,6 @@
 package dev.leadflow.launcher;
 
+import dev.leadflow.schemas.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,27 +134,7 @@ public final class Flags {
         if (v == null) {
             return fallback;
         }
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            char unit = s.charAt(s.length() - 1);
-            if (Character.isDigit(unit)) {
-                return Duration.ofSeconds(Long.parseLong(s));
-            }
-            long n = Long.parseLong(s.substring(0, s.length() - 1));
-            switch (unit) {
-                case 's': return Duration.ofSeconds(n);
-                case 'm': return Duration.ofMinutes(n);
-                case 'h': return Duration.ofHours(n);
-                case 'd': return Duration.ofDays(n);
-                default: break;
-            }
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            // reported below
-        }
-        throw new UsageException("--" + name + " expects a duration like 500ms, 30s, 5m, 1h or 90d, got '" + v + "'");
+        return Durations.tryParse(v).orElseThrow(() -> new UsageException("--" + name + ": " + Durations.problem(v)));
     }
 
     public Instant instant(String name, Instant fallback) {

@@ -362,7 +362,7 @@ record QueuePolicies(Map<String, Policy> byQueue, Policy fallback, Duration inte
 
     private static Duration duration(JsonNode node, String path, List<String> errors) {
         if (node == null || node.isNull() || node.isContainerNode()) {
-            errors.add(path + ": required, a duration like 5m or 1h");
+            errors.add(path + ": required, " + dev.leadflow.schemas.Durations.LIKE);
             return null;
         }
         try {

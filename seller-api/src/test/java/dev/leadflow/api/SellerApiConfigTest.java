@@ -113,7 +113,7 @@ class SellerApiConfigTest {
                 "LEADFLOW_API_PROT", "1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port: must be a whole number, was \"http\"")
-                .hasMessageContaining("leaseDuration: must be a duration like 15m")
+                .hasMessageContaining("leaseDuration: expected a duration like 500ms, 30s, 15m")
                 .hasMessageContaining("bodyLimitBytes: must be at least 256, was 10")
                 .hasMessageContaining("colour: unknown key")
                 .hasMessageContaining("kafkaProperties: must be a mapping")

@@ -47,7 +47,7 @@ class BacktestCommandTest {
         assertThat(Flags.parse(new String[] {"--outcome-window", "90d"}).duration("outcome-window", null))
                 .isEqualTo(Duration.ofDays(90));
         assertThatThrownBy(() -> Flags.parse(new String[] {"--outcome-window", "1y"}).duration("outcome-window", null))
-                .isInstanceOf(Flags.UsageException.class).hasMessageContaining("--outcome-window expects a duration");
+                .isInstanceOf(Flags.UsageException.class).hasMessageContaining("--outcome-window: expected a duration");
     }
 
     @Test

@@ -15,7 +15,7 @@ import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
-import dev.leadflow.testkit.redis.RedisServer;
+import dev.leadflow.embedded.redis.RedisServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;

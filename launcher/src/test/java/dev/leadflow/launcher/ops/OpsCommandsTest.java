@@ -80,9 +80,13 @@ class OpsCommandsTest {
         assertThat(leadflow("erase", "--wait", "5s", "lead-1").err()).contains("which lead?");
         assertThat(leadflow("erase", "lead-1", "--wait", "soon")).satisfies(r -> {
             assertThat(r.code()).isEqualTo(2);
-            assertThat(r.err()).contains("--wait expects a duration");
+            assertThat(r.err()).contains("--wait: expected a duration");
         });
         assertThat(leadflow("erase", "lead-1", "--wait", "-5s")).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("--wait: expected a duration like 500ms, 30s, 15m, 2h or 90d, was '-5s'");
+        });
+        assertThat(leadflow("erase", "lead-1", "--wait", "PT-5S")).satisfies(r -> {
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).contains("--wait must not be negative");
         });

@@ -1,5 +1,6 @@
 package dev.leadflow.testkit.kafka;
 
+import dev.leadflow.embedded.kafka.KafkaBroker;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

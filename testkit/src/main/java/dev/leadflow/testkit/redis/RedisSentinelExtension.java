@@ -1,5 +1,7 @@
 package dev.leadflow.testkit.redis;
 
+import dev.leadflow.embedded.redis.RedisSentinelGroup;
+import dev.leadflow.embedded.redis.RedisServer;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -1,5 +1,6 @@
 package dev.leadflow.testkit.redis;
 
+import dev.leadflow.embedded.redis.RedisServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,5 +1,6 @@
 package dev.leadflow.testkit.redis;
 
+import dev.leadflow.embedded.redis.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

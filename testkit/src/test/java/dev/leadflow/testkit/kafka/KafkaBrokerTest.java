@@ -1,5 +1,6 @@
 package dev.leadflow.testkit.kafka;
 
+import dev.leadflow.embedded.kafka.KafkaBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.leadflow.testkit.redis;
 
+import dev.leadflow.embedded.redis.Resp;
+import dev.leadflow.embedded.redis.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.leadflow.testkit.redis;
+package dev.leadflow.embedded.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

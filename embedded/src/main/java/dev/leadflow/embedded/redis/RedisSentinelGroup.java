@@ -1,4 +1,4 @@
-package dev.leadflow.testkit.redis;
+package dev.leadflow.embedded.redis;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.leadflow.testkit.kafka;
+package dev.leadflow.embedded.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.leadflow.testkit.redis;
+package dev.leadflow.embedded.redis;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +16,7 @@ import java.util.List;
  * Just enough of the Redis protocol to ping and flush a server. The testkit speaks RESP itself so that
  * it does not depend on a Redis client library (and its version) that the module under test chooses.
  */
-final class Resp {
+public final class Resp {
 
     private Resp() {
     }
@@ -25,7 +25,7 @@ final class Resp {
      * Sends one command (after AUTH when a password is given) and returns the first line of its reply,
      * e.g. {@code +PONG}, {@code +OK} or {@code -LOADING ...}.
      */
-    static String call(String host, int port, String password, Duration timeout, String... command)
+    public static String call(String host, int port, String password, Duration timeout, String... command)
             throws IOException {
         int millis = Math.toIntExact(timeout.toMillis());
         try (Socket socket = new Socket()) {
@@ -52,7 +52,7 @@ final class Resp {
      * simple strings, bulk strings and errors (errors keep their leading {@code -}), a Long for integers,
      * a List for arrays, null for a null bulk string or array.
      */
-    static Object query(String host, int port, String password, Duration timeout, String... command)
+    public static Object query(String host, int port, String password, Duration timeout, String... command)
             throws IOException {
         int millis = Math.toIntExact(timeout.toMillis());
         try (Socket socket = new Socket()) {

@@ -1,4 +1,4 @@
-package dev.leadflow.testkit.kafka;
+package dev.leadflow.embedded.kafka;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
