@@ -113,9 +113,7 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
 
     /** The same with other session settings (stream lifetime, tickets, users file reloading). */
     public SellerApiConfig withSessions(Sessions newSessions) {
-        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers,
-                kafkaProperties, registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
-                reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies, newSessions);
+        return edit(d -> d.sessions = newSessions);
     }
 
     /**
@@ -139,9 +137,7 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
     }
 
     SellerApiConfig withQueuePolicies(QueuePolicies policies) {
-        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers,
-                kafkaProperties, registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
-                reclaimInterval, maxEventStreams, maxLiveQueues, policies, sessions);
+        return edit(d -> d.queuePolicies = policies);
     }
 
     /** The defaults with the given users file: Redis, Kafka and the registry on localhost. */
@@ -173,9 +169,11 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
     }
 
     public SellerApiConfig withRedisAccess(String user, String password, RedisTls tls) {
-        return new SellerApiConfig(port, redisUri, user, password, tls, kafkaBootstrapServers, kafkaProperties,
-                registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes,
-                reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies, sessions);
+        return edit(d -> {
+            d.redisUser = user;
+            d.redisPassword = password;
+            d.redisTls = tls;
+        });
     }
 
     public RegistryConfig registry() {
@@ -184,44 +182,104 @@ public record SellerApiConfig(int port, String redisUri, String redisUser, Strin
     }
 
     public SellerApiConfig withPort(int newPort) {
-        return new SellerApiConfig(newPort, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
-                registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval,
-                maxEventStreams, maxLiveQueues, queuePolicies, sessions);
+        return edit(d -> d.port = newPort);
     }
 
     public SellerApiConfig withRedisUri(String uri) {
-        return new SellerApiConfig(port, uri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl, registryUser,
-                registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues, queuePolicies, sessions);
+        return edit(d -> d.redisUri = uri);
     }
 
     public SellerApiConfig withKafka(String bootstrapServers, Map<String, String> properties) {
-        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, bootstrapServers, properties, registryUrl, registryUser,
-                registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues, queuePolicies, sessions);
+        return edit(d -> {
+            d.kafkaBootstrapServers = bootstrapServers;
+            d.kafkaProperties = properties;
+        });
     }
 
     public SellerApiConfig withRegistry(String url, String user, String password) {
-        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, url, user, password,
-                usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies, sessions);
+        return edit(d -> {
+            d.registryUrl = url;
+            d.registryUser = user;
+            d.registryPassword = password;
+        });
     }
 
     public SellerApiConfig withLeaseDuration(Duration lease) {
-        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
-                registryUser, registryPassword, usersFile, lease, bodyLimitBytes, reclaimInterval, maxEventStreams,
-                maxLiveQueues, queuePolicies, sessions);
+        return edit(d -> d.leaseDuration = lease);
     }
 
     public SellerApiConfig withReclaimInterval(Duration interval) {
-        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
-                registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, interval, maxEventStreams,
-                maxLiveQueues, queuePolicies, sessions);
+        return edit(d -> d.reclaimInterval = interval);
     }
 
     public SellerApiConfig withLimits(int newBodyLimitBytes, int newMaxEventStreams, int newMaxLiveQueues) {
-        return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl,
-                registryUser, registryPassword, usersFile, leaseDuration, newBodyLimitBytes, reclaimInterval,
-                newMaxEventStreams, newMaxLiveQueues, queuePolicies, sessions);
+        return edit(d -> {
+            d.bodyLimitBytes = newBodyLimitBytes;
+            d.maxEventStreams = newMaxEventStreams;
+            d.maxLiveQueues = newMaxLiveQueues;
+        });
+    }
+
+    /**
+     * This configuration as a draft to change: public mutable fields (the way {@code JobSettings} is put
+     * together), turned back into a validated, immutable configuration by {@link Draft#build()}. Every
+     * {@code with…} method is one such edit, so no method copies the components by hand.
+     */
+    public Draft draft() {
+        return new Draft(this);
+    }
+
+    private SellerApiConfig edit(java.util.function.Consumer<Draft> change) {
+        Draft d = draft();
+        change.accept(d);
+        return d.build();
+    }
+
+    /** A configuration being changed; {@link #build()} validates it. */
+    public static final class Draft {
+        public int port;
+        public String redisUri;
+        public String redisUser;
+        public String redisPassword;
+        public RedisTls redisTls;
+        public String kafkaBootstrapServers;
+        public Map<String, String> kafkaProperties;
+        public String registryUrl;
+        public String registryUser;
+        public String registryPassword;
+        public Path usersFile;
+        public Duration leaseDuration;
+        public int bodyLimitBytes;
+        public Duration reclaimInterval;
+        public int maxEventStreams;
+        public int maxLiveQueues;
+        public QueuePolicies queuePolicies;
+        public Sessions sessions;
+
+        Draft(SellerApiConfig c) {
+            port = c.port;
+            redisUri = c.redisUri;
+            redisUser = c.redisUser;
+            redisPassword = c.redisPassword;
+            redisTls = c.redisTls;
+            kafkaBootstrapServers = c.kafkaBootstrapServers;
+            kafkaProperties = c.kafkaProperties;
+            registryUrl = c.registryUrl;
+            registryUser = c.registryUser;
+            registryPassword = c.registryPassword;
+            usersFile = c.usersFile;
+            leaseDuration = c.leaseDuration;
+            bodyLimitBytes = c.bodyLimitBytes;
+            reclaimInterval = c.reclaimInterval;
+            maxEventStreams = c.maxEventStreams;
+            maxLiveQueues = c.maxLiveQueues;
+            queuePolicies = c.queuePolicies;
+            sessions = c.sessions;
+        }
+
+        public SellerApiConfig build() {
+            return new SellerApiConfig(port, redisUri, redisUser, redisPassword, redisTls, kafkaBootstrapServers, kafkaProperties, registryUrl, registryUser, registryPassword, usersFile, leaseDuration, bodyLimitBytes, reclaimInterval, maxEventStreams, maxLiveQueues, queuePolicies, sessions);
+        }
     }
 
     /** Safe to log: the Redis password, the registry password and secret-looking Kafka properties are masked. */
