@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.leadflow.schemas.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Everything the collector needs, from one YAML file plus {@code LEADFLOW_COLLECTOR_*} environment

@@ -1,5 +1,7 @@
 package dev.leadflow.outcomes;
 
+import static dev.leadflow.outcomes.FateEvents.enqueue;
+import static dev.leadflow.outcomes.FateEvents.sales;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -12,18 +14,6 @@ class FatesTest {
 
     private static final long DAY = 86_400_000L;
     private static final long WINDOW = 90 * DAY;
-
-    private static FateEvent enqueue(String handoff, long at) {
-        FateEvent e = FateEvent.of(FateEvent.Kind.ENQUEUE, at, handoff + "-enq", "lead");
-        e.handoffId = handoff;
-        e.queue = "default";
-        e.modelVersion = "m";
-        return e;
-    }
-
-    private static FateEvent sales(FateEvent.Kind kind, long at, String id) {
-        return FateEvent.of(kind, at, id, "lead");
-    }
 
     @Test
     void theFirstOfAcceptOrRejectCountsAndOutcomesOnlyWithinTheWindow() {

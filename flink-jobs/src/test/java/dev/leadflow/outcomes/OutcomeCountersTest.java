@@ -1,5 +1,7 @@
 package dev.leadflow.outcomes;
 
+import static dev.leadflow.outcomes.FateEvents.enqueue;
+import static dev.leadflow.outcomes.FateEvents.sales;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.job.JobMetrics;
@@ -21,19 +23,6 @@ class OutcomeCountersTest {
     private static final long MINUTE = 60_000L;
     private static final long DAY = 1_440 * MINUTE;
     private static final long WINDOW = 90 * DAY;
-
-    private static FateEvent enqueue(String handoff, long at) {
-        FateEvent e = FateEvent.of(FateEvent.Kind.ENQUEUE, at, handoff + "-enq", "lead");
-        e.handoffId = handoff;
-        e.queue = "default";
-        e.grade = "A1";
-        e.modelVersion = "m";
-        return e;
-    }
-
-    private static FateEvent sales(FateEvent.Kind kind, long at, String id) {
-        return FateEvent.of(kind, at, id, "lead");
-    }
 
     /** Sums the increments as the function makes them: per arrival, for each handoff whose fate changed. */
     private static Map<List<String>, Integer> replay(List<FateEvent> arrivals) {

@@ -1,6 +1,7 @@
 package dev.leadflow.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadflow.schemas.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -362,7 +363,7 @@ record QueuePolicies(Map<String, Policy> byQueue, Policy fallback, Duration inte
 
     private static Duration duration(JsonNode node, String path, List<String> errors) {
         if (node == null || node.isNull() || node.isContainerNode()) {
-            errors.add(path + ": required, " + dev.leadflow.schemas.Durations.LIKE);
+            errors.add(path + ": required, " + Durations.LIKE);
             return null;
         }
         try {

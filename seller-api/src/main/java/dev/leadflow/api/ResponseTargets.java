@@ -124,7 +124,7 @@ final class ResponseTargets implements AutoCloseable {
                 note = note("lead.enqueued", noteId, q, lead.get(), kind.name(), 0,
                         policy.deadlines(kind, fresh.since()).get(0), null,
                         "New " + kind.name() + " in queue " + q + ": " + who(lead.get()) + ", to be claimed within "
-                                + Durations.format(kind.target()));
+                                + readable(kind.target()));
             }
             queue.schedule(q, fresh.leadId(), handoff, kind.name(), policy.deadlines(kind, fresh.since()), fresh.since(),
                     note, noteId);
@@ -246,5 +246,18 @@ final class ResponseTargets implements AutoCloseable {
     @Override
     public void close() {
         timer.close();
+    }
+
+    /** Short and readable: {@code 5 min}, {@code 1 h}, {@code 1 h 30 min}, {@code 45 s}. */
+    private static String readable(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        long m = s / 60;
+        if (m < 60) {
+            return m + " min";
+        }
+        return (m / 60) + " h" + (m % 60 == 0 ? "" : " " + (m % 60) + " min");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.queue.RedisTls;
+import dev.leadflow.schemas.Durations;
 import dev.leadflow.schemas.KafkaClientProperties;
 import dev.leadflow.schemas.RegistryConfig;
 import java.io.IOException;

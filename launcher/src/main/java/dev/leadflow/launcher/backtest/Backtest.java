@@ -100,8 +100,9 @@ public final class Backtest {
         Properties client = new Properties();
         client.put("bootstrap.servers", o.bootstrapServers());
         client.putAll(o.kafkaProperties());
-        SalesOutcomes outcomes = SalesOutcomes.read(client, o.registry(), o.from(), o.to().plus(o.outcomeWindow()), progress);
-        Map<String, Long> firstSignals = FirstSignals.read(client, o.registry(), o.from(), o.to(), progress);
+        SalesOutcomes outcomes = SalesOutcomes.read(client, o.registry(), o.from(), o.to(), o.to().plus(o.outcomeWindow()),
+                progress);
+        Map<String, Long> firstSignals = FirstSignals.read(client, o.registry(), o.from(), o.to(), outcomes, progress);
         BacktestReport report = BacktestReport.build(o.from(), o.to(), o.outcomeWindow().toMillis(),
                 name(o.baseline()), baseline.version(), b, name(o.candidate()), candidate.version(), c, outcomes, firstSignals, baseline);
         String json = json(report);

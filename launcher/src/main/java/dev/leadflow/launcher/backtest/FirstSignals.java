@@ -2,7 +2,6 @@ package dev.leadflow.launcher.backtest;
 
 import dev.leadflow.avro.CampaignEngagement;
 import dev.leadflow.avro.ClickEvent;
-import dev.leadflow.avro.SalesActivity;
 import dev.leadflow.schemas.AvroWireDeserializer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
@@ -16,15 +15,16 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The time of each lead's first event in a period, over the three input topics, for the report's "time from first
- * signal to handoff". Anonymous clicks count for the lead an identifying click of the same anonymous id names (as
+ * The time of each lead's first event in a period, over the three input topics (the sales topic's from the pass
+ * that read the outcomes), for the report's "time from first signal to handoff". Anonymous clicks count for the lead an identifying click of the same anonymous id names (as
  * identity stitching would count them), whichever comes first in the topic.
  */
 final class FirstSignals {
 
     private FirstSignals() {}
 
-    static Map<String, Long> read(Properties client, RegistryConfig registry, Instant from, Instant to, PrintStream progress) {
+    static Map<String, Long> read(Properties client, RegistryConfig registry, Instant from, Instant to, SalesOutcomes sales,
+            PrintStream progress) {
         SchemaRegistryClient registryClient = SchemaRegistryClient.create(registry);
         Map<String, Long> byLead = new HashMap<>();
         Map<String, Long> byAnonymous = new HashMap<>();
@@ -32,7 +32,7 @@ final class FirstSignals {
         long[] undecodable = {0};
         AvroWireDeserializer<ClickEvent> clicks = new AvroWireDeserializer<>(registryClient, ClickEvent.class);
         TopicReader.forEach(client, Topics.CLICKSTREAM, from, to, progress, r -> {
-            ClickEvent c = SalesOutcomes.decode(clicks, r.value(), undecodable);
+            ClickEvent c = TopicReader.decode(clicks, r.value(), undecodable);
             if (c == null) {
                 return;
             }
@@ -48,18 +48,12 @@ final class FirstSignals {
         });
         AvroWireDeserializer<CampaignEngagement> campaign = new AvroWireDeserializer<>(registryClient, CampaignEngagement.class);
         TopicReader.forEach(client, Topics.CAMPAIGN, from, to, progress, r -> {
-            CampaignEngagement c = SalesOutcomes.decode(campaign, r.value(), undecodable);
+            CampaignEngagement c = TopicReader.decode(campaign, r.value(), undecodable);
             if (c != null && c.getLeadId() != null) {
                 byLead.merge(c.getLeadId(), c.getOccurredAt().toEpochMilli(), Math::min);
             }
         });
-        AvroWireDeserializer<SalesActivity> sales = new AvroWireDeserializer<>(registryClient, SalesActivity.class);
-        TopicReader.forEach(client, Topics.SALES, from, to, progress, r -> {
-            SalesActivity a = SalesOutcomes.decode(sales, r.value(), undecodable);
-            if (a != null && a.getLeadId() != null) {
-                byLead.merge(a.getLeadId(), a.getOccurredAt().toEpochMilli(), Math::min);
-            }
-        });
+        sales.firstActivity().forEach((lead, at) -> byLead.merge(lead, at, Math::min));
         byAnonymous.forEach((anonymous, at) -> {
             String lead = leadOfAnonymous.get(anonymous);
             if (lead != null) {

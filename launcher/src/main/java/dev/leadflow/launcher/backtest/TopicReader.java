@@ -1,5 +1,8 @@
 package dev.leadflow.launcher.backtest;
 
+import dev.leadflow.schemas.AvroWireDeserializer;
+import dev.leadflow.schemas.SchemaRegistryException;
+import dev.leadflow.schemas.WireFormatException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,5 +86,24 @@ final class TopicReader {
             }
         }
         return read;
+    }
+
+    /**
+     * A record's value decoded, or null (counted in {@code undecodable[0]}) when it is not a record of the
+     * type; a registry that cannot be reached stops the backtest rather than let it miss records.
+     */
+    static <T extends org.apache.avro.specific.SpecificRecord> T decode(AvroWireDeserializer<T> decoder, byte[] value,
+            long[] undecodable) {
+        try {
+            return decoder.deserialize(value);
+        } catch (SchemaRegistryException e) {
+            if (!e.isSchemaNotFound()) {
+                throw e;
+            }
+        } catch (WireFormatException | NullPointerException e) {
+            // counted below
+        }
+        undecodable[0]++;
+        return null;
     }
 }

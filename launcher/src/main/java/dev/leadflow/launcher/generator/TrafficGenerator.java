@@ -163,9 +163,8 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
         long at = startMillis + (long) (index * 1000.0 / eventsPerSecond);
         if (!due.isEmpty() && due.peek().at() <= at) {
             // an outcome whose day has come, dated at its own time (at most one event interval ago)
-            Due d = due.poll();
             index++;
-            return d.session().emit(new Step(Step.Kind.SALES, null, null, null, d.type()), d.at());
+            return emit(due.poll());
         }
         // the demo's first champion goes first: a hand-raiser within the first few events
         int pick = index < 4 ? 0 : random.nextInt(active.size());
@@ -191,11 +190,15 @@ public final class TrafficGenerator implements Iterator<GeneratedEvent> {
     public List<GeneratedEvent> pendingOutcomes() {
         List<GeneratedEvent> outcomes = new ArrayList<>();
         while (!due.isEmpty()) {
-            Due d = due.poll();
             index++;
-            outcomes.add(d.session().emit(new Step(Step.Kind.SALES, null, null, null, d.type()), d.at()));
+            outcomes.add(emit(due.poll()));
         }
         return outcomes;
+    }
+
+    /** A held outcome as the sales event it is, dated at its own time. */
+    private static GeneratedEvent emit(Due d) {
+        return d.session().emit(new Step(Step.Kind.SALES, null, null, null, d.type()), d.at());
     }
 
     // ---------------------------------------------------------------------------------------
