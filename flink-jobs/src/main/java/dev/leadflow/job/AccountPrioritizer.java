@@ -105,7 +105,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
                     }
                 }
                 for (AccountMember m : open) {
-                    out.collect(resend(m, engaged));
+                    out.collect(resend(m, engaged, colleaguesOf(m.last.leadId, state.entries())));
                     resent[0]++;
                 }
             });
@@ -115,8 +115,8 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     }
 
     /** The open handoff as an ENQUEUE with the version, priority and enqueue time it already has. */
-    private static HandoffCommand resend(AccountMember m, int engaged) {
-        HandoffCommand c = command(m, m.last, HandoffCommand.Action.ENQUEUE, m.priority, engaged);
+    private static HandoffCommand resend(AccountMember m, int engaged, List<Colleague> people) {
+        HandoffCommand c = command(m, m.last, HandoffCommand.Action.ENQUEUE, m.priority, engaged, people);
         c.version = m.version;
         c.triggerIngestedAt = 0; // not an event's doing: no latency sample
         c.rebuild = true;
@@ -188,6 +188,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
             members.remove(u.leadId);
             store(t);
             if (t.engaged != before) {
+                // every colleague's handoff named the erased person: all of them are rewritten without
                 reprioritizeColleagues(u, t, out);
             }
         }
@@ -195,7 +196,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         out.collect(HandoffCommand.erase(u.leadId, u.erasureRequestId, u.requestedBy, u.at));
     }
 
-    private void decide(AccountMember m, LeadUpdate u, int engaged, Collector<HandoffCommand> out) {
+    private void decide(AccountMember m, LeadUpdate u, int engaged, Collector<HandoffCommand> out) throws Exception {
         if (!u.wantsHandoff) {
             if (m.open) {
                 emit(m, u, HandoffCommand.Action.WITHDRAW, m.priority, engaged, out);
@@ -222,26 +223,58 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         }
     }
 
-    /** The committee changed size: every queued colleague's priority changes with it, oldest handoff first. */
+    /**
+     * The committee changed: every queued colleague's handoff is rewritten, oldest first — its priority may change
+     * with the committee's size, and its payload names the committee (a person who left it, was erased included,
+     * must not stay in a colleague's handoff).
+     */
     private void reprioritizeColleagues(LeadUpdate trigger, AccountTally t, Collector<HandoffCommand> out) throws Exception {
         for (String lead : t.open) {
             AccountMember m = lead.equals(trigger.leadId) ? null : members.get(lead);
             if (m == null || !m.open) {
                 continue;
             }
-            double priority = AccountPriority.priority(live.current(), m.last.readiness, m.last.engaged, m.last.handRaised, t.engaged);
-            if (priority != m.priority) {
-                if (!HandoffVersions.inBlock(m.version + 1, m.last.version)) {
-                    deferred.inc(); // the lead's block is used up: its next update from scoring brings the priority
-                    continue;
+            if (!HandoffVersions.inBlock(m.version + 1, m.last.version)) {
+                deferred.inc(); // the lead's block is used up: its next update from scoring brings the change
+                continue;
+            }
+            m.priority = AccountPriority.priority(live.current(), m.last.readiness, m.last.engaged, m.last.handRaised, t.engaged);
+            // Attribute the change to the event that caused it, at its time.
+            LeadUpdate u = copyWithTrigger(m.last, trigger);
+            emit(m, u, HandoffCommand.Action.UPDATE, m.priority, t.engaged, out);
+            members.put(lead, m);
+        }
+    }
+
+    /**
+     * The account's engaged people other than {@code leadId}, at most {@link Colleague#SHOWN}: the committee the
+     * seller meets, people with a name before those known only by title. Reads the account's members until it has
+     * as many named ones.
+     */
+    private static List<Colleague> colleaguesOf(String leadId, Iterable<Map.Entry<String, AccountMember>> members)
+            throws Exception {
+        List<Colleague> named = new ArrayList<>(2);
+        List<Colleague> titled = null;
+        for (Map.Entry<String, AccountMember> e : members) {
+            AccountMember m = e.getValue();
+            LeadUpdate last = m.last;
+            if (!m.engaged || last == null || e.getKey().equals(leadId)) {
+                continue;
+            }
+            if (last.name != null) {
+                named.add(new Colleague(last.name, last.title));
+                if (named.size() == Colleague.SHOWN) {
+                    break;
                 }
-                m.priority = priority;
-                // Attribute the change to the event that caused it, at its time.
-                LeadUpdate u = copyWithTrigger(m.last, trigger);
-                emit(m, u, HandoffCommand.Action.UPDATE, priority, t.engaged, out);
-                members.put(lead, m);
+            } else if (last.title != null && (titled == null || titled.size() < Colleague.SHOWN)) {
+                titled = titled == null ? new ArrayList<>(2) : titled;
+                titled.add(new Colleague(null, last.title));
             }
         }
+        for (int i = 0; titled != null && i < titled.size() && named.size() < Colleague.SHOWN; i++) {
+            named.add(titled.get(i));
+        }
+        return named;
     }
 
     private static LeadUpdate copyWithTrigger(LeadUpdate basis, LeadUpdate trigger) {
@@ -253,16 +286,19 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     }
 
     private void emit(AccountMember m, LeadUpdate u, HandoffCommand.Action action, double priority, int engaged,
-            Collector<HandoffCommand> out) {
+            Collector<HandoffCommand> out) throws Exception {
         // the first action of an update takes the first version of its block, any further one the next
         m.version = Math.max(m.version + 1, u.version);
-        HandoffCommand c = command(m, u, action, priority, engaged);
+        // a withdrawal's payload is never read: no need to look the committee up for it
+        List<Colleague> people = action == HandoffCommand.Action.WITHDRAW || engaged == 0
+                ? new ArrayList<>() : colleaguesOf(u.leadId, members.entries());
+        HandoffCommand c = command(m, u, action, priority, engaged, people);
         actions.get(action).inc();
         out.collect(c);
     }
 
     private static HandoffCommand command(AccountMember m, LeadUpdate u, HandoffCommand.Action action, double priority,
-            int engaged) {
+            int engaged, List<Colleague> people) {
         HandoffCommand c = new HandoffCommand();
         c.action = action;
         c.handoffId = m.handoffId;
@@ -279,6 +315,8 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         c.reasons = u.reasons;
         c.accountDomain = u.accountDomain;
         c.engagedLeads = engaged;
+        c.people = people;
+        c.story = u.story == null ? new ArrayList<>() : u.story;
         c.name = u.name;
         c.title = u.title;
         c.company = u.company;

@@ -1,6 +1,7 @@
 package dev.leadflow.job;
 
 import dev.leadflow.scoring.Reason;
+import dev.leadflow.scoring.StoryEntry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +36,10 @@ public class HandoffCommand {
     public List<Reason> reasons = new ArrayList<>();
     public String accountDomain;
     public int engagedLeads;
+    /** The account's other engaged people (at most {@link Colleague#SHOWN}), for the claimant; never null. */
+    public List<Colleague> people = new ArrayList<>();
+    /** The lead's recent activity, newest first; never null. */
+    public List<StoryEntry> story = new ArrayList<>();
     public String name;
     public String title;
     public String company;

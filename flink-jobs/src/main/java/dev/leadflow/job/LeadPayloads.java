@@ -3,6 +3,7 @@ package dev.leadflow.job;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.leadflow.scoring.Reason;
+import dev.leadflow.scoring.StoryEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -38,6 +39,14 @@ public final class LeadPayloads {
             g.writeObjectFieldStart("account");
             g.writeStringField("domain", c.accountDomain);
             g.writeNumberField("engagedLeads", c.engagedLeads);
+            g.writeArrayFieldStart("people");
+            for (Colleague p : c.people) {
+                g.writeStartObject();
+                g.writeStringField("name", p.name);
+                g.writeStringField("title", p.title);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeEndObject();
             g.writeArrayFieldStart("reasons");
             for (Reason r : c.reasons) {
@@ -46,6 +55,15 @@ public final class LeadPayloads {
                 g.writeNumberField("points", r.points);
                 g.writeStringField("detail", r.detail);
                 g.writeStringField("lastSeen", Instant.ofEpochMilli(r.lastSeen).toString());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("story");
+            for (StoryEntry e : c.story) {
+                g.writeStartObject();
+                g.writeStringField("at", Instant.ofEpochMilli(e.at).toString());
+                g.writeStringField("source", e.source);
+                g.writeStringField("what", e.what);
                 g.writeEndObject();
             }
             g.writeEndArray();

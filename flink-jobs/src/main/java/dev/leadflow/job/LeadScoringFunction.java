@@ -1,10 +1,12 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.types.LeadStorySerializer;
 import dev.leadflow.job.types.ScoredLeadSerializer;
 import dev.leadflow.scoring.Evaluation;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadScorer;
 import dev.leadflow.scoring.LeadState;
+import dev.leadflow.scoring.LeadStory;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -31,6 +33,10 @@ import org.apache.flink.util.Collector;
  * event or timer of each lead on (leads are not all re-scored at once). An erasure request arrives
  * on the keyed input as a {@link LeadEvent.Source#PRIVACY} event: the lead's state and timer are
  * dropped and the prioritizer is told.
+ *
+ * <p>Each accepted event is also put in words in the lead's {@link LeadStory} (its own state, bounded to the newest
+ * {@value LeadStory#LIMIT}), which travels with every update of a lead that wants a handoff; it is read only
+ * then, and dropped with the lead.
  */
 public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, LeadEvent, Control, LeadUpdate> {
 
@@ -38,12 +44,15 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
 
     /** Everything of one lead in one state: the scorer's state, the last emission, the timer. */
     static final ValueStateDescriptor<ScoredLead> STATE = new ValueStateDescriptor<>("scored-lead", ScoredLeadSerializer.TYPE);
+    /** The lead's recent activity in words, for the seller (see {@link LeadStory}). */
+    static final ValueStateDescriptor<LeadStory> STORY = new ValueStateDescriptor<>("lead-story", LeadStorySerializer.TYPE);
 
     private final ScoringModel model;
 
     private transient LiveModel live;
     private transient LeadScorer scorer;
     private transient ValueState<ScoredLead> state;
+    private transient ValueState<LeadStory> story;
     private transient Counter stale;
     private transient Counter duplicates;
     private transient Counter late;
@@ -59,6 +68,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         live.reportTo(getRuntimeContext().getMetricGroup());
         scorer = new LeadScorer(model);
         state = getRuntimeContext().getState(STATE);
+        story = getRuntimeContext().getState(STORY);
         stale = getRuntimeContext().getMetricGroup().counter(JobMetrics.STALE_EVENTS);
         duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATE_EVENTS);
         late = getRuntimeContext().getMetricGroup().counter(JobMetrics.LATE_EVENTS);
@@ -102,6 +112,13 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
             duplicates.inc();
             return;
         }
+        LeadStory told = story.value();
+        if (told == null) {
+            told = new LeadStory();
+        }
+        if (told.add(event)) {
+            story.update(told);
+        }
         publish(lead, ev, event.eventId, event.ingestedAt, ctx.timerService().currentWatermark(), out);
         schedule(lead, ctx.timerService());
         state.update(lead);
@@ -115,6 +132,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
             timers.deleteEventTimeTimer(lead.timer);
         }
         state.clear();
+        story.clear();
         erasures.inc();
         String accountKey = last != null ? last.accountKey : LeadUpdate.accountKey(null, request.leadId);
         String accountDomain = last != null ? last.accountDomain : null;
@@ -151,6 +169,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
                         HandoffVersions.next(last.version, timestamp, timestamp), live.current().version()));
             }
             state.clear();
+            story.clear();
             return;
         }
         Evaluation ev = scorer.evaluate(s, timestamp);
@@ -165,7 +184,7 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
      * the old account that the lead left it.
      */
     private void publish(ScoredLead lead, Evaluation ev, String triggerEventId, long triggerIngestedAt, long watermark,
-            Collector<LeadUpdate> out) {
+            Collector<LeadUpdate> out) throws Exception {
         LeadEmission last = lead.emitted;
         String accountKey = LeadUpdate.accountKey(ev.accountDomain, ev.leadId);
         boolean wasWanted = last != null && last.wantsHandoff;
@@ -201,7 +220,8 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         lead.emitted = now;
     }
 
-    private LeadUpdate toUpdate(LeadState s, Evaluation ev, String accountKey, String triggerEventId, long triggerIngestedAt) {
+    private LeadUpdate toUpdate(LeadState s, Evaluation ev, String accountKey, String triggerEventId, long triggerIngestedAt)
+            throws Exception {
         LeadUpdate u = new LeadUpdate();
         u.leadId = ev.leadId;
         u.accountKey = accountKey;
@@ -220,6 +240,8 @@ public class LeadScoringFunction extends KeyedBroadcastProcessFunction<String, L
         u.engaged = ev.engaged;
         // Reasons allocate and format text: only worth it for a lead that goes to a queue.
         u.reasons = ev.wantsHandoff ? scorer.reasons(s, ev.at) : List.of();
+        LeadStory told = ev.wantsHandoff ? story.value() : null;
+        u.story = told == null ? List.of() : told.recent(ev.at);
         if (ev.contact != null) {
             u.name = ev.contactName();
             u.title = ev.contact.title;

@@ -2,6 +2,7 @@ package dev.leadflow.job;
 
 import dev.leadflow.job.types.LeadUpdateSerializer;
 import dev.leadflow.scoring.Reason;
+import dev.leadflow.scoring.StoryEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
@@ -38,6 +39,11 @@ public class LeadUpdate {
     public String queue;
     public boolean engaged;
     public List<Reason> reasons = new ArrayList<>();
+    /**
+     * The lead's recent activity, newest first (see {@link dev.leadflow.scoring.LeadStory}); only while it wants a
+     * handoff, empty or null otherwise. Entries are never changed once made.
+     */
+    public List<StoryEntry> story = List.of();
     public String name;
     public String title;
     public String company;
@@ -74,7 +80,7 @@ public class LeadUpdate {
         return u;
     }
 
-    /** A copy that shares the reasons list and its entries, which are never changed once published. */
+    /** A copy that shares the reasons and story lists and their entries, which are never changed once published. */
     public LeadUpdate shallowCopy() {
         LeadUpdate u = new LeadUpdate();
         u.leadId = leadId;
@@ -94,6 +100,7 @@ public class LeadUpdate {
         u.queue = queue;
         u.engaged = engaged;
         u.reasons = reasons;
+        u.story = story;
         u.name = name;
         u.title = title;
         u.company = company;

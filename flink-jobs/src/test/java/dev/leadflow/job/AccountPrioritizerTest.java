@@ -126,6 +126,46 @@ class AccountPrioritizerTest {
         assertThat(Harnesses.keyedStateEntries(harness)).isZero();
     }
 
+    /**
+     * The claimant meets the buying committee by name; a person who joins it appears in every queued colleague's
+     * handoff even when the committee's bonus is already at its cap (the priority does not move), and an erased
+     * person leaves every one of them at once.
+     */
+    @Test
+    void everyQueuedHandoffNamesTheCommitteeAndAnErasedPersonLeavesThemAll() throws Exception {
+        int cap = (int) Math.ceil(model.committeeMaxBonus() / model.committeeBonusPerLead());
+        harness.processElement(named(update("ada", T0, 70, true, true, "default"), "Ada Lovelace", "CEO"), T0);
+        for (int i = 0; i < cap; i++) {
+            harness.processElement(named(update("p" + i, T0 + 1 + i, 30, true, false, null), null, "Engineer"), T0 + 1 + i);
+        }
+        HandoffCommand atCap = lastCommand();
+        assertThat(atCap.leadId).isEqualTo("ada");
+        assertThat(atCap.priority).isEqualTo(70.0 + model.committeeMaxBonus());
+
+        harness.processElement(named(update("grace", T0 + 1000, 30, true, false, null), "Grace Hopper", "CTO"), T0 + 1000);
+        HandoffCommand joined = lastCommand();
+        assertThat(joined.action).isEqualTo(HandoffCommand.Action.UPDATE);
+        assertThat(joined.leadId).isEqualTo("ada");
+        assertThat(joined.priority).as("the bonus was at its cap").isEqualTo(atCap.priority);
+        assertThat(joined.engagedLeads).isEqualTo(cap + 2);
+        assertThat(joined.people).extracting(c -> c.name).contains("Grace Hopper").doesNotContain("Ada Lovelace");
+        assertThat(joined.people).hasSizeLessThanOrEqualTo(Colleague.SHOWN);
+
+        harness.processElement(named(update("bob", T0 + 1001, 70, true, true, "default"), "Bob", "VP Sales"), T0 + 1001);
+        HandoffCommand bob = harness.extractOutputValues().stream()
+                .filter(c -> c.leadId.equals("bob") && c.action == HandoffCommand.Action.ENQUEUE).findFirst().orElseThrow();
+        assertThat(bob.people).extracting(c -> c.name).contains("Grace Hopper", "Ada Lovelace");
+
+        int before = harness.extractOutputValues().size();
+        harness.processElement(LeadUpdate.erased("grace", "acme.io", "acme.io", T0 + 2000, version(T0 + 2000), "req-9", "dpo", "test"), T0 + 2000);
+        List<HandoffCommand> after = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
+        assertThat(after).extracting(c -> c.action + ":" + c.leadId).containsExactly("UPDATE:ada", "UPDATE:bob", "ERASE:grace");
+        for (HandoffCommand c : after) {
+            assertThat(c.people).extracting(p -> p.name).doesNotContain("Grace Hopper");
+            assertThat(c.people).extracting(p -> p.title).doesNotContain("CTO");
+        }
+    }
+
     @Test
     void erasingALeadTheAccountNeverHeldStillReachesTheQueue() throws Exception {
         harness.processElement(LeadUpdate.erased("nobody", "lead:nobody", null, T0, version(T0), "req-2", null, "test"), T0);
@@ -181,6 +221,12 @@ class AccountPrioritizerTest {
     /** The version block lead scoring would open for an update at {@code at} (one update per ms here). */
     private static long version(long at) {
         return HandoffVersions.next(0, at, Long.MIN_VALUE);
+    }
+
+    private static LeadUpdate named(LeadUpdate u, String name, String title) {
+        u.name = name;
+        u.title = title;
+        return u;
     }
 
     private static LeadUpdate update(String lead, long at, int readiness, boolean engaged, boolean wants, String queue) {

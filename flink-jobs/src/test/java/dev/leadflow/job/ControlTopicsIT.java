@@ -192,10 +192,14 @@ class ControlTopicsIT {
     @Test
     @Order(3)
     void anErasureLeavesNothingOfTheLeadInRedisNorInTheJobsStateAndIsConfirmed() throws Exception {
-        String lead = qualify("erase-me-7f3a");
-        String other = qualify();
+        // two people of one account: each handoff tells its lead's story and names the other (the name holds the id)
+        String lead = qualify("erase-me-7f3a", "erase-me.io");
+        String other = qualify("ctl-colleague-of-erase-me", "erase-me.io");
         modelVersionOf(lead);
-        modelVersionOf(other);
+        JsonNode colleague = Await.until(TIMEOUT, other + "'s handoff naming " + lead, () -> queue.get("default", other)
+                .map(q -> json(q.payload()))
+                .filter(p -> p.path("account").path("people").toString().contains("Ada " + lead)));
+        assertThat(colleague.path("story").toString()).contains("Demo requested", "Identified (form filled)");
         Claim claim = null;
         for (int i = 0; i < 100 && (claim == null || !claim.leadId().equals(lead)); i++) {
             claim = queue.claim("default", "seller-" + i, Duration.ofMinutes(5)).orElseThrow();
@@ -259,13 +263,17 @@ class ControlTopicsIT {
         return qualify("ctl-lead-" + (leads + 1));
     }
 
-    /** Publishes events that hand a new lead (150 people, US: the default queue) off at once; returns its id. */
     private static String qualify(String lead) {
+        return qualify(lead, lead + ".io");
+    }
+
+    /** Publishes events that hand a new lead (150 people, US: the default queue) off at once; returns its id. */
+    private static String qualify(String lead, String domain) {
         leads++;
         String anon = "anon-" + lead;
         Instant at = T0.plus(leads, ChronoUnit.MINUTES);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (ClickEvent e : List.of(identify(lead, anon, at, buyer("Ada", lead, "VP Marketing", lead + ".io", "150", "US")),
+        for (ClickEvent e : List.of(identify(lead, anon, at, buyer("Ada", lead, "VP Marketing", domain, "150", "US")),
                 Events.track(lead, anon, "demo_requested", at.plusSeconds(1)))) {
             records.add(new ProducerRecord<>(Topics.CLICKSTREAM, lead.getBytes(StandardCharsets.UTF_8), clicks.serialize(e)));
         }
@@ -279,6 +287,14 @@ class ControlTopicsIT {
                         Map.of(JobMetrics.MODEL_VERSION, version, "job_id", jobId)).stream()
                 .map(r -> ((Number) ((org.apache.flink.metrics.Gauge<?>) r.metric()).getValue()).intValue())
                 .toList();
+    }
+
+    private static JsonNode json(String payload) {
+        try {
+            return JSON.readTree(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String modelVersionOf(String lead) {

@@ -121,6 +121,44 @@ class LeadScoringFunctionTest {
         assertThat(last().wantsHandoff).isFalse();
     }
 
+    /** The seller's view of what happened: every accepted event in words, newest first, also after a restore. */
+    @Test
+    void aQueuedLeadCarriesItsStoryNewestFirstAndALeadNotWantedCarriesNone() throws Exception {
+        LeadEvent webinar = Events.scored("lead-1", "w-1", "campaign:WEBINAR:ATTENDED", T0 - DAY);
+        webinar.source = LeadEvent.Source.CAMPAIGN;
+        webinar.name = "Q3 launch";
+        harness.processElement(webinar, T0 - DAY);
+        assertThat(harness.extractOutputValues()).allSatisfy(u -> assertThat(u.story).isEmpty());
+
+        qualifyByEngagement();
+        harness.processElement(event("p-1", "page:pricing", T0 + MINUTE), T0 + MINUTE); // a duplicate: not told twice
+        LeadUpdate queued = last();
+        assertThat(queued.wantsHandoff).isTrue();
+        assertThat(queued.story).extracting(e -> e.what).containsExactly("Viewed pricing", "Viewed pricing",
+                "Viewed pricing", "Identified (form filled)", "Attended webinar 'Q3 launch'");
+        assertThat(queued.story).extracting(e -> e.at).containsExactly(T0 + 3 * MINUTE, T0 + 2 * MINUTE, T0 + MINUTE, T0,
+                T0 - DAY);
+
+        var snapshot = harness.snapshot(1L, T0 + 4 * MINUTE);
+        harness.close();
+        harness = Harnesses.restored(new LeadScoringFunction(model), e -> e.leadId, snapshot);
+        LeadEvent click = Events.scored("lead-1", "c-1", "campaign:EMAIL:CLICKED", T0 + 10 * MINUTE);
+        click.source = LeadEvent.Source.CAMPAIGN;
+        click.name = "nurture-7";
+        harness.processElement(click, T0 + 10 * MINUTE);
+        assertThat(last().story).extracting(e -> e.what).startsWith("Clicked email 'nurture-7'", "Viewed pricing")
+                .endsWith("Attended webinar 'Q3 launch'").hasSize(6);
+
+        // a seller's call takes the lead out of the queue for the touch window: no story travels then
+        LeadEvent call = event("call-1", "sales:CALL", T0 + 20 * MINUTE);
+        call.source = LeadEvent.Source.SALES;
+        call.sellerId = "s17";
+        call.reason = "no answer";
+        harness.processElement(call, T0 + 20 * MINUTE);
+        assertThat(last().wantsHandoff).isFalse();
+        assertThat(last().story).isEmpty();
+    }
+
     @Test
     void anErasureDropsTheLeadsStateAndTimerAndTellsItsAccount() throws Exception {
         qualifyByEngagement();

@@ -38,6 +38,8 @@ class PojoSerializationTest {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(ControlRecord.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(HandoffCommand.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(AccountMember.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(Colleague.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(dev.leadflow.scoring.StoryEntry.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(Reason.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(LeadState.class);
     }

@@ -80,7 +80,7 @@ public final class SavepointState {
     /** The keyed states of each stateful operator: the production functions' own descriptors. */
     static final Map<String, List<StateDescriptor<?, ?>>> OPERATORS = Map.of(
             LeadFlowPipeline.Uids.STITCHING, List.of(IdentityStitcher.VISITOR, IdentityStitcher.HELD),
-            LeadFlowPipeline.Uids.SCORING, List.of(LeadScoringFunction.STATE),
+            LeadFlowPipeline.Uids.SCORING, List.of(LeadScoringFunction.STATE, LeadScoringFunction.STORY),
             LeadFlowPipeline.Uids.PRIORITIZER, List.of(AccountPrioritizer.MEMBERS, AccountPrioritizer.TALLY));
 
     /** Fields (any visibility, no getters) and map entries in sorted order: one text per value. */

@@ -20,7 +20,7 @@ class PojoShapeTest {
 
     @ParameterizedTest
     @ValueSource(classes = {LeadState.class, SignalState.class, Profile.class, Evaluation.class, Reason.class,
-        LeadEvent.class})
+        LeadEvent.class, StoryEntry.class})
     void isAFlinkPojo(Class<?> type) throws Exception {
         assertThat(Modifier.isPublic(type.getModifiers())).isTrue();
         assertThat(Modifier.isPublic(type.getConstructor().getModifiers())).isTrue();

@@ -24,13 +24,15 @@ import org.apache.flink.core.memory.DataOutputView;
  * (each member's latest update). Field order: leadId, accountKey, accountDomain, at, version,
  * triggerEventId, triggerIngestedAt, fit, engagement, readiness, grade, flags (handRaised,
  * wantsHandoff, engaged), handoffId, queue, reasons, name, title, company, email, modelVersion,
- * erasureRequestId, requestedBy. LeadUpdate names this serializer with {@code @TypeInfo}.
+ * erasureRequestId, requestedBy — format 1 — then, since format 2, the story ({@link LeadStorySerializer}'s
+ * entries). LeadUpdate names this serializer with {@code @TypeInfo}; {@link LeadUpdateSerializerV1} reads
+ * format 1 state (the prioritizer's members of release 2026.3 and before).
  */
 public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpdate> {
 
     private static final long serialVersionUID = 1L;
     /** The record format this release writes: raise it with every change of the format (see {@link FormatSnapshot}). */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
     private static final int HAND_RAISED = 1;
     private static final int WANTS_HANDOFF = 2;
     private static final int ENGAGED = 4;
@@ -49,6 +51,7 @@ public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpda
     public LeadUpdate copy(LeadUpdate from) {
         LeadUpdate u = from.shallowCopy();
         u.reasons = copyReasons(from.reasons);
+        u.story = from.story == null ? null : new ArrayList<>(from.story); // entries are never changed once made
         return u;
     }
 
@@ -65,6 +68,19 @@ public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpda
 
     @Override
     protected void write(LeadUpdate u, DataOutputView out) throws IOException {
+        writeFormatOne(u, out);
+        LeadStorySerializer.writeEntries(out, u.story);
+    }
+
+    @Override
+    public LeadUpdate deserialize(DataInputView in) throws IOException {
+        LeadUpdate u = readFormatOne(in);
+        u.story = LeadStorySerializer.readEntries(in);
+        return u;
+    }
+
+    /** Format 1: everything but the story. */
+    static void writeFormatOne(LeadUpdate u, DataOutputView out) throws IOException {
         writeString(out, u.leadId);
         writeString(out, u.accountKey);
         writeString(out, u.accountDomain);
@@ -120,9 +136,10 @@ public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpda
         return reasons;
     }
 
-    @Override
-    public LeadUpdate deserialize(DataInputView in) throws IOException {
+    /** Format 1: everything but the story (left null). */
+    static LeadUpdate readFormatOne(DataInputView in) throws IOException {
         LeadUpdate u = new LeadUpdate();
+        u.story = null;
         u.leadId = readString(in);
         u.accountKey = readString(in);
         u.accountDomain = readString(in);
@@ -162,9 +179,18 @@ public final class LeadUpdateSerializer extends MutableRecordSerializer<LeadUpda
             super(FORMAT);
         }
 
+        /** The snapshot of state in an older {@code format} (of {@link LeadUpdateSerializerV1}). */
+        Snapshot(int format) {
+            super(FORMAT, format);
+        }
+
         @Override
         protected TypeSerializer<LeadUpdate> reader(int format) {
-            return format == 1 ? INSTANCE : null;
+            return switch (format) {
+                case 1 -> LeadUpdateSerializerV1.INSTANCE;
+                case 2 -> INSTANCE;
+                default -> null;
+            };
         }
     }
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.leadflow.job.AnonymousVisitor;
+import dev.leadflow.job.LeadUpdate;
 import dev.leadflow.scoring.LeadEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -41,7 +43,13 @@ class FormatSnapshotTest {
 
     private static final List<TypeSerializer<?>> OURS = List.of(LeadEventSerializer.INSTANCE,
             LeadUpdateSerializer.INSTANCE, LeadStateSerializer.INSTANCE, ScoredLeadSerializer.INSTANCE,
-            AnonymousVisitorSerializer.INSTANCE, AccountTallySerializer.INSTANCE);
+            AnonymousVisitorSerializer.INSTANCE, AccountTallySerializer.INSTANCE, LeadStorySerializer.INSTANCE);
+
+    /** The format each writes now. */
+    private static final Map<TypeSerializer<?>, Integer> CURRENT = Map.of(LeadEventSerializer.INSTANCE,
+            LeadEventSerializer.FORMAT, LeadUpdateSerializer.INSTANCE, 2, LeadStateSerializer.INSTANCE, 1,
+            ScoredLeadSerializer.INSTANCE, 1, AnonymousVisitorSerializer.INSTANCE, 2, AccountTallySerializer.INSTANCE, 1,
+            LeadStorySerializer.INSTANCE, 1);
 
     @Test
     void everySnapshotNamesItsFormatAndRestoresAsIs() throws IOException {
@@ -55,7 +63,7 @@ class FormatSnapshotTest {
         assertThat(written).as("%s's snapshot", serializer).isInstanceOf(FormatSnapshot.class);
         TypeSerializerSnapshot<T> read = reread(written);
         assertThat(((FormatSnapshot<T>) read).format()).isEqualTo(((FormatSnapshot<T>) written).format())
-                .isEqualTo(serializer == AnonymousVisitorSerializer.INSTANCE ? AnonymousVisitorSerializer.FORMAT : 1);
+                .isEqualTo(CURRENT.get(serializer));
         assertThat(read.restoreSerializer()).isSameAs(serializer);
         assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs()).isTrue();
     }
@@ -140,6 +148,34 @@ class FormatSnapshotTest {
         AnonymousVisitor migrated = AnonymousVisitorSerializer.INSTANCE.deserialize(new DataInputDeserializer(again.getCopyOfBuffer()));
         assertThat(migrated.held).hasSize(2);
         assertThat(migrated.lastSeen).isEqualTo(read.lastSeen);
+    }
+
+    @Test
+    void aLeadUpdateOfRelease2026_3IsReadWithoutAStoryAndMigrates() throws IOException {
+        TypeSerializerSnapshot<LeadUpdate> old = reread(LeadUpdateSerializerV1.INSTANCE.snapshotConfiguration());
+        assertThat(((FormatSnapshot<LeadUpdate>) old).format()).isEqualTo(1);
+        assertThat(old.restoreSerializer()).isSameAs(LeadUpdateSerializerV1.INSTANCE);
+        assertThat(LeadUpdateSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old)
+                .isCompatibleAfterMigration()).isTrue();
+
+        // format 1 as 2026.3 wrote it: the fields of LeadUpdateSerializer's class comment up to requestedBy
+        LeadUpdate queued = new LeadUpdateSerializerTest().getTestData()[0];
+        DataOutputSerializer bytes = new DataOutputSerializer(512);
+        LeadUpdateSerializer.writeFormatOne(queued, bytes);
+        LeadUpdate read = old.restoreSerializer().deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer()));
+        assertThat(read.leadId).isEqualTo(queued.leadId);
+        assertThat(read.requestedBy).isEqualTo(queued.requestedBy);
+        assertThat(read.email).isEqualTo(queued.email);
+        assertThat(read.reasons).isEqualTo(queued.reasons);
+        assertThat(read.story).isNull();
+
+        // written again in the current format, with a story: nothing is lost
+        read.story = queued.story;
+        DataOutputSerializer again = new DataOutputSerializer(512);
+        LeadUpdateSerializer.INSTANCE.serialize(read, again);
+        LeadUpdate migrated = LeadUpdateSerializer.INSTANCE.deserialize(new DataInputDeserializer(again.getCopyOfBuffer()));
+        assertThat(migrated.story).isEqualTo(queued.story);
+        assertThat(migrated.handoffId).isEqualTo(queued.handoffId);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.job.LeadUpdate;
 import dev.leadflow.scoring.Reason;
+import dev.leadflow.scoring.StoryEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,10 +45,13 @@ class LeadUpdateSerializerTest extends OwnSerializerTestBase<LeadUpdate> {
         queued.company = "Example";
         queued.email = "zoe@example.com";
         queued.modelVersion = "2026-11-01";
+        queued.story = new ArrayList<>(List.of(new StoryEntry(1_764_000_000_000L, "web", "Viewed pricing"),
+                new StoryEntry(1_763_000_000_000L, "sales", "Call by s17 — « pas de réponse » 😀")));
 
         LeadUpdate leaving = LeadUpdate.leaving("lead-1", "lead:lead-1", null, 5, 20_480, "v1");
         leaving.engaged = true;
         leaving.reasons = null;
+        leaving.story = null;
 
         LeadUpdate erased = LeadUpdate.erased("lead-2", "acme.io", "acme.io", 7, Long.MAX_VALUE, "req-1", null, "v1");
         erased.reasons = new ArrayList<>(Arrays.asList(new Reason(), null));

@@ -12,6 +12,8 @@ import dev.leadflow.scoring.LeadState;
 import dev.leadflow.scoring.Profile;
 import dev.leadflow.scoring.Reason;
 import dev.leadflow.scoring.SignalState;
+import dev.leadflow.scoring.LeadStory;
+import dev.leadflow.scoring.StoryEntry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -33,7 +35,7 @@ class SerializedFieldsTest {
         assertThat(fields(LeadUpdate.class)).containsExactlyInAnyOrder("leadId", "accountKey", "accountDomain", "at", "version",
                 "triggerEventId", "triggerIngestedAt", "fit", "engagement", "readiness", "grade", "handRaised",
                 "wantsHandoff", "handoffId", "queue", "engaged", "reasons", "name", "title", "company", "email",
-                "modelVersion", "erasureRequestId", "requestedBy");
+                "modelVersion", "erasureRequestId", "requestedBy", "story");
         assertThat(fields(Reason.class)).containsExactly("signal", "points", "detail", "lastSeen");
         assertThat(fields(LeadState.class)).containsExactly("leadId", "profile", "profileAt", "profileRev",
                 "derivedModel", "derivedRev", "fit", "fitGate", "accountDomain", "queue", "derivedOwner",
@@ -43,6 +45,8 @@ class SerializedFieldsTest {
                 "publishedUntil", "publishedRev", "reasonsValidUntil", "signals", "decayHalfLife", "decayAsOf", "decayValue",
                 "decayGroupCount", "decayModel", "recentEventIds", "recentEventIdCount", "clock", "lastEventAt");
         assertThat(fields(AnonymousVisitor.class)).containsExactly("linkedLead", "held", "heldCount", "lastSeen");
+        assertThat(fields(StoryEntry.class)).containsExactly("at", "source", "what");
+        assertThat(fields(LeadStory.class)).containsExactly("entries");
         assertThat(fields(AccountTally.class)).containsExactly("engaged", "open");
         assertThat(fields(ScoredLead.class)).containsExactly("lead", "emitted", "timer");
         assertThat(fields(LeadEmission.class)).containsExactly("accountKey", "accountDomain", "engaged", "wantsHandoff", "version");
