@@ -35,11 +35,19 @@ final class LeadViews {
         return lead;
     }
 
-    /** Company, title, scores and reasons, without who the person is. */
+    /**
+     * Company, title, scores, reasons and story, without who the person is: no name or email of the lead, and
+     * the account's other engaged people by title only.
+     */
     static ObjectNode withoutContact(String queue, String leadId, String handoffId, double priority, long enqueuedAt,
                                      String payload) {
         ObjectNode lead = withContact(queue, leadId, handoffId, priority, enqueuedAt, payload);
         lead.remove(CONTACT_FIELDS);
+        for (JsonNode person : lead.path("account").path("people")) {
+            if (person instanceof ObjectNode p) {
+                p.remove(CONTACT_FIELDS);
+            }
+        }
         return lead;
     }
 

@@ -72,7 +72,8 @@ class AuthorizationTest {
 
     @AfterEach
     void noEmailReachedANonClaimant() {
-        assertThat(seenByOthers).isNotEmpty().allSatisfy(body -> assertThat(body).doesNotContain("@acme.example"));
+        assertThat(seenByOthers).isNotEmpty().allSatisfy(body -> assertThat(body)
+                .doesNotContain("@acme.example", "Colleague of ", "Person "));
     }
 
     @Test
@@ -138,6 +139,12 @@ class AuthorizationTest {
         JsonNode mine = client.get("/api/v1/queues/team-b/leads/" + bLead, TestUsers.B1).json();
         assertThat(mine.path("status").asText()).isEqualTo("yours");
         assertThat(mine.path("email").asText()).isEqualTo(TestLeads.email(bLead));
+        assertThat(mine.path("account").path("people").get(0).path("name").asText()).isEqualTo(TestLeads.colleague(bLead));
+        // everyone sees the lead's story and its committee by title
+        JsonNode listed = seen(client.get("/api/v1/queues/team-b/leads", TestUsers.B1)).json().get(0);
+        assertThat(listed.path("story").findValuesAsText("what")).containsExactly("Viewed pricing",
+                "Call by s17 — no answer", "Attended webinar 'Q3 launch'");
+        assertThat(listed.path("account").path("people").get(0).path("title").asText()).isEqualTo("CTO");
         // a teammate of A sees A's claimed lead and the ready one without them
         JsonNode teammateView = seen(client.get("/api/v1/queues/team-a/leads/a-lead-1", TestUsers.A2)).json();
         assertThat(teammateView.path("status").asText()).isEqualTo("claimed");

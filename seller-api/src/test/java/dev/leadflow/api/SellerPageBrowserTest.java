@@ -127,7 +127,10 @@ class SellerPageBrowserTest {
         assertThat(items).allSatisfy(i -> assertThat(i.getText())
                 .contains("Buying committee: 2 engaged people at acme.example, 2 waiting here"));
         assertThat(js("return window.leadflowTestMarker;")).isEqualTo("still the same page");
-        assertThat(browser.findElement(By.id("leads")).getText()).doesNotContain("@acme.example", "Person lead-");
+        assertThat(browser.findElement(By.id("leads")).getText()).doesNotContain("@acme.example", "Person lead-", "Colleague of");
+        // each card sums up the lead's story: the newest thing that happened and how much did lately
+        assertThat(items.get(0).findElement(By.className("story-summary")).getText())
+                .isEqualTo("Latest: Viewed pricing (1 min ago) · 3 events in the last 30 days");
 
         // claim with the keyboard: the best lead, with its contact details, and focus moves to it
         browser.findElement(By.id("claim")).sendKeys(Keys.ENTER);
@@ -138,6 +141,15 @@ class SellerPageBrowserTest {
         assertThat(browser.findElement(By.id("claimed-model")).getText()).as("the model version that scored the lead")
                 .isEqualTo("test-1");
         assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("claimed-title");
+        // the claimant sees the lead's story as a timeline, newest first, and the buying committee by name
+        assertThat(browser.findElements(By.cssSelector("#claimed-story li"))).extracting(WebElement::getText)
+                .satisfiesExactly(
+                        web -> assertThat(web).contains("1 min ago", "WEB", "Viewed pricing"),
+                        call -> assertThat(call).contains("1 h ago", "SALES", "Call by s17 — no answer"),
+                        webinar -> assertThat(webinar).contains("24 h ago", "CAMPAIGN", "Attended webinar 'Q3 launch'"));
+        assertThat(browser.findElement(By.id("claimed-committee")).getText())
+                .isEqualTo("2 engaged people at acme.example, among them:");
+        assertThat(browser.findElement(By.id("claimed-people")).getText()).isEqualTo("Colleague of lead-2, CTO");
         wait.until(ExpectedConditions.numberOfElementsToBe(lead("lead-2"), 0));
 
         // accept: the claim goes away, the queue no longer has the lead, and the job is told

@@ -27,6 +27,11 @@ final class TestLeads {
         return leadId + "@acme.example";
     }
 
+    /** The name of the lead's engaged colleague in its payload: for the claimant only. */
+    static String colleague(String leadId) {
+        return "Colleague of " + leadId;
+    }
+
     static String payload(String q, String leadId, double priority, long enqueuedAt) {
         ObjectNode n = JSON.createObjectNode();
         n.put("leadId", leadId);
@@ -40,11 +45,18 @@ final class TestLeads {
         ObjectNode account = n.putObject("account");
         account.put("domain", "acme.example");
         account.put("engagedLeads", 2);
+        ObjectNode person = account.putArray("people").addObject();
+        person.put("name", colleague(leadId));
+        person.put("title", "CTO");
         ObjectNode reason = n.putArray("reasons").addObject();
         reason.put("signal", "page:pricing");
         reason.put("points", 24);
         reason.put("detail", "Viewed pricing 3 times in the last 24 h, +24");
         reason.put("lastSeen", Instant.ofEpochMilli(enqueuedAt).toString());
+        var story = n.putArray("story");
+        story(story.addObject(), enqueuedAt - 60_000, "web", "Viewed pricing");
+        story(story.addObject(), enqueuedAt - 3_600_000, "sales", "Call by s17 — no answer");
+        story(story.addObject(), enqueuedAt - 86_400_000, "campaign", "Attended webinar 'Q3 launch'");
         n.put("enqueuedAt", Instant.ofEpochMilli(enqueuedAt).toString());
         n.put("modelVersion", "test-1");
         n.put("name", "Person " + leadId);
@@ -52,5 +64,11 @@ final class TestLeads {
         n.put("company", "Acme " + leadId);
         n.put("email", email(leadId));
         return n.toString();
+    }
+
+    private static void story(ObjectNode entry, long at, String source, String what) {
+        entry.put("at", Instant.ofEpochMilli(at).toString());
+        entry.put("source", source);
+        entry.put("what", what);
     }
 }

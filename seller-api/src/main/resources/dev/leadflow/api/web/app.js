@@ -266,7 +266,48 @@ function leadItem(lead, here) {
     item.append(committee);
   }
   item.append(reasonList(lead.reasons, 3));
+  const summary = storySummary(lead.story);
+  if (summary) item.append(summary);
   return item;
+}
+
+// The list's short version of the lead's story: how much happened lately and the newest thing.
+function storySummary(story) {
+  if (!story || story.length === 0) return null;
+  const p = document.createElement('p');
+  p.className = 'story-summary';
+  const newest = story[0];
+  p.textContent = 'Latest: ' + newest.what + ' (' + ago(newest.at) + ')'
+    + (story.length > 1 ? ' · ' + story.length + ' events in the last 30 days' : '');
+  return p;
+}
+
+// The lead's story as a timeline, newest first: when, which side of the house, what.
+function storyList(story) {
+  return (story || []).map((entry) => {
+    const item = document.createElement('li');
+    item.className = 'story-' + entry.source;
+    const when = document.createElement('time');
+    when.dateTime = entry.at;
+    when.textContent = new Date(entry.at).toLocaleString() + ' · ' + ago(entry.at);
+    const source = document.createElement('span');
+    source.className = 'source';
+    source.textContent = entry.source;
+    const what = document.createElement('span');
+    what.className = 'what';
+    what.textContent = entry.what;
+    item.append(when, ' ', source, ' ', what);
+    return item;
+  });
+}
+
+function ago(iso) {
+  const minutes = Math.floor((Date.now() - Date.parse(iso)) / 60000);
+  if (!(minutes >= 1)) return 'just now';
+  if (minutes < 60) return minutes + ' min ago';
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return hours + ' h ago';
+  return Math.floor(hours / 24) + ' days ago';
 }
 
 // The time left to each lead's response target, counted down every second; past it the lead is marked
@@ -433,6 +474,18 @@ function showClaim(claim) {
   $('claimed-waited').textContent = waited(lead.enqueuedAt);
   $('claimed-until').textContent = new Date(claim.leaseExpiresAt).toLocaleTimeString();
   $('claimed-reasons').replaceChildren(...reasonList(lead.reasons, 10).children);
+  const account = lead.account || {};
+  const engaged = account.engagedLeads || 0;
+  $('claimed-committee').textContent = account.domain
+    ? engaged + ' engaged ' + (engaged === 1 ? 'person' : 'people') + ' at ' + account.domain
+      + (engaged > 1 ? ', among them:' : '')
+    : 'No account known.';
+  $('claimed-people').replaceChildren(...(account.people || []).map((person) => {
+    const item = document.createElement('li');
+    item.textContent = (person.name || 'Someone') + (person.title ? ', ' + person.title : '');
+    return item;
+  }));
+  $('claimed-story').replaceChildren(...storyList(lead.story));
   $('reject-form').reset();
   updateNoteHint();
   $('claimed').hidden = false;
