@@ -1,6 +1,11 @@
 package dev.leadflow.job;
 
-/** The prioritizer's memory of one lead of an account. A Flink POJO. */
+import dev.leadflow.job.scoring.LeadUpdate;
+
+/**
+ * The prioritizer's memory of one lead of an account. A Flink POJO: its class name is in every savepoint's
+ * prioritizer state, so it stays in this package while the prioritizer lives in {@code job.account}.
+ */
 public class AccountMember {
     public boolean engaged;
     /** True while the lead has an ENQUEUE'd handoff that was not withdrawn. */

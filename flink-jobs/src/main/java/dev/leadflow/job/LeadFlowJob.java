@@ -1,5 +1,16 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.account.HandoffCommand;
+import dev.leadflow.job.control.ControlDeserializer;
+import dev.leadflow.job.control.ControlRecord;
+import dev.leadflow.job.control.ControlStartingOffsets;
+import dev.leadflow.job.control.ModelTopic;
+import dev.leadflow.job.ingest.DeadLetter;
+import dev.leadflow.job.ingest.DeadLetterSerializer;
+import dev.leadflow.job.ingest.DecodedRecord;
+import dev.leadflow.job.ingest.InputDeserializer;
+import dev.leadflow.job.sink.HandoffAuditSerializer;
+import dev.leadflow.job.sink.RedisQueueSink;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
 import java.time.Duration;

@@ -1,5 +1,18 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.account.AccountPrioritizer;
+import dev.leadflow.job.account.HandoffCommand;
+import dev.leadflow.job.control.Control;
+import dev.leadflow.job.control.ControlRecord;
+import dev.leadflow.job.control.LiveModel;
+import dev.leadflow.job.control.SplitControl;
+import dev.leadflow.job.identity.IdentityStitcher;
+import dev.leadflow.job.ingest.DeadLetter;
+import dev.leadflow.job.ingest.DecodedRecord;
+import dev.leadflow.job.ingest.RouteDecodedRecords;
+import dev.leadflow.job.ingest.WallClockIdleWatermarks;
+import dev.leadflow.job.scoring.LeadScoringFunction;
+import dev.leadflow.job.scoring.LeadUpdate;
 import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.LeadEvent;
@@ -70,13 +83,13 @@ public final class LeadFlowPipeline {
         // shuffles with their own serializer (LeadEvent is no Flink type, so it is named here).
         SingleOutputStreamOperator<LeadEvent> clicks = env.fromSource(in.clickstream(), watermarks, "clickstream")
                 .uid(Uids.SOURCE_CLICKSTREAM)
-                .process(new SplitDeadLetters(), LeadEventSerializer.TYPE).uid(Uids.DECODE).name("decode + DLQ (clickstream)");
+                .process(new RouteDecodedRecords(), LeadEventSerializer.TYPE).uid(Uids.DECODE).name("decode + DLQ (clickstream)");
         SingleOutputStreamOperator<LeadEvent> campaign = env.fromSource(in.campaign(), watermarks, "campaign-engagement")
                 .uid(Uids.SOURCE_CAMPAIGN)
-                .process(new SplitDeadLetters(), LeadEventSerializer.TYPE).uid(Uids.DECODE_CAMPAIGN).name("decode + DLQ (campaign-engagement)");
+                .process(new RouteDecodedRecords(), LeadEventSerializer.TYPE).uid(Uids.DECODE_CAMPAIGN).name("decode + DLQ (campaign-engagement)");
         SingleOutputStreamOperator<LeadEvent> sales = env.fromSource(in.sales(), watermarks, "sales-activity")
                 .uid(Uids.SOURCE_SALES)
-                .process(new SplitDeadLetters(), LeadEventSerializer.TYPE).uid(Uids.DECODE_SALES).name("decode + DLQ (sales-activity)");
+                .process(new RouteDecodedRecords(), LeadEventSerializer.TYPE).uid(Uids.DECODE_SALES).name("decode + DLQ (sales-activity)");
 
         // Control messages are rare: one reader. Its output is marked idle and never carries a
         // watermark, so it never holds back event time in the operators it reaches, nor pushes it
@@ -91,14 +104,14 @@ public final class LeadFlowPipeline {
         BroadcastStream<Control> broadcast = controls.broadcast(LiveModel.STATE);
 
         DataStream<LeadEvent> decoded = clicks.union(campaign, sales, controls.getSideOutput(SplitControl.ERASURES));
-        clicks.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS)
-                .union(campaign.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS),
-                        sales.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS),
-                        controls.getSideOutput(SplitDeadLetters.Tags.DEAD_LETTERS))
+        clicks.getSideOutput(RouteDecodedRecords.Tags.DEAD_LETTERS)
+                .union(campaign.getSideOutput(RouteDecodedRecords.Tags.DEAD_LETTERS),
+                        sales.getSideOutput(RouteDecodedRecords.Tags.DEAD_LETTERS),
+                        controls.getSideOutput(RouteDecodedRecords.Tags.DEAD_LETTERS))
                 .sinkTo(out.deadLetters()).uid(Uids.SINK_DLQ).name("dead letters → " + Topics.DLQ);
-        DataStream<LeadEvent> toStitch = clicks.getSideOutput(SplitDeadLetters.Tags.TO_STITCH)
-                .union(campaign.getSideOutput(SplitDeadLetters.Tags.TO_STITCH),
-                        sales.getSideOutput(SplitDeadLetters.Tags.TO_STITCH));
+        DataStream<LeadEvent> toStitch = clicks.getSideOutput(RouteDecodedRecords.Tags.TO_STITCH)
+                .union(campaign.getSideOutput(RouteDecodedRecords.Tags.TO_STITCH),
+                        sales.getSideOutput(RouteDecodedRecords.Tags.TO_STITCH));
 
         DataStream<LeadEvent> stitched = toStitch
                 .keyBy(e -> e.anonymousId)

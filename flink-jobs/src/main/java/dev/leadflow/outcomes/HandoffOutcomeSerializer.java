@@ -1,7 +1,7 @@
 package dev.leadflow.outcomes;
 
 import dev.leadflow.avro.HandoffOutcome;
-import dev.leadflow.job.RegistryRetry;
+import dev.leadflow.job.ingest.RegistryRetry;
 import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;

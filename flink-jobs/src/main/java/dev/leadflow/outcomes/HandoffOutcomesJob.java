@@ -2,7 +2,7 @@ package dev.leadflow.outcomes;
 
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
-import dev.leadflow.job.WallClockIdleWatermarks;
+import dev.leadflow.job.ingest.WallClockIdleWatermarks;
 import dev.leadflow.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ public class Evaluation {
     public long at;
     /** The event applied (null for a timer); a handoff's {@code trigger_event_id}. */
     public String eventId;
-    public Outcome outcome;
+    public EvaluationCause cause;
 
     /** 0..fit max (40 by default). */
     public int fit;
@@ -49,7 +49,7 @@ public class Evaluation {
     /** Who the lead is (shared with the state, never mutated); null before any IDENTIFY. */
     public Profile contact;
 
-    /** This evaluation changed the outcome (anything above but {@code at}, {@code eventId}, {@code outcome}). */
+    /** This evaluation changed the outcome (anything above but {@code at}, {@code eventId}, {@code cause}). */
     public boolean changed;
     /** The lead's {@code updateSeq}: grows by one with every change; a version for what is published. */
     public long version;
@@ -58,11 +58,11 @@ public class Evaluation {
     public Evaluation() {}
 
     public boolean isDuplicate() {
-        return outcome == Outcome.DUPLICATE;
+        return cause == EvaluationCause.DUPLICATE;
     }
 
     public boolean isStale() {
-        return outcome == Outcome.STALE;
+        return cause == EvaluationCause.STALE;
     }
 
     public boolean handoffChanged() {
@@ -76,7 +76,7 @@ public class Evaluation {
 
     @Override
     public String toString() {
-        return "Evaluation{" + leadId + " at=" + at + ' ' + outcome + " fit=" + fit + " engagement=" + engagement
+        return "Evaluation{" + leadId + " at=" + at + ' ' + cause + " fit=" + fit + " engagement=" + engagement
                 + " readiness=" + readiness + ' ' + grade + (qualified ? " qualified" : "")
                 + (handRaised ? " hand-raised" : "") + " gate=" + fitGate + " suppression=" + suppression
                 + (wantsHandoff ? " wants-handoff" : "") + " handoff=" + handoffId + ' ' + transition

@@ -72,7 +72,7 @@ public final class LeadScorer {
 
     /**
      * Applies one event of the lead and evaluates it at the lead's clock. A duplicate event id or a
-     * stale event changes nothing and is reported as {@link Outcome#DUPLICATE} / {@link Outcome#STALE}.
+     * stale event changes nothing and is reported as {@link EvaluationCause#DUPLICATE} / {@link EvaluationCause#STALE}.
      * Sales activities are never stale: their effects (cooldowns up to a year) outlast the horizon.
      */
     public Evaluation apply(LeadState s, LeadEvent e) {
@@ -84,11 +84,11 @@ public final class LeadScorer {
         if (e.eventId != null) {
             idHash = Hashing.hash64(e.eventId);
             if (RecentIds.contains(s, idHash)) {
-                return snapshot(s, Outcome.DUPLICATE, e.eventId);
+                return snapshot(s, EvaluationCause.DUPLICATE, e.eventId);
             }
         }
         if (e.source != LeadEvent.Source.SALES && s.clock != Long.MIN_VALUE && t < s.clock - horizon) {
-            return snapshot(s, Outcome.STALE, e.eventId);
+            return snapshot(s, EvaluationCause.STALE, e.eventId);
         }
         if (e.eventId != null) {
             RecentIds.add(s, idHash, recentEventIds);
@@ -110,7 +110,7 @@ public final class LeadScorer {
         if (signals.raisesHand(e.signal, rule)) {
             s.lastHandRaiseAt = Math.max(s.lastHandRaiseAt, t);
         }
-        return commit(s, s.clock, Outcome.APPLIED, e.eventId, sellerAnswered);
+        return commit(s, s.clock, EvaluationCause.APPLIED, e.eventId, sellerAnswered);
     }
 
     /**
@@ -119,7 +119,7 @@ public final class LeadScorer {
      */
     public Evaluation evaluate(LeadState s, long at) {
         s.clock = Math.max(s.clock, at);
-        return commit(s, s.clock, Outcome.TIMER, null, false);
+        return commit(s, s.clock, EvaluationCause.TIMER, null, false);
     }
 
     /**
@@ -310,13 +310,13 @@ public final class LeadScorer {
     }
 
     /** The outcome at {@code at} from the state as it stands, without changing decisions. */
-    private Evaluation compute(LeadState s, long at, Outcome outcome, String eventId) {
+    private Evaluation compute(LeadState s, long at, EvaluationCause cause, String eventId) {
         refreshDerived(s);
         Evaluation ev = new Evaluation();
         ev.leadId = s.leadId;
         ev.at = at;
         ev.eventId = eventId;
-        ev.outcome = outcome;
+        ev.cause = cause;
         ev.modelVersion = model.version();
         ev.fit = s.fit;
         ev.engagement = engagementScore(engagementPoints(s, at));
@@ -338,13 +338,13 @@ public final class LeadScorer {
         return ev;
     }
 
-    private Evaluation snapshot(LeadState s, Outcome outcome, String eventId) {
-        return compute(s, s.clock, outcome, eventId);
+    private Evaluation snapshot(LeadState s, EvaluationCause cause, String eventId) {
+        return compute(s, s.clock, cause, eventId);
     }
 
     /** Evaluates, then records hysteresis, the handoff lifecycle and whether the outcome changed. */
-    private Evaluation commit(LeadState s, long at, Outcome outcome, String eventId, boolean sellerAnswered) {
-        Evaluation ev = compute(s, at, outcome, eventId);
+    private Evaluation commit(LeadState s, long at, EvaluationCause cause, String eventId, boolean sellerAnswered) {
+        Evaluation ev = compute(s, at, cause, eventId);
         s.qualified = ev.qualified;
         if (sellerAnswered) {
             s.handoffOpen = false;

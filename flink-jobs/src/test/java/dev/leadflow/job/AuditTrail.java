@@ -2,10 +2,10 @@ package dev.leadflow.job;
 
 import dev.leadflow.avro.HandoffAction;
 import dev.leadflow.avro.LeadHandoff;
+import dev.leadflow.embedded.kafka.KafkaBroker;
 import dev.leadflow.schemas.AvroWireDeserializer;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.embedded.kafka.KafkaBroker;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +14,11 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** The handoff audit topic read back, and what the fault scenarios count in it. */
-final class AuditTrail {
+public final class AuditTrail {
 
     private AuditTrail() {}
 
-    static List<LeadHandoff> read(KafkaBroker kafka, SchemaRegistryClient registry) {
+    public static List<LeadHandoff> read(KafkaBroker kafka, SchemaRegistryClient registry) {
         AvroWireDeserializer<LeadHandoff> decoder = new AvroWireDeserializer<>(registry, LeadHandoff.class);
         return kafka.readAll(Topics.HANDOFFS).stream().map(r -> decoder.deserialize(r.value()))
                 .collect(Collectors.toList());
@@ -28,7 +28,7 @@ final class AuditTrail {
      * The handoff ids still open per lead after replaying the trail in order: ENQUEUE and UPDATE
      * open (or keep) an id, WITHDRAW closes it. A lead with two open ids was handed off twice.
      */
-    static Map<String, Set<String>> openHandoffs(List<LeadHandoff> trail) {
+    public static Map<String, Set<String>> openHandoffs(List<LeadHandoff> trail) {
         Map<String, Set<String>> open = new TreeMap<>();
         for (LeadHandoff h : trail) {
             Set<String> ids = open.computeIfAbsent(h.getLeadId(), k -> new HashSet<>());
@@ -43,7 +43,7 @@ final class AuditTrail {
     }
 
     /** How many leads hold more than one open handoff. */
-    static long duplicated(List<LeadHandoff> trail) {
+    public static long duplicated(List<LeadHandoff> trail) {
         return openHandoffs(trail).values().stream().filter(ids -> ids.size() > 1).count();
     }
 }

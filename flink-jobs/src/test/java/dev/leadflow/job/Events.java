@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Small builders for input events, so that a test reads like the scenario it checks. */
-final class Events {
+public final class Events {
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -24,19 +24,19 @@ final class Events {
         return prefix + "-" + IDS.incrementAndGet();
     }
 
-    static ClickEvent page(String leadId, String anonymousId, String name, Instant at) {
+    public static ClickEvent page(String leadId, String anonymousId, String name, Instant at) {
         return click(leadId, anonymousId, ClickType.PAGE, name, at, Map.of());
     }
 
-    static ClickEvent track(String leadId, String anonymousId, String name, Instant at) {
+    public static ClickEvent track(String leadId, String anonymousId, String name, Instant at) {
         return click(leadId, anonymousId, ClickType.TRACK, name, at, Map.of());
     }
 
-    static ClickEvent identify(String leadId, String anonymousId, Instant at, Map<String, String> traits) {
+    public static ClickEvent identify(String leadId, String anonymousId, Instant at, Map<String, String> traits) {
         return click(leadId, anonymousId, ClickType.IDENTIFY, "identify", at, traits);
     }
 
-    static ClickEvent click(String leadId, String anonymousId, ClickType type, String name, Instant at,
+    public static ClickEvent click(String leadId, String anonymousId, ClickType type, String name, Instant at,
             Map<String, String> traits) {
         return ClickEvent.newBuilder()
                 .setEventId(nextId("click"))
@@ -52,7 +52,7 @@ final class Events {
     }
 
     /** A decoded click of {@code leadId} as lead scoring receives it, ingested at its own time. */
-    static LeadEvent scored(String leadId, String eventId, String signal, long at) {
+    public static LeadEvent scored(String leadId, String eventId, String signal, long at) {
         LeadEvent e = new LeadEvent();
         e.eventId = eventId;
         e.source = LeadEvent.Source.CLICKSTREAM;
@@ -63,7 +63,7 @@ final class Events {
         return e;
     }
 
-    static CampaignEngagement campaign(String leadId, Channel channel, EngagementAction action, Instant at) {
+    public static CampaignEngagement campaign(String leadId, Channel channel, EngagementAction action, Instant at) {
         return CampaignEngagement.newBuilder()
                 .setEventId(nextId("campaign"))
                 .setOccurredAt(at)
@@ -74,7 +74,7 @@ final class Events {
                 .build();
     }
 
-    static SalesActivity sales(String leadId, SalesActivityType type, String sellerId, Instant at) {
+    public static SalesActivity sales(String leadId, SalesActivityType type, String sellerId, Instant at) {
         return SalesActivity.newBuilder()
                 .setEventId(nextId("sales"))
                 .setOccurredAt(at)
@@ -87,7 +87,7 @@ final class Events {
     }
 
     /** IDENTIFY traits of a senior buyer at a large company. */
-    static Map<String, String> buyer(String first, String last, String title, String domain, String size, String country) {
+    public static Map<String, String> buyer(String first, String last, String title, String domain, String size, String country) {
         Map<String, String> t = new HashMap<>();
         t.put("email", first.toLowerCase() + "@" + domain);
         t.put("first_name", first);

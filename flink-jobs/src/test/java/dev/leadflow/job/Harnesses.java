@@ -1,5 +1,11 @@
 package dev.leadflow.job;
 
+import dev.leadflow.job.account.AccountPrioritizer;
+import dev.leadflow.job.account.HandoffCommand;
+import dev.leadflow.job.control.Control;
+import dev.leadflow.job.control.LiveModel;
+import dev.leadflow.job.scoring.LeadScoringFunction;
+import dev.leadflow.job.scoring.LeadUpdate;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.ScoringModel;
 import java.util.List;
@@ -15,18 +21,18 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /** What the broadcast operator harnesses do not offer themselves. */
-final class Harnesses {
+public final class Harnesses {
 
     private Harnesses() {}
 
     /** Lead scoring, keyed by lead id, opened; like the job, its control input never holds back event time. */
-    static KeyedBroadcastOperatorTestHarness<String, LeadEvent, Control, LeadUpdate> scoring(ScoringModel model)
+    public static KeyedBroadcastOperatorTestHarness<String, LeadEvent, Control, LeadUpdate> scoring(ScoringModel model)
             throws Exception {
         return opened(new LeadScoringFunction(model), e -> e.leadId);
     }
 
     /** The account prioritizer, keyed by account, opened; its control input never holds back event time. */
-    static KeyedBroadcastOperatorTestHarness<String, LeadUpdate, Control, HandoffCommand> accounts(ScoringModel model)
+    public static KeyedBroadcastOperatorTestHarness<String, LeadUpdate, Control, HandoffCommand> accounts(ScoringModel model)
             throws Exception {
         return opened(new AccountPrioritizer(model), u -> u.accountKey);
     }
@@ -40,7 +46,7 @@ final class Harnesses {
     }
 
     /** Keyed state entries of the harness's operator, over all keys and states (heap backend). */
-    static int keyedStateEntries(AbstractStreamOperatorTestHarness<?> harness) {
+    public static int keyedStateEntries(AbstractStreamOperatorTestHarness<?> harness) {
         return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
@@ -48,7 +54,7 @@ final class Harnesses {
      * A new harness of {@code function} (keyed by a string, with the control broadcast state) restored
      * from {@code snapshot} and opened; like the job, its control input never holds back event time.
      */
-    static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, Control, OUT> restored(
+    public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, Control, OUT> restored(
             KeyedBroadcastProcessFunction<String, IN, Control, OUT> function, KeySelector<IN, String> key,
             OperatorSubtaskState snapshot) throws Exception {
         KeyedBroadcastOperatorTestHarness<String, IN, Control, OUT> harness = new KeyedBroadcastOperatorTestHarness<>(

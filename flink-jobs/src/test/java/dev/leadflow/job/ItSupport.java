@@ -3,9 +3,9 @@ package dev.leadflow.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadflow.embedded.kafka.KafkaBroker;
 import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
-import dev.leadflow.embedded.kafka.KafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,7 +67,7 @@ public final class ItSupport {
     }
 
     /** Restarts quickly and often: a test asserts on the restart count rather than see the job fail. */
-    static Configuration restartingOften(Configuration conf) {
+    public static Configuration restartingOften(Configuration conf) {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
@@ -98,7 +98,7 @@ public final class ItSupport {
     }
 
     /** Starts the production topology with Kafka sources and sinks and the default model. */
-    static JobClient start(JobSettings s, String jobName) throws Exception {
+    public static JobClient start(JobSettings s, String jobName) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         LeadFlowJob.configure(env, s);
         LeadFlowPipeline.defineWorkflow(env, LeadFlowJob.kafkaInputs(s), LeadFlowJob.kafkaOutputs(s),

@@ -2,11 +2,21 @@ package dev.leadflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.job.account.AccountPrioritizer;
+import dev.leadflow.job.account.Colleague;
+import dev.leadflow.job.account.HandoffCommand;
+import dev.leadflow.job.control.Control;
+import dev.leadflow.job.control.ControlRecord;
+import dev.leadflow.job.identity.IdentityStitcher;
+import dev.leadflow.job.ingest.DeadLetter;
+import dev.leadflow.job.ingest.DecodedRecord;
+import dev.leadflow.job.scoring.LeadScoringFunction;
+import dev.leadflow.job.scoring.LeadUpdate;
+import dev.leadflow.job.types.AccountTallySerializer;
 import dev.leadflow.job.types.AnonymousVisitorSerializer;
 import dev.leadflow.job.types.LeadEventSerializer;
-import dev.leadflow.job.types.AccountTallySerializer;
-import dev.leadflow.job.types.ScoredLeadSerializer;
 import dev.leadflow.job.types.LeadUpdateSerializer;
+import dev.leadflow.job.types.ScoredLeadSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadState;
 import dev.leadflow.scoring.Reason;

@@ -2,6 +2,10 @@ package dev.leadflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.job.account.HandoffCommand;
+import dev.leadflow.job.control.Control;
+import dev.leadflow.job.scoring.LeadUpdate;
+import dev.leadflow.job.sink.RedisQueueWriter;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.avro.ControlCommand;
 import dev.leadflow.avro.ControlCommandType;
+import dev.leadflow.embedded.redis.RedisSentinelGroup;
+import dev.leadflow.embedded.redis.RedisServer;
+import dev.leadflow.job.sink.QueueRebuildRequests;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.schemas.AvroWireDeserializer;
 import dev.leadflow.schemas.RegistryConfig;
@@ -11,8 +14,6 @@ import dev.leadflow.schemas.Topics;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisSentinelExtension;
-import dev.leadflow.embedded.redis.RedisSentinelGroup;
-import dev.leadflow.embedded.redis.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * id, restores what was lost (its recent actions applied again, and a REBUILD_QUEUE for every open handoff),
  * and the final queue and audit trail equal the failure-free run's: nothing lost, nothing duplicated.
  */
-class RedisFailoverIT {
+public class RedisFailoverIT {
 
     private static final String REGISTRY = "mock://redis-failover-it";
 

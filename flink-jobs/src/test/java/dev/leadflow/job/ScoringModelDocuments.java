@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Scoring model documents for tests: the default model's YAML with a few lines changed. */
-final class ScoringModelDocuments {
+public final class ScoringModelDocuments {
 
-    static final String DEFAULT_VERSION = "2026.2-default";
+    public static final String DEFAULT_VERSION = "2026.2-default";
 
     private ScoringModelDocuments() {}
 
@@ -21,7 +21,7 @@ final class ScoringModelDocuments {
     }
 
     /** The default document with its version set and each {@code from → to} line replaced (each must exist). */
-    static String edited(String version, String... fromTo) {
+    public static String edited(String version, String... fromTo) {
         String text = replace(defaultYaml(), "version: \"" + DEFAULT_VERSION + "\"", "version: \"" + version + "\"");
         for (int i = 0; i < fromTo.length; i += 2) {
             text = replace(text, fromTo[i], fromTo[i + 1]);
@@ -29,7 +29,7 @@ final class ScoringModelDocuments {
         return text;
     }
 
-    static String withCommitteeBonus(ScoringModel base, double bonus, String version) {
+    public static String withCommitteeBonus(ScoringModel base, double bonus, String version) {
         return edited(version, "bonusPerEngagedLead: " + (long) base.committeeBonusPerLead(),
                 "bonusPerEngagedLead: " + (long) bonus);
     }

@@ -17,6 +17,8 @@ import dev.leadflow.avro.EngagementAction;
 import dev.leadflow.avro.LeadHandoff;
 import dev.leadflow.avro.SalesActivity;
 import dev.leadflow.avro.SalesActivityType;
+import dev.leadflow.embedded.kafka.KafkaBroker;
+import dev.leadflow.job.ingest.DeadLetterSerializer;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;
@@ -27,7 +29,6 @@ import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
 import dev.leadflow.testkit.Await;
-import dev.leadflow.embedded.kafka.KafkaBroker;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.nio.ByteBuffer;
@@ -56,15 +57,15 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path with real components: a KRaft Kafka broker, a redis-server and a Flink
  * MiniCluster. Scenario streams in the Confluent wire format go in; the Redis queue, the audit
  * topic and the DLQ are checked.
  */
-class ScoringPipelineIT {
+public class ScoringPipelineIT {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.leadflow.avro.ClickEvent;
 import dev.leadflow.avro.LeadHandoff;
+import dev.leadflow.job.account.HandoffCommand;
+import dev.leadflow.job.scoring.ScoredLead;
 import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;

@@ -25,7 +25,7 @@ class DuplicateAndStaleTest {
 
         Evaluation again = lead.apply(withId(page("pricing", T0), "click-1"));
 
-        assertThat(again.outcome).isEqualTo(Outcome.DUPLICATE);
+        assertThat(again.cause).isEqualTo(EvaluationCause.DUPLICATE);
         assertThat(again.isDuplicate()).isTrue();
         assertThat(again.engagement).isEqualTo(8);
         assertThat(again.changed).isFalse();
@@ -91,13 +91,13 @@ class DuplicateAndStaleTest {
         lead.apply(page("blog", T0_PLUS_30D));
 
         Evaluation stale = lead.apply(page("pricing", T0 - 1));
-        assertThat(stale.outcome).isEqualTo(Outcome.STALE);
+        assertThat(stale.cause).isEqualTo(EvaluationCause.STALE);
         assertThat(stale.isStale()).isTrue();
         assertThat(stale.changed).isFalse();
         assertThat(lead.signalPoints("page:pricing", T0_PLUS_30D)).isZero();
 
         Evaluation atHorizon = lead.apply(page("pricing", T0));
-        assertThat(atHorizon.outcome).isEqualTo(Outcome.APPLIED);
+        assertThat(atHorizon.cause).isEqualTo(EvaluationCause.APPLIED);
         assertThat(lead.signalPoints("page:pricing", T0_PLUS_30D)).isEqualTo(8 * Math.pow(2, -10));
     }
 

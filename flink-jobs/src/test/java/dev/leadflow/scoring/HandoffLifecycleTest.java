@@ -80,7 +80,7 @@ class HandoffLifecycleTest {
 
         Evaluation unknownSignal = lead.apply(page("unknown-page", T0));
 
-        assertThat(unknownSignal.outcome).isEqualTo(Outcome.APPLIED);
+        assertThat(unknownSignal.cause).isEqualTo(EvaluationCause.APPLIED);
         assertThat(unknownSignal.changed).isFalse();
         assertThat(unknownSignal.version).isEqualTo(version);
     }
@@ -93,7 +93,7 @@ class HandoffLifecycleTest {
         Evaluation ev = lead.at(T0);
 
         assertThat(ev.at).isEqualTo(T0 + DAY);
-        assertThat(ev.outcome).isEqualTo(Outcome.TIMER);
+        assertThat(ev.cause).isEqualTo(EvaluationCause.TIMER);
         assertThat(ev.eventId).isNull();
         assertThat(lead.state.clock).isEqualTo(T0 + DAY);
     }

@@ -171,7 +171,7 @@ class SalesFeedbackTest {
         lead.at(T0 + 60 * DAY);
         Evaluation ev = lead.apply(sales(SalesType.CLOSED_LOST, T0 + 10 * DAY)); // 50 days before the clock
 
-        assertThat(ev.outcome).isEqualTo(Outcome.APPLIED);
+        assertThat(ev.cause).isEqualTo(EvaluationCause.APPLIED);
         assertThat(ev.suppression).isEqualTo(Suppression.COOLDOWN);
         assertThat(ev.suppressedUntil).isEqualTo(T0 + 100 * DAY);
     }

@@ -5,7 +5,7 @@ import static dev.leadflow.job.types.BinaryFields.readVarInt;
 import static dev.leadflow.job.types.BinaryFields.writeString;
 import static dev.leadflow.job.types.BinaryFields.writeVarInt;
 
-import dev.leadflow.job.AccountTally;
+import dev.leadflow.job.account.AccountTally;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.ArrayList;

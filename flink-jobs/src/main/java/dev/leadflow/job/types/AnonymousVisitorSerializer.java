@@ -5,7 +5,7 @@ import static dev.leadflow.job.types.BinaryFields.readVarInt;
 import static dev.leadflow.job.types.BinaryFields.writeString;
 import static dev.leadflow.job.types.BinaryFields.writeVarInt;
 
-import dev.leadflow.job.AnonymousVisitor;
+import dev.leadflow.job.identity.AnonymousVisitor;
 import dev.leadflow.scoring.LeadEvent;
 import java.io.IOException;
 import java.lang.reflect.Type;

@@ -1,6 +1,6 @@
 package dev.leadflow.job.types;
 
-import dev.leadflow.job.AnonymousVisitor;
+import dev.leadflow.job.identity.AnonymousVisitor;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;

@@ -5,7 +5,7 @@ import static dev.leadflow.job.types.BinaryFields.readVarInt;
 import static dev.leadflow.job.types.BinaryFields.writeString;
 import static dev.leadflow.job.types.BinaryFields.writeVarInt;
 
-import dev.leadflow.job.LeadUpdate;
+import dev.leadflow.job.scoring.LeadUpdate;
 import dev.leadflow.scoring.Reason;
 import java.io.IOException;
 import java.lang.reflect.Type;

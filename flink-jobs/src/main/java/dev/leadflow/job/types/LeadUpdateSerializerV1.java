@@ -1,6 +1,6 @@
 package dev.leadflow.job.types;
 
-import dev.leadflow.job.LeadUpdate;
+import dev.leadflow.job.scoring.LeadUpdate;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;

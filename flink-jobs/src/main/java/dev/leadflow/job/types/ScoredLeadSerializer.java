@@ -3,8 +3,8 @@ package dev.leadflow.job.types;
 import static dev.leadflow.job.types.BinaryFields.readString;
 import static dev.leadflow.job.types.BinaryFields.writeString;
 
-import dev.leadflow.job.LeadEmission;
-import dev.leadflow.job.ScoredLead;
+import dev.leadflow.job.scoring.LeadEmission;
+import dev.leadflow.job.scoring.ScoredLead;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;

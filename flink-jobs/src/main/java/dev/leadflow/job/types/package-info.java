@@ -1,6 +1,6 @@
 /**
  * Hand-written Flink serializers for the records that cross every network shuffle of the job and
- * fill its largest states ({@link dev.leadflow.scoring.LeadEvent}, {@link dev.leadflow.job.LeadUpdate}).
+ * fill its largest states ({@link dev.leadflow.scoring.LeadEvent}, {@link dev.leadflow.job.scoring.LeadUpdate}).
  * Flink's POJO serializer reads and writes each field by reflection and each string char by
  * char; on the benchmark these two types' (de)serialization was the job's largest single cost.
  * The formats here are fixed field orders with null markers, strings as length-prefixed bytes.

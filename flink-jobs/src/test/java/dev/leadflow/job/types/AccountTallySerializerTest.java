@@ -1,6 +1,6 @@
 package dev.leadflow.job.types;
 
-import dev.leadflow.job.AccountTally;
+import dev.leadflow.job.account.AccountTally;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.leadflow.job.types;
 
-import dev.leadflow.job.AnonymousVisitor;
+import dev.leadflow.job.identity.AnonymousVisitor;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,8 +3,8 @@ package dev.leadflow.job.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.leadflow.job.AnonymousVisitor;
-import dev.leadflow.job.LeadUpdate;
+import dev.leadflow.job.identity.AnonymousVisitor;
+import dev.leadflow.job.scoring.LeadUpdate;
 import dev.leadflow.scoring.LeadEvent;
 import java.io.IOException;
 import java.io.InputStream;

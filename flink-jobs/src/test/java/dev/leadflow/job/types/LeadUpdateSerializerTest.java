@@ -2,7 +2,7 @@ package dev.leadflow.job.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.leadflow.job.LeadUpdate;
+import dev.leadflow.job.scoring.LeadUpdate;
 import dev.leadflow.scoring.Reason;
 import dev.leadflow.scoring.StoryEntry;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.leadflow.job.types;
 
-import dev.leadflow.job.LeadEmission;
-import dev.leadflow.job.ScoredLead;
+import dev.leadflow.job.scoring.LeadEmission;
+import dev.leadflow.job.scoring.ScoredLead;
 import dev.leadflow.scoring.LeadState;
 
 /** Flink's conformance tests for lead scoring's one state per lead, compared field by field. */

@@ -2,17 +2,17 @@ package dev.leadflow.job.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.leadflow.job.AccountTally;
-import dev.leadflow.job.AnonymousVisitor;
-import dev.leadflow.job.LeadEmission;
-import dev.leadflow.job.LeadUpdate;
-import dev.leadflow.job.ScoredLead;
+import dev.leadflow.job.account.AccountTally;
+import dev.leadflow.job.identity.AnonymousVisitor;
+import dev.leadflow.job.scoring.LeadEmission;
+import dev.leadflow.job.scoring.LeadUpdate;
+import dev.leadflow.job.scoring.ScoredLead;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadState;
+import dev.leadflow.scoring.LeadStory;
 import dev.leadflow.scoring.Profile;
 import dev.leadflow.scoring.Reason;
 import dev.leadflow.scoring.SignalState;
-import dev.leadflow.scoring.LeadStory;
 import dev.leadflow.scoring.StoryEntry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

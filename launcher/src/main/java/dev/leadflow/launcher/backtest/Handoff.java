@@ -1,6 +1,6 @@
 package dev.leadflow.launcher.backtest;
 
-import dev.leadflow.job.HandoffCommand;
+import dev.leadflow.job.account.HandoffCommand;
 import dev.leadflow.scoring.Reason;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,11 +1,11 @@
 package dev.leadflow.launcher.backtest;
 
-import dev.leadflow.job.ControlRecord;
-import dev.leadflow.job.DeadLetter;
-import dev.leadflow.job.HandoffCommand;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
+import dev.leadflow.job.account.HandoffCommand;
+import dev.leadflow.job.control.ControlRecord;
+import dev.leadflow.job.ingest.DeadLetter;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ScoringModel;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.leadflow.launcher.bench;
 
-import dev.leadflow.job.DecodedRecord;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowPipeline;
+import dev.leadflow.job.ingest.DecodedRecord;
 import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.scoring.LeadEvent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

@@ -1,6 +1,6 @@
 package dev.leadflow.launcher.ops;
 
-import dev.leadflow.job.ModelTopic;
+import dev.leadflow.job.control.ModelTopic;
 import dev.leadflow.launcher.Flags;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.ModelException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.leadflow.avro.CampaignEngagement;
 import dev.leadflow.avro.ClickEvent;
 import dev.leadflow.avro.SalesActivity;
-import dev.leadflow.job.EventMapper;
+import dev.leadflow.job.ingest.EventMapper;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.Evaluation;
 import dev.leadflow.scoring.LeadEvent;

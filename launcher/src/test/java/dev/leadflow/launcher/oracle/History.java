@@ -7,7 +7,7 @@ import dev.leadflow.avro.ClickType;
 import dev.leadflow.avro.EngagementAction;
 import dev.leadflow.avro.SalesActivity;
 import dev.leadflow.avro.SalesActivityType;
-import dev.leadflow.job.EventMapper;
+import dev.leadflow.job.ingest.EventMapper;
 import dev.leadflow.launcher.generator.GeneratedEvent;
 import dev.leadflow.launcher.generator.TrafficGenerator;
 import dev.leadflow.schemas.Topics;
