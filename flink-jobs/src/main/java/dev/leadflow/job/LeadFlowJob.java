@@ -12,7 +12,7 @@ import dev.leadflow.job.ingest.InputDeserializer;
 import dev.leadflow.job.sink.HandoffAuditSerializer;
 import dev.leadflow.job.sink.RedisQueueSink;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;

@@ -16,7 +16,7 @@ import dev.leadflow.job.scoring.LeadUpdate;
 import dev.leadflow.job.types.LeadEventSerializer;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.LeadEvent;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;

@@ -1,5 +1,7 @@
 package dev.leadflow.scoring;
 
+import dev.leadflow.scoring.model.ScoringModel;
+
 /**
  * Queue priority of a lead: its readiness, plus a bonus for the other engaged leads of its account
  * (a buying committee is a stronger signal than one person), plus a boost for hand-raisers so that

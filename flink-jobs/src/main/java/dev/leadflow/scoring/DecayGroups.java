@@ -1,5 +1,7 @@
 package dev.leadflow.scoring;
 
+import dev.leadflow.scoring.model.SignalRule;
+import dev.leadflow.scoring.model.SignalRules;
 import java.util.Arrays;
 import java.util.Map;
 

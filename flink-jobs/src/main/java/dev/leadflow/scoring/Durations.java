@@ -8,14 +8,14 @@ package dev.leadflow.scoring;
 public final class Durations {
 
     static final long SECOND = 1_000L;
-    static final long MINUTE = 60 * SECOND;
+    public static final long MINUTE = 60 * SECOND;
     static final long HOUR = 60 * MINUTE;
-    static final long DAY = 24 * HOUR;
+    public static final long DAY = 24 * HOUR;
 
     private Durations() {}
 
     /** Millis of a positive duration, or -1 if the text is not one. */
-    static long parsePositive(String text) {
+    public static long parsePositive(String text) {
         long millis = parse(text);
         return millis > 0 ? millis : -1;
     }
@@ -24,7 +24,7 @@ public final class Durations {
      * Millis of a duration, 0 included ({@code 0m}), or -1 if the text is not one (or is negative): read as every
      * duration of LeadFlow is ({@link dev.leadflow.schemas.Durations}).
      */
-    static long parse(String text) {
+    public static long parse(String text) {
         return dev.leadflow.schemas.Durations.tryParse(text)
                 .filter(d -> !d.isNegative())
                 .map(java.time.Duration::toMillis)

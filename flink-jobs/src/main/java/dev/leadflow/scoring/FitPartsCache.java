@@ -1,5 +1,6 @@
 package dev.leadflow.scoring;
 
+import dev.leadflow.scoring.model.FitRules;
 import java.util.List;
 
 /**

@@ -6,11 +6,11 @@ package dev.leadflow.scoring;
  * the de-duplication ring (a collision among a lead's few hundred recent ids has odds around
  * 1e-15) and for the model fingerprint.
  */
-final class Hashing {
+public final class Hashing {
 
     private Hashing() {}
 
-    static long hash64(String text) {
+    public static long hash64(String text) {
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < text.length(); i++) {
             h ^= text.charAt(i);

@@ -1,5 +1,12 @@
 package dev.leadflow.scoring;
 
+import dev.leadflow.scoring.model.FitRules;
+import dev.leadflow.scoring.model.Grades;
+import dev.leadflow.scoring.model.Routing;
+import dev.leadflow.scoring.model.SalesRules;
+import dev.leadflow.scoring.model.ScoringModel;
+import dev.leadflow.scoring.model.SignalRule;
+import dev.leadflow.scoring.model.SignalRules;
 import java.util.List;
 import java.util.Objects;
 

@@ -26,7 +26,7 @@ public class Reason {
     }
 
     /** "+21", "-10". */
-    static String signed(int points) {
+    public static String signed(int points) {
         return points > 0 ? "+" + points : Integer.toString(points);
     }
 

@@ -1,5 +1,8 @@
 package dev.leadflow.scoring;
 
+import dev.leadflow.scoring.model.FitRules;
+import dev.leadflow.scoring.model.ScoringModel;
+import dev.leadflow.scoring.model.SignalRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

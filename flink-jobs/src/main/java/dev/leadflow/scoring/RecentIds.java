@@ -8,9 +8,9 @@ package dev.leadflow.scoring;
  * keeps only a few ids. With one bucket (a limit of {@value #WAYS}) it is exactly the last ids;
  * with more it is about the last {@code limit} ids, as ids spread over the buckets by hash.
  */
-final class RecentIds {
+public final class RecentIds {
 
-    static final int WAYS = 8;
+    public static final int WAYS = 8;
 
     private RecentIds() {}
 

@@ -1,5 +1,7 @@
 package dev.leadflow.scoring;
 
+import dev.leadflow.scoring.model.SalesRules;
+
 /**
  * Applies a sales activity to the lead's state. Every rule keys on event time, so out-of-order
  * arrival gives the same state: the newer owner assignment and the newer opportunity change win,

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;

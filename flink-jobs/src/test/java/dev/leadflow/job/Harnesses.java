@@ -7,7 +7,7 @@ import dev.leadflow.job.control.LiveModel;
 import dev.leadflow.job.scoring.LeadScoringFunction;
 import dev.leadflow.job.scoring.LeadUpdate;
 import dev.leadflow.scoring.LeadEvent;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;

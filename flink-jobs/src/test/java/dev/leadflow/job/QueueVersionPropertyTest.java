@@ -11,7 +11,7 @@ import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.SalesType;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

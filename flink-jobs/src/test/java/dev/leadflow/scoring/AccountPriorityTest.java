@@ -2,6 +2,7 @@ package dev.leadflow.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.scoring.model.ScoringModel;
 import org.junit.jupiter.api.Test;
 
 /** Readiness, plus the buying-committee bonus, plus the hand-raiser boost. */

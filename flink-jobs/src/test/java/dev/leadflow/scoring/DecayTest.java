@@ -10,6 +10,7 @@ import static dev.leadflow.scoring.Events.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

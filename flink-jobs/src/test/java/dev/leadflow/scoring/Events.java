@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Named instants and small event builders, so that a test reads like its scenario. */
-final class Events {
+public final class Events {
 
     static final long MS = 1;
-    static final long MINUTE = 60_000;
-    static final long HOUR = 60 * MINUTE;
-    static final long DAY = 24 * HOUR;
+    public static final long MINUTE = 60_000;
+    public static final long HOUR = 60 * MINUTE;
+    public static final long DAY = 24 * HOUR;
 
     /** A Monday, 10:00 UTC. */
-    static final long T0 = Instant.parse("2025-03-03T10:00:00Z").toEpochMilli();
+    public static final long T0 = Instant.parse("2025-03-03T10:00:00Z").toEpochMilli();
     static final long T0_PLUS_1H = T0 + HOUR;
     static final long T0_PLUS_1D = T0 + DAY;
     static final long T0_PLUS_3D = T0 + 3 * DAY;
@@ -28,7 +28,7 @@ final class Events {
     static final String LEAD = "lead-1";
 
     /** A VP at a 1200-person German software company: fit 15 + 10 + 8 + 5 + 2 = 40. */
-    static final Map<String, String> VP_AT_ACME = traits(
+    public static final Map<String, String> VP_AT_ACME = traits(
             "email", "jane.doe@acme.com", "first_name", "Jane", "last_name", "Doe", "title", "VP of Sales",
             "company", "Acme GmbH", "company_domain", "acme.com", "company_size", "1200",
             "industry", "Software", "country", "DE");
@@ -42,31 +42,31 @@ final class Events {
 
     private Events() {}
 
-    static LeadEvent page(String category, long at) {
+    public static LeadEvent page(String category, long at) {
         LeadEvent e = event(LeadEvent.Source.CLICKSTREAM, "page:" + category, at);
         e.name = category;
         e.anonymousId = "anon-1";
         return e;
     }
 
-    static LeadEvent track(String name, long at) {
+    public static LeadEvent track(String name, long at) {
         LeadEvent e = event(LeadEvent.Source.CLICKSTREAM, "track:" + name, at);
         e.name = name;
         e.anonymousId = "anon-1";
         return e;
     }
 
-    static LeadEvent campaign(String channel, String action, long at) {
+    public static LeadEvent campaign(String channel, String action, long at) {
         LeadEvent e = event(LeadEvent.Source.CAMPAIGN, "campaign:" + channel + ":" + action, at);
         e.name = "campaign-42";
         return e;
     }
 
-    static LeadEvent sales(SalesType type, long at) {
+    public static LeadEvent sales(SalesType type, long at) {
         return sales(type, "seller-7", at);
     }
 
-    static LeadEvent sales(SalesType type, String sellerId, long at) {
+    public static LeadEvent sales(SalesType type, String sellerId, long at) {
         LeadEvent e = event(LeadEvent.Source.SALES, type.signal(), at);
         e.sellerId = sellerId;
         return e;
@@ -78,13 +78,13 @@ final class Events {
         return e;
     }
 
-    static LeadEvent identify(long at, Map<String, String> traits) {
+    public static LeadEvent identify(long at, Map<String, String> traits) {
         LeadEvent e = event(LeadEvent.Source.CLICKSTREAM, LeadScorer.IDENTIFY, at);
         e.traits.putAll(traits);
         return e;
     }
 
-    static LeadEvent identify(long at, String... keyValues) {
+    public static LeadEvent identify(long at, String... keyValues) {
         return identify(at, traits(keyValues));
     }
 
@@ -93,7 +93,7 @@ final class Events {
         return e;
     }
 
-    static Map<String, String> traits(String... keyValues) {
+    public static Map<String, String> traits(String... keyValues) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             m.put(keyValues[i], keyValues[i + 1]);

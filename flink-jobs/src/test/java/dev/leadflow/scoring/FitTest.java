@@ -7,6 +7,8 @@ import static dev.leadflow.scoring.Events.traits;
 import static dev.leadflow.scoring.Events.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.scoring.model.Grades;
+import dev.leadflow.scoring.model.ScoringModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -10,6 +10,7 @@ import static dev.leadflow.scoring.Events.identify;
 import static dev.leadflow.scoring.Events.page;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.scoring.model.SignalRule;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;

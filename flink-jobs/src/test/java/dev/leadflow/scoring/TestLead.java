@@ -1,36 +1,37 @@
 package dev.leadflow.scoring;
 
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.List;
 
 /** One lead's state and a scorer, driven by events and timers as the Flink operator would. */
-final class TestLead {
+public final class TestLead {
 
     final ScoringModel model;
     final LeadScorer scorer;
     final LeadState state = new LeadState();
-    Evaluation last;
+    public Evaluation last;
 
-    TestLead(ScoringModel model) {
+    public TestLead(ScoringModel model) {
         this.model = model;
         this.scorer = new LeadScorer(model);
     }
 
-    static TestLead withDefaultModel() {
+    public static TestLead withDefaultModel() {
         return new TestLead(ScoringModel.defaults());
     }
 
-    static TestLead withModel(String yaml) {
+    public static TestLead withModel(String yaml) {
         return new TestLead(ScoringModel.fromYaml(yaml));
     }
 
-    Evaluation apply(LeadEvent... events) {
+    public Evaluation apply(LeadEvent... events) {
         for (LeadEvent e : events) {
             last = scorer.apply(state, e);
         }
         return last;
     }
 
-    Evaluation at(long time) {
+    public Evaluation at(long time) {
         last = scorer.evaluate(state, time);
         return last;
     }
@@ -39,7 +40,7 @@ final class TestLead {
         return scorer.nextCheckAt(state);
     }
 
-    List<Reason> reasons() {
+    public List<Reason> reasons() {
         return scorer.reasons(state, state.clock);
     }
 

@@ -1,12 +1,13 @@
 package dev.leadflow.scoring;
 
+import dev.leadflow.scoring.model.ScoringModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** YAML of the default model and of small models that isolate one rule. */
-final class TestModels {
+public final class TestModels {
 
     private TestModels() {}
 
@@ -19,7 +20,7 @@ final class TestModels {
     }
 
     /** The default model's YAML with one piece of text replaced (which must occur). */
-    static String defaultYamlWith(String original, String replacement) {
+    public static String defaultYamlWith(String original, String replacement) {
         String yaml = defaultYaml();
         if (!yaml.contains(original)) {
             throw new IllegalArgumentException("not in the default model: " + original);
@@ -42,7 +43,7 @@ final class TestModels {
             "");
 
     /** The smallest valid model. */
-    static final String MINIMAL = String.join("\n",
+    public static final String MINIMAL = String.join("\n",
             "version: minimal",
             "fit: {}",
             "engagement:",

@@ -8,7 +8,7 @@ import dev.leadflow.job.scoring.HandoffVersions;
 import dev.leadflow.job.scoring.LeadUpdate;
 import dev.leadflow.job.types.AccountTallySerializer;
 import dev.leadflow.scoring.AccountPriority;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;

@@ -1,7 +1,7 @@
 package dev.leadflow.job.control;
 
 import dev.leadflow.job.JobMetrics;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.state.BroadcastState;

@@ -1,8 +1,8 @@
 package dev.leadflow.job.control;
 
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ModelException;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ModelException;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadScorer;
 import dev.leadflow.scoring.LeadState;
 import dev.leadflow.scoring.LeadStory;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

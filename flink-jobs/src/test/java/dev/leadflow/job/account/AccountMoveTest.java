@@ -12,7 +12,7 @@ import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.QueuedLead;
 import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.scoring.LeadEvent;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import dev.leadflow.testkit.redis.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.Collections;

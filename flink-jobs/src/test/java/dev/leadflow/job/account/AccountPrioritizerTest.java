@@ -7,7 +7,7 @@ import dev.leadflow.job.ScoringModelDocuments;
 import dev.leadflow.job.control.Control;
 import dev.leadflow.job.scoring.HandoffVersions;
 import dev.leadflow.job.scoring.LeadUpdate;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.List;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.job.ScoringModelDocuments;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

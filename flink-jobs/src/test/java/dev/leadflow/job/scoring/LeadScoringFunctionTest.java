@@ -7,7 +7,7 @@ import dev.leadflow.job.Harnesses;
 import dev.leadflow.job.ScoringModelDocuments;
 import dev.leadflow.job.control.Control;
 import dev.leadflow.scoring.LeadEvent;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.watermark.Watermark;

@@ -6,7 +6,7 @@ import dev.leadflow.job.JobSettings;
 import dev.leadflow.launcher.Flags;
 import dev.leadflow.launcher.ops.KafkaConnection;
 import dev.leadflow.schemas.RegistryConfig;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

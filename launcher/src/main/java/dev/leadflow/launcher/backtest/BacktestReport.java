@@ -1,6 +1,6 @@
 package dev.leadflow.launcher.backtest;
 
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;

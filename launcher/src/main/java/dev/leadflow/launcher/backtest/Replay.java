@@ -7,7 +7,7 @@ import dev.leadflow.job.account.HandoffCommand;
 import dev.leadflow.job.control.ControlRecord;
 import dev.leadflow.job.ingest.DeadLetter;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

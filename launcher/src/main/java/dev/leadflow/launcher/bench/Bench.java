@@ -1,27 +1,26 @@
 package dev.leadflow.launcher.bench;
 
-import dev.leadflow.launcher.backtest.Backtest;
-import java.io.OutputStream;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadflow.embedded.kafka.KafkaBroker;
+import dev.leadflow.embedded.redis.RedisServer;
 import dev.leadflow.job.JobMetrics;
 import dev.leadflow.job.JobSettings;
 import dev.leadflow.job.LeadFlowJob;
 import dev.leadflow.job.LeadFlowPipeline;
 import dev.leadflow.launcher.Flags;
-import dev.leadflow.launcher.demo.DemoCommand;
 import dev.leadflow.launcher.LocalFlink;
 import dev.leadflow.launcher.Quietly;
+import dev.leadflow.launcher.backtest.Backtest;
+import dev.leadflow.launcher.demo.DemoCommand;
 import dev.leadflow.launcher.generator.EventProducer;
 import dev.leadflow.launcher.generator.GeneratorRun;
 import dev.leadflow.launcher.generator.TrafficGenerator;
 import dev.leadflow.launcher.registry.RegistryServer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ScoringModel;
-import dev.leadflow.embedded.kafka.KafkaBroker;
-import dev.leadflow.embedded.redis.RedisServer;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -18,7 +18,7 @@ import dev.leadflow.queue.HandoffQueue;
 import dev.leadflow.queue.RedisConfig;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.leadflow.launcher.backtest.SignalAnalysis.LeadSignals;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

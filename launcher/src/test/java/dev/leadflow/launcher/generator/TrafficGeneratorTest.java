@@ -11,7 +11,7 @@ import dev.leadflow.scoring.Evaluation;
 import dev.leadflow.scoring.LeadEvent;
 import dev.leadflow.scoring.LeadScorer;
 import dev.leadflow.scoring.LeadState;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;

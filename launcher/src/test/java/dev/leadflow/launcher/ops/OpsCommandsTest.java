@@ -13,7 +13,7 @@ import dev.leadflow.schemas.AvroWireSerializer;
 import dev.leadflow.schemas.RegistryConfig;
 import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

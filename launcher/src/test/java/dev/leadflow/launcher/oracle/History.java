@@ -12,7 +12,7 @@ import dev.leadflow.launcher.generator.GeneratedEvent;
 import dev.leadflow.launcher.generator.TrafficGenerator;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.LeadEvent;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

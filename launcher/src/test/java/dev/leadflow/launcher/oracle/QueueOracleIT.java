@@ -20,7 +20,7 @@ import dev.leadflow.schemas.SchemaRegistryClient;
 import dev.leadflow.schemas.Topics;
 import dev.leadflow.scoring.AccountPriority;
 import dev.leadflow.scoring.LeadEvent;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import dev.leadflow.testkit.Await;
 import dev.leadflow.testkit.kafka.KafkaBrokerExtension;
 import dev.leadflow.testkit.redis.RedisServerExtension;

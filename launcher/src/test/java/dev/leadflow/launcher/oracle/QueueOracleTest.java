@@ -3,7 +3,7 @@ package dev.leadflow.launcher.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadflow.scoring.LeadEvent;
-import dev.leadflow.scoring.ScoringModel;
+import dev.leadflow.scoring.model.ScoringModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

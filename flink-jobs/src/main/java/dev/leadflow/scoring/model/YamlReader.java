@@ -1,7 +1,8 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.leadflow.scoring.Durations;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
+import dev.leadflow.scoring.LeadState;
+import dev.leadflow.scoring.Profile;
+import dev.leadflow.scoring.Reason;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +15,7 @@ import java.util.regex.Pattern;
  * clamped to 0..max. Computed only when the profile or the model changes (it runs regexes), and
  * cached in {@link LeadState}.
  */
-final class FitRules implements Serializable {
+public final class FitRules implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -26,10 +29,10 @@ final class FitRules implements Serializable {
      * One contribution to fit, e.g. label "Executive", subject "VP of Sales". The sentence for
      * reasons is only built on demand, so scoring an IDENTIFY does not format text.
      */
-    record Part(String signal, int points, String label, String subject, String unit) {
+    public record Part(String signal, int points, String label, String subject, String unit) {
 
         /** "Executive (VP of Sales), +15", "Enterprise company (1200 employees), +10". */
-        String detail() {
+        public String detail() {
             return label + " (" + subject + unit + "), " + Reason.signed(points);
         }
     }
@@ -39,7 +42,7 @@ final class FitRules implements Serializable {
     private final List<SizeBand> sizes;
     private final Map<String, Integer> industries;
     private final Map<String, Integer> countries;
-    final DomainRules domains;
+    public final DomainRules domains;
 
     /**
      * @param sizes sorted by {@code min}, largest first
@@ -56,12 +59,12 @@ final class FitRules implements Serializable {
         this.domains = domains;
     }
 
-    int points(Profile p) {
+    public int points(Profile p) {
         return points(parts(p));
     }
 
     /** Fit from the parts of a profile (as {@link #parts} found them). */
-    int points(List<Part> parts) {
+    public int points(List<Part> parts) {
         int sum = 0;
         for (Part part : parts) {
             sum += part.points();
@@ -70,7 +73,7 @@ final class FitRules implements Serializable {
     }
 
     /** The non-zero contributions, each with a sentence for sellers. */
-    List<Part> parts(Profile p) {
+    public List<Part> parts(Profile p) {
         List<Part> parts = new ArrayList<>();
         if (p == null) {
             return parts;

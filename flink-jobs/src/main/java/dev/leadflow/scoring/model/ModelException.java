@@ -1,4 +1,4 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 /**
  * A scoring model that cannot be used. The message names the offending key path and value, e.g.

@@ -1,4 +1,4 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 import java.io.Serializable;
 
@@ -7,7 +7,7 @@ import java.io.Serializable;
  * or "D4". Each band is the lowest score that earns it; below the last band is D or 4. The 16
  * strings are built once so grading allocates nothing.
  */
-final class Grades implements Serializable {
+public final class Grades implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -27,7 +27,7 @@ final class Grades implements Serializable {
         }
     }
 
-    String grade(int fit, int engagement) {
+    public String grade(int fit, int engagement) {
         return names[band(fitBands, fit)][band(engagementBands, engagement)];
     }
 

@@ -1,5 +1,7 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
+import dev.leadflow.scoring.FitGate;
+import dev.leadflow.scoring.Profile;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +12,7 @@ import java.util.regex.Pattern;
  * business. Competitor and student domains match as suffixes on a label boundary, so
  * {@code edu} covers {@code cs.mit.edu} and {@code rival.io} covers {@code eu.rival.io}.
  */
-final class DomainRules implements Serializable {
+public final class DomainRules implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -53,7 +55,7 @@ final class DomainRules implements Serializable {
     }
 
     /** The company domain trait unless it is free mail, else the email's domain unless free mail, else null. */
-    String accountDomain(Profile p) {
+    public String accountDomain(Profile p) {
         if (p == null) {
             return null;
         }
@@ -64,7 +66,7 @@ final class DomainRules implements Serializable {
         return email == null || isFreeMail(email) ? null : email;
     }
 
-    FitGate gate(Profile p) {
+    public FitGate gate(Profile p) {
         if (p == null) {
             return FitGate.OK;
         }

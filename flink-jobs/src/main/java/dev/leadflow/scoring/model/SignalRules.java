@@ -1,4 +1,4 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 import java.io.Serializable;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.Set;
  * wildcard. Matching the wildcard compares regions of the signal instead of building the
  * wildcard key, so the hot path allocates nothing.
  */
-final class SignalRules implements Serializable {
+public final class SignalRules implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -50,7 +50,7 @@ final class SignalRules implements Serializable {
     }
 
     /** The rule for an event's signal, or null when the model gives it no points. */
-    SignalRule resolve(String signal) {
+    public SignalRule resolve(String signal) {
         if (signal == null) {
             return null;
         }
@@ -70,7 +70,7 @@ final class SignalRules implements Serializable {
      * Whether an event of {@code signal}, whose rule is {@code rule} (or null), raises a hand. An
      * exact rule says so itself, which spares a second lookup on the hot path.
      */
-    boolean raisesHand(String signal, SignalRule rule) {
+    public boolean raisesHand(String signal, SignalRule rule) {
         if (rule != null && !rule.isWildcard()) {
             return rule.handRaiser();
         }
@@ -78,7 +78,7 @@ final class SignalRules implements Serializable {
     }
 
     /** The rule with exactly this key (a state key), or null if the model no longer has it. */
-    SignalRule byKey(String key) {
+    public SignalRule byKey(String key) {
         return byKey.get(key);
     }
 }

@@ -1,9 +1,13 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.leadflow.scoring.Durations;
+import dev.leadflow.scoring.Hashing;
+import dev.leadflow.scoring.RecentIds;
+import dev.leadflow.scoring.SalesType;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;

@@ -1,4 +1,4 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 import static dev.leadflow.scoring.Events.T0;
 import static dev.leadflow.scoring.Events.identify;
@@ -6,12 +6,15 @@ import static dev.leadflow.scoring.Events.sales;
 import static dev.leadflow.scoring.Events.traits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadflow.scoring.SalesType;
+import dev.leadflow.scoring.TestLead;
+import dev.leadflow.scoring.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The first matching rule picks the queue; owners get their own; otherwise "default". */
-class RoutingTest {
+public class RoutingTest {
 
     private final TestLead lead = TestLead.withDefaultModel();
 

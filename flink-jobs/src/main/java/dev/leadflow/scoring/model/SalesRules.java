@@ -1,5 +1,6 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
+import dev.leadflow.scoring.SalesType;
 import java.io.Serializable;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Which sales activities are touches, how long a touch suppresses, and the cooldowns. */
-final class SalesRules implements Serializable {
+public final class SalesRules implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -22,12 +23,12 @@ final class SalesRules implements Serializable {
         this.cooldowns.putAll(cooldowns);
     }
 
-    boolean isTouch(SalesType type) {
+    public boolean isTouch(SalesType type) {
         return touches.contains(type);
     }
 
     /** Cooldown after an activity of this type, or 0 for none. */
-    long cooldownMillis(SalesType type) {
+    public long cooldownMillis(SalesType type) {
         Long millis = cooldowns.get(type);
         return millis == null ? 0 : millis;
     }

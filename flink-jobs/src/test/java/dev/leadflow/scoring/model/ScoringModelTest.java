@@ -1,4 +1,4 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 import static dev.leadflow.scoring.Events.T0;
 import static dev.leadflow.scoring.Events.VP_AT_ACME;
@@ -9,6 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.leadflow.scoring.Durations;
+import dev.leadflow.scoring.Evaluation;
+import dev.leadflow.scoring.Events;
+import dev.leadflow.scoring.LeadEvent;
+import dev.leadflow.scoring.SalesType;
+import dev.leadflow.scoring.TestLead;
+import dev.leadflow.scoring.TestModels;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -21,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The default model, loading from every kind of location, and serialization. */
-class ScoringModelTest {
+public class ScoringModelTest {
 
     @Test
     void theDefaultModelLoadsWithTheDocumentedNumbers() {

@@ -1,8 +1,9 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 import static dev.leadflow.scoring.TestModels.defaultYamlWith;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.leadflow.scoring.TestModels;
 import org.junit.jupiter.api.Test;
 
 /** An invalid model is rejected with the key path and the value at fault. */

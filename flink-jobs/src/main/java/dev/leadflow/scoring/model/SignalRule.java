@@ -1,5 +1,6 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
+import dev.leadflow.scoring.SignalState;
 import java.io.Serializable;
 
 /**
@@ -13,7 +14,7 @@ import java.io.Serializable;
  * @param label a verb phrase for reasons, e.g. "Viewed pricing"
  * @param handRaiser the key is one of the model's hand-raisers (never for a wildcard key)
  */
-record SignalRule(String key, int points, long halfLifeMillis, int dailyCap, String label, boolean handRaiser)
+public record SignalRule(String key, int points, long halfLifeMillis, int dailyCap, String label, boolean handRaiser)
         implements Serializable {
 
     boolean isWildcard() {

@@ -1,5 +1,7 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
+import dev.leadflow.scoring.LeadScorer;
+import dev.leadflow.scoring.SalesType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -306,23 +308,23 @@ public final class ScoringModel implements Serializable {
         return rule == null ? null : Map.entry(rule.key(), rule.points());
     }
 
-    FitRules fit() {
+    public FitRules fit() {
         return fit;
     }
 
-    SignalRules signals() {
+    public SignalRules signals() {
         return engagement.signals();
     }
 
-    SalesRules sales() {
+    public SalesRules sales() {
         return sales;
     }
 
-    Routing routing() {
+    public Routing routing() {
         return routing;
     }
 
-    Grades grades() {
+    public Grades grades() {
         return grades;
     }
 

@@ -1,4 +1,4 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
 import java.io.Serializable;
 

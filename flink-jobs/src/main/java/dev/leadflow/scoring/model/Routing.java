@@ -1,5 +1,6 @@
-package dev.leadflow.scoring;
+package dev.leadflow.scoring.model;
 
+import dev.leadflow.scoring.Profile;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Set;
  * else the first rule that matches, else the default queue. Evaluated on every evaluation, so it
  * only compares numbers and looks up sets.
  */
-final class Routing implements Serializable {
+public final class Routing implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -45,7 +46,7 @@ final class Routing implements Serializable {
         this.defaultQueue = defaultQueue;
     }
 
-    String queueFor(Profile p, String ownerSellerId) {
+    public String queueFor(Profile p, String ownerSellerId) {
         if (ownerSellerId != null) {
             return OWNER_PREFIX + ownerSellerId;
         }
