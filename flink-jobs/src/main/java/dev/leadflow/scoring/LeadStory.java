@@ -3,6 +3,7 @@ package dev.leadflow.scoring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A lead's recent activity across marketing and sales, for the seller who takes the handoff: the {@link #LIMIT}
@@ -10,6 +11,10 @@ import java.util.Locale;
  * active the lead has been: an insert into at most {@link #LIMIT} entries kept oldest first, and the oldest goes.
  * Events that arrive out of order take their place by time; of two at the same time the later arrival counts as
  * the newer. Only the last {@link #WINDOW_MS} before the lead's clock are shown ({@link #recent}).
+ *
+ * <p>Every lead in scoring state has one, so it is kept small: three arrays rather than an object per entry, and
+ * the words of an entry shared with every other entry that says the same ("Viewed pricing") through a bounded
+ * table of common sentences.
  */
 public final class LeadStory {
 
@@ -19,53 +24,131 @@ public final class LeadStory {
     public static final long WINDOW_MS = 30L * 24 * 3600 * 1000;
     /** Longest free text (a seller's reason) kept in a line, in characters. */
     static final int MAX_TEXT = 120;
+    /** Sentences shared between leads, at most; beyond it a sentence is kept as it is. */
+    private static final int SHARED_LIMIT = 20_000;
+    private static final ConcurrentHashMap<String, String> SHARED = new ConcurrentHashMap<>();
+    private static final String[] SOURCES = {"web", "campaign", "sales", "privacy"};
 
-    /** Oldest first; never more than {@link #LIMIT}. */
-    private final List<StoryEntry> entries;
+    /** Oldest first, {@code size} of each used. */
+    private final long[] at = new long[LIMIT];
+    private final byte[] source = new byte[LIMIT];
+    private final String[] what = new String[LIMIT];
+    private int size;
 
-    public LeadStory() {
-        this(new ArrayList<>(LIMIT));
-    }
+    public LeadStory() {}
 
-    /** A story of these entries, oldest first (as {@link #entries()} gives them): for serializers. */
+    /** A story of these entries, oldest first (as {@link #entries()} gives them; the newest {@link #LIMIT}). */
     public LeadStory(List<StoryEntry> oldestFirst) {
-        this.entries = oldestFirst;
+        int from = Math.max(0, oldestFirst.size() - LIMIT);
+        for (int i = from; i < oldestFirst.size(); i++) {
+            StoryEntry e = oldestFirst.get(i);
+            at[size] = e.at;
+            source[size] = sourceCode(e.source);
+            what[size] = shared(e.what);
+            size++;
+        }
     }
 
-    /** The kept entries, oldest first. */
+    /** The kept entries, oldest first: a new list. */
     public List<StoryEntry> entries() {
-        return entries;
+        List<StoryEntry> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(entry(i));
+        }
+        return out;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Entry {@code i} (0 the oldest): its time, source and words, for serializers. */
+    public long at(int i) {
+        return at[i];
+    }
+
+    public String sourceOf(int i) {
+        return SOURCES[source[i]];
+    }
+
+    public String whatOf(int i) {
+        return what[i];
     }
 
     /** Adds the event in words; false (and nothing kept) for one older than all of a full story. */
     public boolean add(LeadEvent e) {
-        if (entries.size() == LIMIT && e.occurredAt < entries.get(0).at) {
+        long time = e.occurredAt;
+        if (size == LIMIT && time < at[0]) {
             return false;
         }
-        StoryEntry entry = new StoryEntry(e.occurredAt, source(e.source), describe(e));
-        int i = entries.size();
-        while (i > 0 && entries.get(i - 1).at > entry.at) {
+        int i = size;
+        while (i > 0 && at[i - 1] > time) {
             i--;
         }
-        entries.add(i, entry);
-        if (entries.size() > LIMIT) {
-            entries.remove(0);
+        if (size == LIMIT) {
+            // the oldest goes: everything before the new entry's place moves down one
+            i--;
+            System.arraycopy(at, 1, at, 0, i);
+            System.arraycopy(source, 1, source, 0, i);
+            System.arraycopy(what, 1, what, 0, i);
+        } else {
+            System.arraycopy(at, i, at, i + 1, size - i);
+            System.arraycopy(source, i, source, i + 1, size - i);
+            System.arraycopy(what, i, what, i + 1, size - i);
+            size++;
         }
+        at[i] = time;
+        source[i] = sourceCode(source(e.source));
+        what[i] = shared(describe(e));
         return true;
     }
 
     /** Newest first, those of the last {@link #WINDOW_MS} before {@code now}. A new list. */
     public List<StoryEntry> recent(long now) {
         long from = now - WINDOW_MS;
-        List<StoryEntry> out = new ArrayList<>(entries.size());
-        for (int i = entries.size() - 1; i >= 0 && entries.get(i).at >= from; i--) {
-            out.add(entries.get(i));
+        List<StoryEntry> out = new ArrayList<>(size);
+        for (int i = size - 1; i >= 0 && at[i] >= from; i--) {
+            out.add(entry(i));
         }
         return out;
     }
 
     public LeadStory copy() {
-        return new LeadStory(new ArrayList<>(entries));
+        LeadStory c = new LeadStory();
+        System.arraycopy(at, 0, c.at, 0, size);
+        System.arraycopy(source, 0, c.source, 0, size);
+        System.arraycopy(what, 0, c.what, 0, size);
+        c.size = size;
+        return c;
+    }
+
+    private StoryEntry entry(int i) {
+        return new StoryEntry(at[i], SOURCES[source[i]], what[i]);
+    }
+
+    private static byte sourceCode(String name) {
+        for (int i = 0; i < SOURCES.length; i++) {
+            if (SOURCES[i].equals(name)) {
+                return (byte) i;
+            }
+        }
+        throw new IllegalArgumentException("unknown story source " + name);
+    }
+
+    /** The one copy of a common sentence (or source name); the sentence itself once the table is full. */
+    public static String shared(String sentence) {
+        if (sentence == null) {
+            return null;
+        }
+        String known = SHARED.get(sentence);
+        if (known != null) {
+            return known;
+        }
+        if (SHARED.size() >= SHARED_LIMIT) {
+            return sentence;
+        }
+        known = SHARED.putIfAbsent(sentence, sentence);
+        return known != null ? known : sentence;
     }
 
     static String source(LeadEvent.Source source) {

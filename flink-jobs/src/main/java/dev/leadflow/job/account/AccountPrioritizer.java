@@ -57,6 +57,9 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
             "members", Types.STRING, TypeInformation.of(AccountMember.class));
     public static final ValueStateDescriptor<AccountTally> TALLY = new ValueStateDescriptor<>("account-tally", AccountTallySerializer.TYPE);
 
+    /** Members read at most to name a handoff's colleagues: bounds the cost of each action in a large account. */
+    static final int COLLEAGUES_READ = 64;
+
     private final ScoringModel model;
 
     private transient LiveModel live;
@@ -255,13 +258,17 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     /**
      * The account's engaged people other than {@code leadId}, at most {@link Colleague#SHOWN}: the committee the
      * seller meets, people with a name before those known only by title. Reads the account's members until it has
-     * as many named ones.
+     * as many named ones, and at most {@link #COLLEAGUES_READ} of them.
      */
     private static List<Colleague> colleaguesOf(String leadId, Iterable<Map.Entry<String, AccountMember>> members)
             throws Exception {
         List<Colleague> named = new ArrayList<>(2);
         List<Colleague> titled = null;
+        int read = 0;
         for (Map.Entry<String, AccountMember> e : members) {
+            if (++read > COLLEAGUES_READ) {
+                break; // an account of thousands: the committee shown is among the first members read
+            }
             AccountMember m = e.getValue();
             LeadUpdate last = m.last;
             if (!m.engaged || last == null || e.getKey().equals(leadId)) {

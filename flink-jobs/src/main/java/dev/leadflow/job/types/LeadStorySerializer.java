@@ -38,17 +38,24 @@ public final class LeadStorySerializer extends MutableRecordSerializer<LeadStory
 
     @Override
     public LeadStory copy(LeadStory from) {
-        return from.copy(); // entries are never changed once made
+        return from.copy();
     }
 
     @Override
     protected void write(LeadStory story, DataOutputView out) throws IOException {
-        writeEntries(out, story.entries());
+        // the format of writeEntries, without making an entry object of each
+        writeVarInt(out, story.size() + 1);
+        for (int i = 0; i < story.size(); i++) {
+            out.writeLong(story.at(i));
+            writeString(out, story.sourceOf(i));
+            writeString(out, story.whatOf(i));
+        }
     }
 
     @Override
     public LeadStory deserialize(DataInputView in) throws IOException {
-        return new LeadStory(readEntries(in));
+        List<StoryEntry> entries = readEntries(in);
+        return entries == null ? new LeadStory() : new LeadStory(entries);
     }
 
     /** 0 for null, otherwise size + 1; each entry its time (long), source and text. */
@@ -72,7 +79,8 @@ public final class LeadStorySerializer extends MutableRecordSerializer<LeadStory
         }
         List<StoryEntry> entries = new ArrayList<>(header - 1);
         for (int i = 1; i < header; i++) {
-            entries.add(new StoryEntry(in.readLong(), readString(in), readString(in)));
+            // the words are shared with every other entry that says the same: a restored or received story is small
+            entries.add(new StoryEntry(in.readLong(), LeadStory.shared(readString(in)), LeadStory.shared(readString(in))));
         }
         return entries;
     }

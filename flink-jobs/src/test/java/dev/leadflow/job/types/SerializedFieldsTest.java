@@ -46,7 +46,7 @@ class SerializedFieldsTest {
                 "decayGroupCount", "decayModel", "recentEventIds", "recentEventIdCount", "clock", "lastEventAt");
         assertThat(fields(AnonymousVisitor.class)).containsExactly("linkedLead", "held", "heldCount", "lastSeen");
         assertThat(fields(StoryEntry.class)).containsExactly("at", "source", "what");
-        assertThat(fields(LeadStory.class)).containsExactly("entries");
+        assertThat(fields(LeadStory.class)).containsExactly("at", "source", "what", "size");
         assertThat(fields(AccountTally.class)).containsExactly("engaged", "open");
         assertThat(fields(ScoredLead.class)).containsExactly("lead", "emitted", "timer");
         assertThat(fields(LeadEmission.class)).containsExactly("accountKey", "accountDomain", "engaged", "wantsHandoff", "version");
