@@ -134,7 +134,7 @@ class UpgradeFromSavepointIT {
                 .isEqualTo(before.value(LeadFlowPipeline.Uids.STITCHING, anonymous, "anonymous-visitor").get("heldCount").asInt());
         assertThat(before.keys(LeadFlowPipeline.Uids.PRIORITIZER)).isNotEmpty();
         assertThat(SavepointState.keyedStateNames(savepoint1)).as("state names from the savepoint's meta data")
-                .containsEntry(LeadFlowPipeline.Uids.SCORING, Set.of("scored-lead"));
+                .containsEntry(LeadFlowPipeline.Uids.SCORING, Set.of("scored-lead", "lead-story"));
         assertThat(before.mentions("lead-0")).as("lead-0 is known to scoring, stitching and its account")
                 .contains(LeadFlowPipeline.Uids.SCORING + "/lead-0", LeadFlowPipeline.Uids.STITCHING + "/anon-0/anonymous-visitor");
         assertThat(before.mentions("lead-1")).as("exact matches only").doesNotContain(LeadFlowPipeline.Uids.SCORING + "/lead-10");

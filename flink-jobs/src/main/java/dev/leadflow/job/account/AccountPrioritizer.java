@@ -11,6 +11,7 @@ import dev.leadflow.scoring.AccountPriority;
 import dev.leadflow.scoring.model.ScoringModel;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,8 +58,8 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
             "members", Types.STRING, TypeInformation.of(AccountMember.class));
     public static final ValueStateDescriptor<AccountTally> TALLY = new ValueStateDescriptor<>("account-tally", AccountTallySerializer.TYPE);
 
-    /** Members read at most to name a handoff's colleagues: bounds the cost of each action in a large account. */
-    static final int COLLEAGUES_READ = 64;
+    /** The largest committee named in a handoff: bounds what one action reads of its account. */
+    static final int COMMITTEE_NAMED = 64;
 
     private final ScoringModel model;
 
@@ -114,7 +115,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
                     }
                 }
                 for (AccountMember m : open) {
-                    out.collect(resend(m, engaged, colleaguesOf(m.last.leadId, state.entries())));
+                    out.collect(resend(m, engaged, colleaguesOf(m.last.leadId, engaged, state.entries())));
                     resent[0]++;
                 }
             });
@@ -257,38 +258,45 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
 
     /**
      * The account's engaged people other than {@code leadId}, at most {@link Colleague#SHOWN}: the committee the
-     * seller meets, people with a name before those known only by title. Reads the account's members until it has
-     * as many named ones, and at most {@link #COLLEAGUES_READ} of them.
+     * seller meets. Chosen by a fixed order — people with a name first, then by lead id — so that the same state
+     * names the same people whatever order its members are read in (a restored job reads them in another, and
+     * its queue must equal the one it would have written). A committee of more than {@link #COMMITTEE_NAMED}
+     * engaged people is shown by its size alone: naming it would read every member for every action.
      */
-    private static List<Colleague> colleaguesOf(String leadId, Iterable<Map.Entry<String, AccountMember>> members)
-            throws Exception {
-        List<Colleague> named = new ArrayList<>(2);
-        List<Colleague> titled = null;
-        int read = 0;
+    private static List<Colleague> colleaguesOf(String leadId, int engaged,
+            Iterable<Map.Entry<String, AccountMember>> members) throws Exception {
+        if (engaged == 0 || engaged > COMMITTEE_NAMED) {
+            return new ArrayList<>();
+        }
+        List<Map.Entry<String, AccountMember>> chosen = new ArrayList<>(Colleague.SHOWN + 1);
         for (Map.Entry<String, AccountMember> e : members) {
-            if (++read > COLLEAGUES_READ) {
-                break; // an account of thousands: the committee shown is among the first members read
-            }
             AccountMember m = e.getValue();
             LeadUpdate last = m.last;
-            if (!m.engaged || last == null || e.getKey().equals(leadId)) {
+            if (!m.engaged || last == null || e.getKey().equals(leadId) || (last.name == null && last.title == null)) {
                 continue;
             }
-            if (last.name != null) {
-                named.add(new Colleague(last.name, last.title));
-                if (named.size() == Colleague.SHOWN) {
-                    break;
+            int at = chosen.size();
+            while (at > 0 && SHOWN_FIRST.compare(e, chosen.get(at - 1)) < 0) {
+                at--;
+            }
+            if (at < Colleague.SHOWN) {
+                chosen.add(at, Map.entry(e.getKey(), m));
+                if (chosen.size() > Colleague.SHOWN) {
+                    chosen.remove(Colleague.SHOWN);
                 }
-            } else if (last.title != null && (titled == null || titled.size() < Colleague.SHOWN)) {
-                titled = titled == null ? new ArrayList<>(2) : titled;
-                titled.add(new Colleague(null, last.title));
             }
         }
-        for (int i = 0; titled != null && i < titled.size() && named.size() < Colleague.SHOWN; i++) {
-            named.add(titled.get(i));
+        List<Colleague> people = new ArrayList<>(chosen.size());
+        for (Map.Entry<String, AccountMember> e : chosen) {
+            people.add(new Colleague(e.getValue().last.name, e.getValue().last.title));
         }
-        return named;
+        return people;
     }
+
+    /** People with a name before those known only by title, then by lead id. */
+    private static final Comparator<Map.Entry<String, AccountMember>> SHOWN_FIRST =
+            Comparator.<Map.Entry<String, AccountMember>, Boolean>comparing(e -> e.getValue().last.name == null)
+                    .thenComparing(Map.Entry::getKey);
 
     private static LeadUpdate copyWithTrigger(LeadUpdate basis, LeadUpdate trigger) {
         LeadUpdate u = basis.shallowCopy();
@@ -303,8 +311,8 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         // the first action of an update takes the first version of its block, any further one the next
         m.version = Math.max(m.version + 1, u.version);
         // a withdrawal's payload is never read: no need to look the committee up for it
-        List<Colleague> people = action == HandoffCommand.Action.WITHDRAW || engaged == 0
-                ? new ArrayList<>() : colleaguesOf(u.leadId, members.entries());
+        List<Colleague> people = action == HandoffCommand.Action.WITHDRAW
+                ? new ArrayList<>() : colleaguesOf(u.leadId, engaged, members.entries());
         HandoffCommand c = command(m, u, action, priority, engaged, people);
         actions.get(action).inc();
         out.collect(c);
