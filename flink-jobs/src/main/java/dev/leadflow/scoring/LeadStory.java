@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A lead's recent activity across marketing and sales, for the seller who takes the handoff: the {@link #LIMIT}
  * newest events by event time, each already put in words. Bounded, so one more event costs the same however
  * active the lead has been: an insert into at most {@link #LIMIT} entries kept oldest first, and the oldest goes.
- * Events that arrive out of order take their place by time; of two at the same time the later arrival counts as
- * the newer. Only the last {@link #WINDOW_MS} before the lead's clock are shown ({@link #recent}).
+ * Events that arrive out of order take their place by time; events of the same millisecond are ordered by
+ * source and words, not by arrival, so that a replay tells the same story. Only the last {@link #WINDOW_MS} before the lead's clock are shown ({@link #recent}).
  *
  * <p>Every lead in scoring state has one, so it is kept small: three arrays rather than an object per entry, and
  * the words of an entry shared with every other entry that says the same ("Viewed pricing") through a bounded
@@ -81,11 +81,16 @@ public final class LeadStory {
         if (size == LIMIT && time < at[0]) {
             return false;
         }
+        byte src = sourceCode(source(e.source));
+        String words = shared(describe(e));
         int i = size;
-        while (i > 0 && at[i - 1] > time) {
+        while (i > 0 && after(at[i - 1], source[i - 1], what[i - 1], time, src, words)) {
             i--;
         }
         if (size == LIMIT) {
+            if (i == 0) {
+                return false; // it would be the oldest of a full story
+            }
             // the oldest goes: everything before the new entry's place moves down one
             i--;
             System.arraycopy(at, 1, at, 0, i);
@@ -98,9 +103,23 @@ public final class LeadStory {
             size++;
         }
         at[i] = time;
-        source[i] = sourceCode(source(e.source));
-        what[i] = shared(describe(e));
+        source[i] = src;
+        what[i] = words;
         return true;
+    }
+
+    /**
+     * Whether an entry comes after another in the story: by time, then — events of one millisecond arrive in any
+     * order from three topics — by source and words, so that the same events make the same story.
+     */
+    private static boolean after(long at, byte source, String what, long otherAt, byte otherSource, String otherWhat) {
+        if (at != otherAt) {
+            return at > otherAt;
+        }
+        if (source != otherSource) {
+            return source > otherSource;
+        }
+        return what.compareTo(otherWhat) > 0;
     }
 
     /** Newest first, those of the last {@link #WINDOW_MS} before {@code now}. A new list. */
