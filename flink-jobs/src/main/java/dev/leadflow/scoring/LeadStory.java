@@ -81,7 +81,7 @@ public final class LeadStory {
         if (size == LIMIT && time < at[0]) {
             return false;
         }
-        byte src = sourceCode(source(e.source));
+        byte src = code(e.source);
         String words = shared(describe(e));
         int i = size;
         while (i > 0 && after(at[i - 1], source[i - 1], what[i - 1], time, src, words)) {
@@ -170,12 +170,13 @@ public final class LeadStory {
         return known != null ? known : sentence;
     }
 
-    static String source(LeadEvent.Source source) {
+    /** The index in {@link #SOURCES} of an event's stream. */
+    private static byte code(LeadEvent.Source source) {
         return switch (source) {
-            case CLICKSTREAM -> "web";
-            case CAMPAIGN -> "campaign";
-            case SALES -> "sales";
-            case PRIVACY -> "privacy";
+            case CLICKSTREAM -> 0;
+            case CAMPAIGN -> 1;
+            case SALES -> 2;
+            case PRIVACY -> 3;
         };
     }
 

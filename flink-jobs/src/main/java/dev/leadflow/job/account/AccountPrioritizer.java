@@ -266,7 +266,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
     private static List<Colleague> colleaguesOf(String leadId, int engaged,
             Iterable<Map.Entry<String, AccountMember>> members) throws Exception {
         if (engaged == 0 || engaged > COMMITTEE_NAMED) {
-            return new ArrayList<>();
+            return List.of();
         }
         List<Map.Entry<String, AccountMember>> chosen = new ArrayList<>(Colleague.SHOWN + 1);
         for (Map.Entry<String, AccountMember> e : members) {
@@ -312,7 +312,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         m.version = Math.max(m.version + 1, u.version);
         // a withdrawal's payload is never read: no need to look the committee up for it
         List<Colleague> people = action == HandoffCommand.Action.WITHDRAW
-                ? new ArrayList<>() : colleaguesOf(u.leadId, engaged, members.entries());
+                ? List.of() : colleaguesOf(u.leadId, engaged, members.entries());
         HandoffCommand c = command(m, u, action, priority, engaged, people);
         actions.get(action).inc();
         out.collect(c);
@@ -337,7 +337,7 @@ public class AccountPrioritizer extends KeyedBroadcastProcessFunction<String, Le
         c.accountDomain = u.accountDomain;
         c.engagedLeads = engaged;
         c.people = people;
-        c.story = u.story == null ? new ArrayList<>() : u.story;
+        c.story = u.story == null ? List.of() : u.story;
         c.name = u.name;
         c.title = u.title;
         c.company = u.company;

@@ -37,9 +37,9 @@ public class HandoffCommand {
     public String accountDomain;
     public int engagedLeads;
     /** The account's other engaged people (at most {@link Colleague#SHOWN}), for the claimant; never null. */
-    public List<Colleague> people = new ArrayList<>();
+    public List<Colleague> people = List.of();
     /** The lead's recent activity, newest first; never null. */
-    public List<StoryEntry> story = new ArrayList<>();
+    public List<StoryEntry> story = List.of();
     public String name;
     public String title;
     public String company;
